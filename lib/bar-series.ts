@@ -1,0 +1,76 @@
+import { addTrade, barFromTrade, type BarState, type Trade } from './candles';
+import { bucketStart, type Interval } from './intervals';
+import type { UnixSeconds } from './nominal';
+
+/**
+ * The bars of one symbol at one interval, ascending by time, keeping at most `capacity` of the newest.
+ * Buckets without trades have no bar.
+ */
+export class BarSeries {
+  readonly interval: Interval;
+  readonly capacity: number;
+  private readonly bars: BarState[] = [];
+
+  constructor(interval: Interval, capacity: number) {
+    this.interval = interval;
+    this.capacity = capacity;
+  }
+
+  get length(): number {
+    return this.bars.length;
+  }
+
+  last(): BarState | undefined {
+    return this.bars[this.bars.length - 1];
+  }
+
+  /**
+   * Adds a trade and returns the bar it touched, or undefined when the trade is older than every bar kept.
+   */
+  add(trade: Trade): BarState | undefined {
+    const time = bucketStart(trade.time, this.interval);
+    const last = this.last();
+    if (!last || time > last.time) {
+      const bar = barFromTrade(trade, this.interval);
+      this.bars.push(bar);
+      if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+      return bar;
+    }
+    if (time === last.time) {
+      addTrade(last, trade);
+      return last;
+    }
+    return this.addLate(trade, time);
+  }
+
+  private addLate(trade: Trade, time: UnixSeconds): BarState | undefined {
+    const index = this.indexAtOrAfter(time);
+    const found = this.bars[index];
+    if (found?.time === time) {
+      addTrade(found, trade);
+      return found;
+    }
+    if (index === 0) return undefined;
+    const bar = barFromTrade(trade, this.interval);
+    this.bars.splice(index, 0, bar);
+    return bar;
+  }
+
+  /** Up to `limit` bars ending before `before` (exclusive; the newest when omitted), ascending. */
+  slice(limit: number, before?: UnixSeconds): readonly BarState[] {
+    const end = before === undefined ? this.bars.length : this.indexAtOrAfter(before);
+    return this.bars.slice(Math.max(0, end - limit), end);
+  }
+
+  /** Index of the first bar whose time is at least `time`. */
+  private indexAtOrAfter(time: number): number {
+    let lo = 0;
+    let hi = this.bars.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.bars[mid] as BarState).time < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

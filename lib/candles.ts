@@ -1,0 +1,76 @@
+import { bucketStart, type Interval } from './intervals';
+import type { Lots, Ticks, UnixMillis, UnixSeconds } from './nominal';
+
+/** One OHLCV bar, prices in ticks and volume in lots. */
+export interface Bar {
+  time: UnixSeconds;
+  open: Ticks;
+  high: Ticks;
+  low: Ticks;
+  close: Ticks;
+  volume: Lots;
+}
+
+/** A trade as the candle aggregator sees it. */
+export interface Trade {
+  time: UnixMillis;
+  price: Ticks;
+  size: Lots;
+}
+
+/**
+ * A bar being aggregated. It remembers the times of the trades that set its open and close, so a trade that
+ * arrives late still lands where its time says: it widens high and low and adds volume, but only moves the open
+ * or close if it is earlier than the first or later than the last trade seen.
+ */
+export interface BarState extends Bar {
+  openTime: UnixMillis;
+  closeTime: UnixMillis;
+}
+
+export function barFromTrade(trade: Trade, interval: Interval): BarState {
+  return {
+    time: bucketStart(trade.time, interval),
+    open: trade.price,
+    high: trade.price,
+    low: trade.price,
+    close: trade.price,
+    volume: trade.size,
+    openTime: trade.time,
+    closeTime: trade.time,
+  };
+}
+
+/** Folds a trade of the same bucket into `bar`, in place. */
+export function addTrade(bar: BarState, trade: Trade): void {
+  if (trade.price > bar.high) bar.high = trade.price;
+  if (trade.price < bar.low) bar.low = trade.price;
+  bar.volume = (bar.volume + trade.size) as Lots;
+  if (trade.time < bar.openTime) {
+    bar.open = trade.price;
+    bar.openTime = trade.time;
+  }
+  // Equal times keep arrival order: the later arrival is the close.
+  if (trade.time >= bar.closeTime) {
+    bar.close = trade.price;
+    bar.closeTime = trade.time;
+  }
+}
+
+/** The public part of a bar state, detached from it. */
+export function toBar(state: BarState): Bar {
+  const { time, open, high, low, close, volume } = state;
+  return { time, open, high, low, close, volume };
+}
+
+/** Reference aggregation: the bars of `interval` that `trades` make, ascending by time, in any arrival order. */
+export function aggregate(trades: Iterable<Trade>, interval: Interval): Bar[] {
+  const byBucket = new Map<number, BarState>();
+  for (const trade of trades) {
+    const time = bucketStart(trade.time, interval);
+    const bar = byBucket.get(time);
+    if (bar) addTrade(bar, trade);
+    else byBucket.set(time, barFromTrade(trade, interval));
+  }
+  return [...byBucket.values()].sort((a, b) => a.time - b.time).map(toBar);
+}

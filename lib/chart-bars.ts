@@ -1,0 +1,66 @@
+import type { Bar } from './candles';
+import type { Interval } from './intervals';
+import { tupleToBar, type CandleEntry, type CandlesSubscribed } from './protocol';
+
+/** The client's mirror of one candle stream. Never mutated in place. */
+export interface ChartBars {
+  symbol: string;
+  interval: Interval;
+  seq: number;
+  /** Ascending by time. */
+  bars: readonly Bar[];
+  /** A candle update was missed: the bars are held until the stream is subscribed again. */
+  stale: boolean;
+}
+
+export function chartFromAck(ack: CandlesSubscribed): ChartBars {
+  return {
+    symbol: ack.symbol,
+    interval: ack.interval,
+    seq: ack.seq,
+    bars: ack.bars.map(tupleToBar),
+    stale: false,
+  };
+}
+
+/**
+ * Bars merged with `updates` (ascending): an update replaces the bar with the same time, otherwise it is
+ * inserted in time order. Returns a new array.
+ */
+export function mergeBars(bars: readonly Bar[], updates: readonly Bar[]): Bar[] {
+  const out = bars.slice();
+  for (const bar of updates) {
+    let i = out.length;
+    while (i > 0 && (out[i - 1] as Bar).time > bar.time) i--;
+    if (i > 0 && (out[i - 1] as Bar).time === bar.time) out[i - 1] = bar;
+    else out.splice(i, 0, bar);
+  }
+  return out;
+}
+
+export interface ChartUpdate {
+  chart: ChartBars;
+  /** The bars that changed, for `series.update`; empty when nothing was applied. */
+  changed: Bar[];
+  gap: boolean;
+}
+
+/** Applies a candle entry for this chart's stream, checking its sequence number. */
+export function applyCandleEntry(chart: ChartBars, entry: CandleEntry): ChartUpdate {
+  const [symbol, interval, seq, tuples] = entry;
+  if (symbol !== chart.symbol || interval !== chart.interval || seq <= chart.seq) {
+    return { chart, changed: [], gap: false };
+  }
+  if (chart.stale || seq !== chart.seq + 1) {
+    return { chart: chart.stale ? chart : { ...chart, stale: true }, changed: [], gap: true };
+  }
+  const changed = tuples.map(tupleToBar);
+  return { chart: { ...chart, seq, bars: mergeBars(chart.bars, changed) }, changed, gap: false };
+}
+
+/** Older bars (from history on scroll) put in front of the chart's bars; overlapping times keep the newer. */
+export function prependBars(chart: ChartBars, older: readonly Bar[]): ChartBars {
+  const first = chart.bars[0];
+  const kept = first ? older.filter((bar) => bar.time < first.time) : older;
+  return kept.length === 0 ? chart : { ...chart, bars: [...kept, ...chart.bars] };
+}

@@ -1,0 +1,153 @@
+/**
+ * The tickerboard wire protocol over Socket.IO, shared by the feed server and the browser.
+ * Documented with example frames in docs/protocol.md; bump PROTOCOL_VERSION on any incompatible change.
+ *
+ * Prices travel as integer ticks and volumes as integer lots of the instrument (see GET /api/symbols), times
+ * of ticks in unix milliseconds and bar times in unix seconds (the UTC start of the bar's bucket).
+ */
+import type { Bar } from './candles';
+import type { Interval } from './intervals';
+import type { Lots, Ticks, UnixSeconds } from './nominal';
+
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * A quote snapshot or delta: `[symbol, seq, mask, ...values]`. Bit `i` of `mask` says that `QUOTE_FIELDS[i]`
+ * (lib/quote.ts) is present; values follow in field order. A snapshot carries every field. `seq` grows by
+ * exactly one from one delta of a symbol to the next, so a client that sees any other step missed one.
+ */
+export type QuoteEntry = [symbol: string, seq: number, mask: number, ...values: number[]];
+
+/** A bar on the wire: `[time, open, high, low, close, volume]`. */
+export type BarTuple = [time: number, open: number, high: number, low: number, close: number, volume: number];
+
+/**
+ * The final state of every bar of a (symbol, interval) stream that trades touched since the last flush,
+ * ascending by time: `[symbol, interval, seq, bars]`. Replacing bars by time keeps a client's bars equal to the
+ * server's aggregation even though intermediate quotes are conflated away.
+ */
+export type CandleEntry = [symbol: string, interval: Interval, seq: number, bars: BarTuple[]];
+
+/** The one message a client gets per flush, with all its changed symbols. */
+export interface Frame {
+  /** Server time of the flush, unix ms. */
+  t: number;
+  q?: QuoteEntry[];
+  c?: CandleEntry[];
+}
+
+export interface Limits {
+  /** Symbols in one subscribe or unsubscribe request. */
+  maxSymbolsPerRequest: number;
+  /** Quote subscriptions one connection may hold. */
+  maxSubscriptions: number;
+  /** Candle streams one connection may hold. */
+  maxCandleStreams: number;
+  /** Serialized size of one request, bytes. */
+  maxRequestBytes: number;
+  /** Requests per second a connection may sustain (burst: twice as many). */
+  requestsPerSecond: number;
+  /** Bars one candle request may ask for. */
+  maxBars: number;
+}
+
+export interface Hello {
+  version: number;
+  flushMs: number;
+  serverTime: number;
+  limits: Limits;
+}
+
+export const ERROR_CODES = [
+  'INVALID_REQUEST',
+  'UNKNOWN_SYMBOL',
+  'TOO_MANY_SYMBOLS',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+  /** The offending symbols, where there are some. */
+  symbols?: string[];
+}
+
+export interface Refused {
+  ok: false;
+  error: ProtocolError;
+}
+
+export interface SubscribeRequest {
+  symbols: string[];
+}
+
+export interface Subscribed {
+  ok: true;
+  /** All symbols this connection holds after the request. */
+  symbols: string[];
+  /** A full snapshot of each requested symbol; a symbol already held is snapshotted again (a resync). */
+  snapshots: QuoteEntry[];
+}
+
+export interface Unsubscribed {
+  ok: true;
+  symbols: string[];
+}
+
+export interface CandleRequest {
+  symbol: string;
+  interval: Interval;
+  /** How many of the newest bars to return with the acknowledgement (default 500). */
+  limit?: number | undefined;
+}
+
+export interface CandlesSubscribed {
+  ok: true;
+  symbol: string;
+  interval: Interval;
+  /** The stream's sequence number: the next CandleEntry for it carries seq + 1. */
+  seq: number;
+  bars: BarTuple[];
+}
+
+export interface CandleStreamRef {
+  symbol: string;
+  interval: Interval;
+}
+
+export interface CandlesUnsubscribed {
+  ok: true;
+}
+
+export type Ack<T> = (response: T | Refused) => void;
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: Ack<Subscribed>) => void;
+  unsubscribe: (request: SubscribeRequest, ack: Ack<Unsubscribed>) => void;
+  subscribeCandles: (request: CandleRequest, ack: Ack<CandlesSubscribed>) => void;
+  unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
+}
+
+export interface ServerToClientEvents {
+  hello: (hello: Hello) => void;
+  frame: (frame: Frame) => void;
+}
+
+export function barToTuple(bar: Bar): BarTuple {
+  return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];
+}
+
+export function tupleToBar(tuple: BarTuple): Bar {
+  const [time, open, high, low, close, volume] = tuple;
+  return {
+    time: time as UnixSeconds,
+    open: open as Ticks,
+    high: high as Ticks,
+    low: low as Ticks,
+    close: close as Ticks,
+    volume: volume as Lots,
+  };
+}

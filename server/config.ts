@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const integer = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z.object({
+  PORT: integer(0, 65535, 3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Flush window: at most one frame per client per window. */
+  FLUSH_MS: integer(100, 250, 150),
+  SIM_SEED: integer(0, 2 ** 32 - 1, 1),
+  /** Bars kept per symbol and interval (history served by /api/candles and on scroll). */
+  HISTORY_BARS: integer(500, 100_000, 5000),
+  /**
+   * Browser origins allowed to open a socket, comma separated. Empty: the page's own origin only (the Origin
+   * header's host equals the Host header). `*` allows any origin.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  MAX_SUBSCRIPTIONS: integer(1, 10_000, 200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/**
+ * The environment, parsed once at start with defaults. Throws an error that names every bad variable and what it
+ * must be, so a mistyped deployment fails at start rather than at the first tick.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** A configuration for tests and embedding: the defaults with some values replaced. */
+export function configWith(overrides: Partial<Config>): Config {
+  return { ...loadConfig({}), ...overrides };
+}

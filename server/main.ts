@@ -1,0 +1,28 @@
+/**
+ * The product on one origin: the Next.js dashboard, the Socket.IO feed at /socket.io and the HTTP API, all on
+ * PORT. `--dev` runs Next in development mode.
+ */
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { loadConfig } from './config';
+import { startFeedServer } from './feed-server';
+import { createLogger } from './logger';
+import { onShutdown } from './shutdown';
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+const dev = process.argv.includes('--dev');
+const app = next({ dev, dir: fileURLToPath(new URL('..', import.meta.url)) });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const feed = await startFeedServer({
+  config,
+  logger,
+  fallback: (request, response) => void handle(request, response),
+});
+logger.info({ url: `http://localhost:${feed.port}`, dev }, 'tickerboard listening');
+onShutdown(logger, async () => {
+  await feed.close();
+  await app.close();
+});

@@ -1,0 +1,124 @@
+import { BarSeries } from '../../lib/bar-series';
+import { toBar, type Bar, type BarState } from '../../lib/candles';
+import type { Instrument } from '../../lib/instrument';
+import { INTERVALS, type Interval } from '../../lib/intervals';
+import type { Lots, Ticks, UnixSeconds } from '../../lib/nominal';
+import type { Quote } from '../../lib/quote';
+import type { SourceEvent } from '../source/price-source';
+
+const DAY = INTERVALS.indexOf('1d');
+
+/**
+ * Called after every event with the symbol and, for a trade, the bar it touched at each interval (in
+ * `INTERVALS` order; undefined where the trade was too old to keep). The array is reused: read it, don't keep it.
+ */
+export type ChangeListener = (symbol: string, touched: readonly (BarState | undefined)[] | undefined) => void;
+
+interface SymbolState {
+  instrument: Instrument;
+  quote: Quote | undefined;
+  series: BarSeries[];
+  prevClose: Ticks | undefined;
+}
+
+/**
+ * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The quote's day
+ * fields (open, high, low, volume) are read off the current 1d bar and the previous close off the bar before
+ * it, so the board and the charts agree by construction.
+ */
+export class MarketState {
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
+
+  constructor(instruments: readonly Instrument[], historyBars: number) {
+    for (const instrument of instruments) {
+      this.symbols.set(instrument.symbol, {
+        instrument,
+        quote: undefined,
+        series: INTERVALS.map((interval) => new BarSeries(interval, historyBars)),
+        prevClose: undefined,
+      });
+    }
+  }
+
+  get instruments(): Instrument[] {
+    return [...this.symbols.values()].map((state) => state.instrument);
+  }
+
+  has(symbol: string): boolean {
+    return this.symbols.has(symbol);
+  }
+
+  instrument(symbol: string): Instrument | undefined {
+    return this.symbols.get(symbol)?.instrument;
+  }
+
+  /** The live quote; undefined before the symbol's first trade. Do not mutate. */
+  quote(symbol: string): Readonly<Quote> | undefined {
+    return this.symbols.get(symbol)?.quote;
+  }
+
+  /** Up to `limit` bars before `before` (the newest when omitted), ascending, detached from the live state. */
+  bars(symbol: string, interval: Interval, limit: number, before?: UnixSeconds): Bar[] {
+    const series = this.symbols.get(symbol)?.series[INTERVALS.indexOf(interval)];
+    return series ? series.slice(limit, before).map(toBar) : [];
+  }
+
+  /** Listens to every change; returns the function that stops listening. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  apply(event: SourceEvent): void {
+    const state = this.symbols.get(event.symbol);
+    if (!state) return;
+    if (event.type === 'quote') {
+      if (!state.quote) return;
+      state.quote.bid = event.bid;
+      state.quote.ask = event.ask;
+      state.quote.time = event.time;
+      this.emit(event.symbol, undefined);
+      return;
+    }
+    const daySeries = state.series[DAY] as BarSeries;
+    const dayBefore = daySeries.last();
+    for (let i = 0; i < INTERVALS.length; i++) this.touched[i] = (state.series[i] as BarSeries).add(event);
+    const day = daySeries.last() as BarState;
+    if (dayBefore && dayBefore !== day && dayBefore.time < day.time) state.prevClose = dayBefore.close;
+    // A trade older than the current day changes history, not the quote.
+    if (this.touched[DAY] !== day && state.quote) {
+      this.emit(event.symbol, this.touched);
+      return;
+    }
+    const quote = (state.quote ??= {
+      last: day.close,
+      bid: event.bid,
+      ask: event.ask,
+      open: day.open,
+      high: day.high,
+      low: day.low,
+      prevClose: day.open,
+      volume: day.volume,
+      time: event.time,
+    });
+    if (event.time >= quote.time) {
+      quote.bid = event.bid;
+      quote.ask = event.ask;
+      quote.time = event.time;
+    }
+    // The last price is the day bar's close: the latest trade by time, whatever order trades arrive in.
+    quote.last = day.close;
+    quote.open = day.open;
+    quote.high = day.high;
+    quote.low = day.low;
+    quote.volume = day.volume as Lots;
+    quote.prevClose = state.prevClose ?? day.open;
+    this.emit(event.symbol, this.touched);
+  }
+
+  private emit(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
+    for (const listener of this.listeners) listener(symbol, touched);
+  }
+}

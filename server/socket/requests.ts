@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { INTERVALS } from '../../lib/intervals';
+import type { CandleRequest, CandleStreamRef, ErrorCode, Limits, ProtocolError, SubscribeRequest } from '../../lib/protocol';
+
+const symbol = z.string().min(1).max(24);
+
+/** One schema per client request, built for the server's limits. */
+export function requestSchemas(limits: Limits) {
+  return {
+    subscribe: z.object({ symbols: z.array(symbol).min(1) }).strict() satisfies z.ZodType<SubscribeRequest>,
+    unsubscribe: z.object({ symbols: z.array(symbol).min(1) }).strict() satisfies z.ZodType<SubscribeRequest>,
+    subscribeCandles: z
+      .object({
+        symbol,
+        interval: z.enum(INTERVALS),
+        limit: z.number().int().min(1).max(limits.maxBars).optional(),
+      })
+      .strict() satisfies z.ZodType<CandleRequest>,
+    unsubscribeCandles: z
+      .object({ symbol, interval: z.enum(INTERVALS) })
+      .strict() satisfies z.ZodType<CandleStreamRef>,
+  };
+}
+
+export class RequestError extends Error {
+  readonly code: ErrorCode;
+  readonly symbols: string[] | undefined;
+
+  constructor(code: ErrorCode, message: string, symbols?: string[]) {
+    super(message);
+    this.code = code;
+    this.symbols = symbols;
+  }
+
+  toProtocol(): ProtocolError {
+    return this.symbols ? { code: this.code, message: this.message, symbols: this.symbols } : { code: this.code, message: this.message };
+  }
+}
+
+/** Parses a request with its schema, or throws an INVALID_REQUEST error that says what is wrong where. */
+export function parseRequest<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new RequestError('INVALID_REQUEST', `${where}${issue?.message ?? 'invalid request'}`);
+}
+
+/** Throws PAYLOAD_TOO_LARGE when the request's JSON form is over `maxBytes`. */
+export function checkSize(value: unknown, maxBytes: number): void {
+  const size = Buffer.byteLength(JSON.stringify(value ?? null) ?? '', 'utf8');
+  if (size > maxBytes) {
+    throw new RequestError('PAYLOAD_TOO_LARGE', `request is ${size} bytes; the limit is ${maxBytes}`);
+  }
+}

@@ -1,0 +1,126 @@
+import type { Server, Socket } from 'socket.io';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type Limits,
+  type Refused,
+  type ServerToClientEvents,
+} from '../../lib/protocol';
+import type { Clock } from '../clock';
+import type { FanOut } from '../fanout/fan-out';
+import type { Logger } from '../logger';
+import type { MarketState } from '../market/market-state';
+import { TokenBucket } from './rate-limiter';
+import { checkSize, parseRequest, RequestError, requestSchemas } from './requests';
+
+export type FeedIo = Server<ClientToServerEvents, ServerToClientEvents>;
+type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+type Handlers = { [Event in keyof ClientToServerEvents]: (payload: unknown) => unknown };
+
+export interface SocketOptions {
+  market: MarketState;
+  fanOut: FanOut;
+  limits: Limits;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Serves the protocol on every connection: validates each request at the boundary, answers it in its
+ * acknowledgement (a refusal as `{ ok: false, error }`, changing nothing), and hands frames from the fan-out to
+ * the socket.
+ */
+export function attachSockets(io: FeedIo, options: SocketOptions): void {
+  io.on('connection', (socket) => serve(socket, options));
+}
+
+function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: SocketOptions): void {
+  const schemas = requestSchemas(limits);
+  const client = fanOut.addClient({ send: (frame) => socket.emit('frame', frame) });
+  const bucket = new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond * 2, clock.now());
+
+  const knownSymbols = (requested: readonly string[]): string[] => {
+    const symbols = [...new Set(requested)];
+    if (symbols.length > limits.maxSymbolsPerRequest) {
+      throw new RequestError(
+        'TOO_MANY_SYMBOLS',
+        `${symbols.length} symbols in one request; the limit is ${limits.maxSymbolsPerRequest}`,
+      );
+    }
+    const unknown = symbols.filter((symbol) => !market.has(symbol));
+    if (unknown.length > 0) {
+      throw new RequestError('UNKNOWN_SYMBOL', `unknown symbol: ${unknown.join(', ')}`, unknown);
+    }
+    return symbols;
+  };
+
+  const handlers: Handlers = {
+    subscribe(payload) {
+      const symbols = knownSymbols(parseRequest(schemas.subscribe, payload).symbols);
+      const added = symbols.filter((symbol) => !client.symbols.has(symbol)).length;
+      if (client.symbols.size + added > limits.maxSubscriptions) {
+        throw new RequestError(
+          'TOO_MANY_SYMBOLS',
+          `a connection may hold ${limits.maxSubscriptions} symbols; it holds ${client.symbols.size}`,
+        );
+      }
+      const snapshots = fanOut.subscribe(client, symbols);
+      return { ok: true, symbols: [...client.symbols], snapshots };
+    },
+    unsubscribe(payload) {
+      fanOut.unsubscribe(client, knownSymbols(parseRequest(schemas.unsubscribe, payload).symbols));
+      return { ok: true, symbols: [...client.symbols] };
+    },
+    subscribeCandles(payload) {
+      const request = parseRequest(schemas.subscribeCandles, payload);
+      const [symbol] = knownSymbols([request.symbol]) as [string];
+      const held = fanOut.hasCandleStream(client, symbol, request.interval);
+      if (!held && client.candleStreams.size >= limits.maxCandleStreams) {
+        throw new RequestError(
+          'TOO_MANY_SYMBOLS',
+          `a connection may hold ${limits.maxCandleStreams} candle streams`,
+        );
+      }
+      const stream = fanOut.subscribeCandles(client, symbol, request.interval, request.limit ?? 500);
+      return { ok: true, symbol, interval: request.interval, ...stream };
+    },
+    unsubscribeCandles(payload) {
+      const request = parseRequest(schemas.unsubscribeCandles, payload);
+      const [symbol] = knownSymbols([request.symbol]) as [string];
+      fanOut.unsubscribeCandles(client, symbol, request.interval);
+      return { ok: true };
+    },
+  };
+
+  for (const [event, handler] of Object.entries(handlers)) {
+    // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.
+    (socket as unknown as Socket).on(event, (...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+      ack?.(answer(event, () => {
+        if (!bucket.take(clock.now())) {
+          throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
+        }
+        checkSize(args[0], limits.maxRequestBytes);
+        return handler(args[0]);
+      }));
+    });
+  }
+
+  function answer(event: string, run: () => unknown): unknown {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof RequestError) return { ok: false, error: error.toProtocol() } satisfies Refused;
+      logger.error({ err: error, event, socket: socket.id }, 'request failed');
+      return { ok: false, error: { code: 'INTERNAL', message: 'internal error' } } satisfies Refused;
+    }
+  }
+
+  socket.on('disconnect', () => fanOut.removeClient(client));
+  socket.emit('hello', {
+    version: PROTOCOL_VERSION,
+    flushMs: fanOut.flushMs,
+    serverTime: clock.now(),
+    limits,
+  });
+}

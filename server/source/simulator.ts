@@ -1,0 +1,189 @@
+import { MinHeap } from '../../lib/min-heap';
+import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
+import { createRandom, exponential, hashSeed, normal, type Random } from '../../lib/rng';
+import type { Clock } from '../clock';
+import { publicInstrument, type SimulatedInstrument } from './catalogue';
+import type { EventSink, PriceSource, SourceEvent } from './price-source';
+
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+/** Share of market events that are trades; the rest move the bid or ask only. */
+const TRADE_SHARE = 0.6;
+/** How far back the tick-by-tick history goes; older history is drawn on the coarser grid below. */
+const TICK_HISTORY_MS = 40 * 60_000;
+/** Older history: [how far back, one point every] in seconds, finest first. */
+const HISTORY_GRID: readonly (readonly [number, number])[] = [
+  [10 * 3600, 5],
+  [2.5 * 86400, 30],
+  [7 * 86400, 90],
+  [90 * 86400, 300],
+  [520 * 86400, 7200],
+];
+
+/** One symbol's random walk: a log mid price, a spread, trade sizes and irregular, bursty arrivals. */
+class SymbolModel {
+  readonly instrument: SimulatedInstrument;
+  private readonly random: Random;
+  private logMid: number;
+  private lastTime: number;
+  /** Time of the next event, fractional ms. */
+  nextTime: number;
+  private burstLeft = 0;
+
+  constructor(instrument: SimulatedInstrument, seed: number, start: number) {
+    this.instrument = instrument;
+    this.random = createRandom(hashSeed(seed, instrument.symbol));
+    this.logMid = Math.log(instrument.referencePrice);
+    this.lastTime = start;
+    this.nextTime = start + this.gap();
+  }
+
+  /**
+   * The mid prices of the history grid before the tick-by-tick span, ascending: the same walk run backwards
+   * from where the live model starts.
+   */
+  historyPath(now: number): { time: number; price: number }[] {
+    const points: { time: number; price: number }[] = [];
+    let logPrice = this.logMid;
+    let time = now - TICK_HISTORY_MS;
+    for (const [span, step] of HISTORY_GRID) {
+      const stepMs = step * 1000;
+      let t = Math.floor(time / stepMs) * stepMs;
+      if (t === time) t -= stepMs;
+      while (now - t <= span * 1000) {
+        logPrice -= this.instrument.volatility * Math.sqrt((time - t) / YEAR_MS) * normal(this.random);
+        points.push({ time: t, price: Math.exp(logPrice) });
+        time = t;
+        t -= stepMs;
+      }
+    }
+    return points.reverse();
+  }
+
+  /** The trade a history point stands for: every trade of its step, lumped at one price. */
+  historyTrade(time: number, price: number, stepMs: number): SourceEvent {
+    const { tickSize, spreadTicks, eventsPerSecond, tradeLots } = this.instrument;
+    const mid = Math.max(spreadTicks + 1, Math.round(price / tickSize));
+    const trades = (eventsPerSecond * TRADE_SHARE * stepMs) / 1000;
+    const size = Math.max(1, Math.round(trades * tradeLots * Math.exp(0.5 * normal(this.random) - 0.125)));
+    const bid = mid - Math.ceil(spreadTicks / 2);
+    return {
+      type: 'trade',
+      symbol: this.instrument.symbol,
+      time: time as UnixMillis,
+      price: mid as Ticks,
+      size: size as Lots,
+      bid: bid as Ticks,
+      ask: (bid + spreadTicks) as Ticks,
+    };
+  }
+
+  /** Mean gap between events, with occasional bursts of activity. */
+  private gap(): number {
+    const mean = 1000 / this.instrument.eventsPerSecond;
+    if (this.burstLeft > 0) {
+      this.burstLeft--;
+      return exponential(this.random, mean / 6);
+    }
+    if (this.random() < 0.02) this.burstLeft = 5 + Math.floor(this.random() * 20);
+    return exponential(this.random, mean);
+  }
+
+  /** Produces the event due at `nextTime` and schedules the one after. */
+  step(): SourceEvent {
+    const { symbol, tickSize, volatility, spreadTicks, tradeLots } = this.instrument;
+    const now = this.nextTime;
+    this.logMid += volatility * Math.sqrt((now - this.lastTime) / YEAR_MS) * normal(this.random);
+    this.lastTime = now;
+    this.nextTime = now + this.gap();
+
+    const spread = spreadTicks + (this.random() < 0.15 ? 1 : 0);
+    const mid = Math.exp(this.logMid) / tickSize;
+    const bid = Math.max(1, Math.round(mid - spread / 2));
+    const ask = bid + spread;
+    const time = Math.floor(now) as UnixMillis;
+    if (this.random() >= TRADE_SHARE) {
+      return { type: 'quote', symbol, time, bid: bid as Ticks, ask: ask as Ticks };
+    }
+    const buy = this.random() < 0.5;
+    const size = Math.max(1, Math.round(tradeLots * Math.exp(normal(this.random) - 0.5)));
+    return {
+      type: 'trade',
+      symbol,
+      time,
+      price: (buy ? ask : bid) as Ticks,
+      size: size as Lots,
+      bid: bid as Ticks,
+      ask: ask as Ticks,
+    };
+  }
+}
+
+export interface SimulatorOptions {
+  seed: number;
+  instruments: readonly SimulatedInstrument[];
+  clock: Clock;
+}
+
+/**
+ * The seeded market simulator. Each symbol walks on its own random stream, so the same seed gives the same ticks
+ * whatever the order the symbols are stepped in. History comes from the same model: tick by tick for the last
+ * 40 minutes, and on a coarser grid (one lumped trade per point) back to 520 days.
+ */
+export class Simulator implements PriceSource {
+  readonly instruments;
+  private readonly clock: Clock;
+  private readonly seed: number;
+  private readonly catalogue: readonly SimulatedInstrument[];
+  /** The symbol models by their next event time. */
+  private queue = new MinHeap<SymbolModel>((model) => model.nextTime);
+
+  constructor(options: SimulatorOptions) {
+    this.catalogue = options.instruments;
+    this.instruments = options.instruments.map(publicInstrument);
+    this.clock = options.clock;
+    this.seed = options.seed;
+  }
+
+  backfill(sink: EventSink, now: UnixMillis): void {
+    const start = now - TICK_HISTORY_MS;
+    this.queue = new MinHeap<SymbolModel>((model) => model.nextTime);
+    for (const instrument of this.catalogue) {
+      const model = new SymbolModel(instrument, this.seed, start);
+      const path = model.historyPath(now);
+      for (let i = 0; i < path.length; i++) {
+        const point = path[i] as { time: number; price: number };
+        const next = path[i + 1]?.time ?? start;
+        sink(model.historyTrade(point.time, point.price, next - point.time));
+      }
+      while (model.nextTime < now) sink(model.step());
+      this.queue.push(model);
+    }
+  }
+
+  /** Emits every event due up to `until`, in time order across symbols. */
+  advance(sink: EventSink, until: number): void {
+    for (let due = this.queue.peek(); due && due.nextTime <= until; due = this.queue.peek()) {
+      this.queue.pop();
+      const event = due.step();
+      this.queue.push(due);
+      sink(event);
+    }
+  }
+
+  start(sink: EventSink): () => void {
+    if (this.queue.size === 0) this.backfill(() => {}, this.clock.now());
+    let stopped = false;
+    let cancel = (): void => {};
+    const pump = (): void => {
+      if (stopped) return;
+      this.advance(sink, this.clock.now());
+      const next = this.queue.peek()?.nextTime ?? this.clock.now() + 1000;
+      cancel = this.clock.setTimer(pump, Math.max(2, next - this.clock.now()));
+    };
+    pump();
+    return () => {
+      stopped = true;
+      cancel();
+    };
+  }
+}
