@@ -10,7 +10,7 @@ const schema = z.object({
   FLUSH_MS: integer(100, 250, 150),
   SIM_SEED: integer(0, 2 ** 32 - 1, 1),
   /** Bars kept per symbol and interval (history served by /api/candles and on scroll). */
-  HISTORY_BARS: integer(500, 100_000, 5000),
+  HISTORY_BARS: integer(500, 100_000, 2000),
   /**
    * Browser origins allowed to open a socket, comma separated. Empty: the page's own origin only (the Origin
    * header's host equals the Host header). `*` allows any origin.

@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Limits } from '../lib/protocol';
@@ -60,7 +65,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
 
   const market = new MarketState(source.instruments, config.HISTORY_BARS);
   const started = clock.now();
-  source.backfill((event) => market.apply(event), started);
+  market.backfill(source, started);
   logger.info({ symbols: source.instruments.length, ms: clock.now() - started }, 'history ready');
 
   const fanOut = new FanOut(market, { flushMs: config.FLUSH_MS, clock });

@@ -1,12 +1,6 @@
 import type { BarState } from '../../lib/candles';
 import { INTERVALS, type Interval } from '../../lib/intervals';
-import {
-  barToTuple,
-  type BarTuple,
-  type CandleEntry,
-  type Frame,
-  type QuoteEntry,
-} from '../../lib/protocol';
+import { barToTuple, type BarTuple, type CandleEntry, type Frame, type QuoteEntry } from '../../lib/protocol';
 import { diffQuote, type Quote } from '../../lib/quote';
 import { every, type Clock } from '../clock';
 import type { MarketState } from '../market/market-state';

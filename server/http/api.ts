@@ -76,7 +76,11 @@ export function createApi({ market, maxBars, allowedOrigins, health }: ApiOption
         const issue = parsed.error.issues[0];
         const parameter = String(issue?.path[0] ?? 'query');
         send(response, 400, {
-          error: { code: 'INVALID_PARAMETER', parameter, message: `${parameter} ${issue?.message ?? 'is invalid'}` },
+          error: {
+            code: 'INVALID_PARAMETER',
+            parameter,
+            message: `${parameter} ${issue?.message ?? 'is invalid'}`,
+          },
         });
         return true;
       }

@@ -1,10 +1,10 @@
 import { BarSeries } from '../../lib/bar-series';
 import { toBar, type Bar, type BarState } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
-import { INTERVALS, type Interval } from '../../lib/intervals';
-import type { Lots, Ticks, UnixSeconds } from '../../lib/nominal';
+import { INTERVAL_SECONDS, INTERVALS, type Interval } from '../../lib/intervals';
+import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import type { Quote } from '../../lib/quote';
-import type { SourceEvent } from '../source/price-source';
+import type { PriceSource, SourceEvent } from '../source/price-source';
 
 const DAY = INTERVALS.indexOf('1d');
 
@@ -30,8 +30,12 @@ export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
   private readonly listeners = new Set<ChangeListener>();
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
+  private readonly historyBars: number;
+  /** Per interval, trades before this time (ms) are not aggregated: they would be trimmed at once. */
+  private horizon: number[] = INTERVALS.map(() => -Infinity);
 
   constructor(instruments: readonly Instrument[], historyBars: number) {
+    this.historyBars = historyBars;
     for (const instrument of instruments) {
       this.symbols.set(instrument.symbol, {
         instrument,
@@ -65,6 +69,21 @@ export class MarketState {
     return series ? series.slice(limit, before).map(toBar) : [];
   }
 
+  /**
+   * Applies a source's history up to `now`. Trades too old for an interval's kept bars skip that interval,
+   * which makes a long history cheap to load.
+   */
+  backfill(source: PriceSource, now: UnixMillis): void {
+    this.horizon = INTERVALS.map(
+      (interval) => now - this.historyBars * 1.25 * INTERVAL_SECONDS[interval] * 1000,
+    );
+    try {
+      source.backfill((event) => this.apply(event), now);
+    } finally {
+      this.horizon = INTERVALS.map(() => -Infinity);
+    }
+  }
+
   /** Listens to every change; returns the function that stops listening. */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
@@ -84,7 +103,10 @@ export class MarketState {
     }
     const daySeries = state.series[DAY] as BarSeries;
     const dayBefore = daySeries.last();
-    for (let i = 0; i < INTERVALS.length; i++) this.touched[i] = (state.series[i] as BarSeries).add(event);
+    for (let i = 0; i < INTERVALS.length; i++) {
+      this.touched[i] =
+        event.time >= (this.horizon[i] as number) ? (state.series[i] as BarSeries).add(event) : undefined;
+    }
     const day = daySeries.last() as BarState;
     if (dayBefore && dayBefore !== day && dayBefore.time < day.time) state.prevClose = dayBefore.close;
     // A trade older than the current day changes history, not the quote.

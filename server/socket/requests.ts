@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { INTERVALS } from '../../lib/intervals';
-import type { CandleRequest, CandleStreamRef, ErrorCode, Limits, ProtocolError, SubscribeRequest } from '../../lib/protocol';
+import type {
+  CandleRequest,
+  CandleStreamRef,
+  ErrorCode,
+  Limits,
+  ProtocolError,
+  SubscribeRequest,
+} from '../../lib/protocol';
 
 const symbol = z.string().min(1).max(24);
 
@@ -33,7 +40,9 @@ export class RequestError extends Error {
   }
 
   toProtocol(): ProtocolError {
-    return this.symbols ? { code: this.code, message: this.message, symbols: this.symbols } : { code: this.code, message: this.message };
+    return this.symbols
+      ? { code: this.code, message: this.message, symbols: this.symbols }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -96,13 +96,15 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
     // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.
     (socket as unknown as Socket).on(event, (...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-      ack?.(answer(event, () => {
-        if (!bucket.take(clock.now())) {
-          throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
-        }
-        checkSize(args[0], limits.maxRequestBytes);
-        return handler(args[0]);
-      }));
+      ack?.(
+        answer(event, () => {
+          if (!bucket.take(clock.now())) {
+            throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
+          }
+          checkSize(args[0], limits.maxRequestBytes);
+          return handler(args[0]);
+        }),
+      );
     });
   }
 

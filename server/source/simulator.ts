@@ -9,14 +9,14 @@ const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 /** Share of market events that are trades; the rest move the bid or ask only. */
 const TRADE_SHARE = 0.6;
 /** How far back the tick-by-tick history goes; older history is drawn on the coarser grid below. */
-const TICK_HISTORY_MS = 40 * 60_000;
+const TICK_HISTORY_MS = 20 * 60_000;
 /** Older history: [how far back, one point every] in seconds, finest first. */
 const HISTORY_GRID: readonly (readonly [number, number])[] = [
   [10 * 3600, 5],
   [2.5 * 86400, 30],
   [7 * 86400, 90],
-  [90 * 86400, 300],
-  [520 * 86400, 7200],
+  [25 * 86400, 300],
+  [520 * 86400, 3600],
 ];
 
 /** One symbol's random walk: a log mid price, a spread, trade sizes and irregular, bursty arrivals. */
@@ -38,25 +38,32 @@ class SymbolModel {
   }
 
   /**
-   * The mid prices of the history grid before the tick-by-tick span, ascending: the same walk run backwards
-   * from where the live model starts.
+   * The grid points of the history before the tick-by-tick span, ascending: times and mid prices of the same
+   * walk run backwards from where the live model starts.
    */
-  historyPath(now: number): { time: number; price: number }[] {
-    const points: { time: number; price: number }[] = [];
-    let logPrice = this.logMid;
+  historyPath(now: number): { times: Float64Array; prices: Float64Array } {
+    const grid: { time: number; step: number }[] = [];
     let time = now - TICK_HISTORY_MS;
     for (const [span, step] of HISTORY_GRID) {
       const stepMs = step * 1000;
-      let t = Math.floor(time / stepMs) * stepMs;
-      if (t === time) t -= stepMs;
-      while (now - t <= span * 1000) {
-        logPrice -= this.instrument.volatility * Math.sqrt((time - t) / YEAR_MS) * normal(this.random);
-        points.push({ time: t, price: Math.exp(logPrice) });
+      for (let t = Math.ceil(time / stepMs) * stepMs - stepMs; now - t <= span * 1000; t -= stepMs) {
+        grid.push({ time: t, step: stepMs });
         time = t;
-        t -= stepMs;
       }
     }
-    return points.reverse();
+    const count = grid.length;
+    const times = new Float64Array(count);
+    const prices = new Float64Array(count);
+    let logPrice = this.logMid;
+    let later = now - TICK_HISTORY_MS;
+    for (let i = 0; i < count; i++) {
+      const t = (grid[i] as { time: number }).time;
+      logPrice -= this.instrument.volatility * Math.sqrt((later - t) / YEAR_MS) * normal(this.random);
+      times[count - 1 - i] = t;
+      prices[count - 1 - i] = Math.exp(logPrice);
+      later = t;
+    }
+    return { times, prices };
   }
 
   /** The trade a history point stands for: every trade of its step, lumped at one price. */
@@ -127,7 +134,7 @@ export interface SimulatorOptions {
 /**
  * The seeded market simulator. Each symbol walks on its own random stream, so the same seed gives the same ticks
  * whatever the order the symbols are stepped in. History comes from the same model: tick by tick for the last
- * 40 minutes, and on a coarser grid (one lumped trade per point) back to 520 days.
+ * 20 minutes, and on a coarser grid (one lumped trade per point) back to 520 days.
  */
 export class Simulator implements PriceSource {
   readonly instruments;
@@ -149,11 +156,10 @@ export class Simulator implements PriceSource {
     this.queue = new MinHeap<SymbolModel>((model) => model.nextTime);
     for (const instrument of this.catalogue) {
       const model = new SymbolModel(instrument, this.seed, start);
-      const path = model.historyPath(now);
-      for (let i = 0; i < path.length; i++) {
-        const point = path[i] as { time: number; price: number };
-        const next = path[i + 1]?.time ?? start;
-        sink(model.historyTrade(point.time, point.price, next - point.time));
+      const { times, prices } = model.historyPath(now);
+      for (let i = 0; i < times.length; i++) {
+        const time = times[i] as number;
+        sink(model.historyTrade(time, prices[i] as number, (times[i + 1] ?? start) - time));
       }
       while (model.nextTime < now) sink(model.step());
       this.queue.push(model);
