@@ -140,3 +140,17 @@ export function publicInstrument(instrument: SimulatedInstrument): Instrument {
   const { symbol, name, assetClass, tickSize, precision, lotSize, sizePrecision, currency } = instrument;
   return { symbol, name, assetClass, tickSize, precision, lotSize, sizePrecision, currency };
 }
+
+/**
+ * A universe of `count` made-up equities (`S0001`, `S0002`, …) all at `eventsPerSecond`, for load tests and
+ * benchmarks that need more symbols than the real catalogue has. Prices spread from 5 to about 900.
+ */
+export function syntheticCatalogue(count: number, eventsPerSecond: number): SimulatedInstrument[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < count; i++) {
+    const symbol = `S${String(i + 1).padStart(4, '0')}`;
+    const price = Number((5 * Math.exp((i * 5.2) / Math.max(1, count))).toFixed(2));
+    rows.push([symbol, `Synthetic ${symbol}`, price, 0.2 + (i % 7) * 0.05, eventsPerSecond]);
+  }
+  return build(rows, equity);
+}
