@@ -129,6 +129,8 @@ export interface SimulatorOptions {
   seed: number;
   instruments: readonly SimulatedInstrument[];
   clock: Clock;
+  /** Generate chart history in `backfill` (the default); without it each symbol starts with one trade. */
+  history?: boolean;
 }
 
 /**
@@ -141,6 +143,7 @@ export class Simulator implements PriceSource {
   private readonly clock: Clock;
   private readonly seed: number;
   private readonly catalogue: readonly SimulatedInstrument[];
+  private readonly history: boolean;
   /** The symbol models by their next event time. */
   private queue = new MinHeap<SymbolModel>((model) => model.nextTime);
 
@@ -149,13 +152,19 @@ export class Simulator implements PriceSource {
     this.instruments = options.instruments.map(publicInstrument);
     this.clock = options.clock;
     this.seed = options.seed;
+    this.history = options.history ?? true;
   }
 
   backfill(sink: EventSink, now: UnixMillis): void {
-    const start = now - TICK_HISTORY_MS;
+    const start = this.history ? now - TICK_HISTORY_MS : now;
     this.queue = new MinHeap<SymbolModel>((model) => model.nextTime);
     for (const instrument of this.catalogue) {
       const model = new SymbolModel(instrument, this.seed, start);
+      if (!this.history) {
+        sink(model.historyTrade(now, instrument.referencePrice, 1000));
+        this.queue.push(model);
+        continue;
+      }
       const { times, prices } = model.historyPath(now);
       for (let i = 0; i < times.length; i++) {
         const time = times[i] as number;
