@@ -25,7 +25,8 @@ export class BarSeries {
   }
 
   /**
-   * Adds a trade and returns the bar it touched, or undefined when the trade is older than every bar kept.
+   * Adds a trade and returns the bar it touched, or undefined when the series is full and the trade is older than
+   * every bar kept.
    */
   add(trade: Trade): BarState | undefined {
     const time = bucketStart(trade.time, this.interval);
@@ -50,7 +51,8 @@ export class BarSeries {
       addTrade(found, trade);
       return found;
     }
-    if (index === 0) return undefined;
+    // Older than every bar: a full series may have dropped its bucket already, one with room has not.
+    if (index === 0 && this.bars.length >= this.capacity) return undefined;
     const bar = barFromTrade(trade, this.interval);
     this.bars.splice(index, 0, bar);
     return bar;

@@ -45,17 +45,25 @@ export interface ChartUpdate {
   gap: boolean;
 }
 
-/** Applies a candle entry for this chart's stream, checking its sequence number. */
+/**
+ * Applies a candle entry for this chart's stream, checking its sequence number. A reset entry (whole bars from
+ * the first one the client may have missed) is applied whatever seq the chart held, and heals a stale chart.
+ */
 export function applyCandleEntry(chart: ChartBars, entry: CandleEntry): ChartUpdate {
-  const [symbol, interval, seq, tuples] = entry;
-  if (symbol !== chart.symbol || interval !== chart.interval || seq <= chart.seq) {
+  const [symbol, interval, seq, tuples, reset] = entry;
+  if (symbol !== chart.symbol || interval !== chart.interval || seq < chart.seq) {
     return { chart, changed: [], gap: false };
   }
-  if (chart.stale || seq !== chart.seq + 1) {
+  if (seq === chart.seq && reset !== 1) return { chart, changed: [], gap: false };
+  if (reset !== 1 && (chart.stale || seq !== chart.seq + 1)) {
     return { chart: chart.stale ? chart : { ...chart, stale: true }, changed: [], gap: true };
   }
   const changed = tuples.map(tupleToBar);
-  return { chart: { ...chart, seq, bars: mergeBars(chart.bars, changed) }, changed, gap: false };
+  return {
+    chart: { ...chart, seq, bars: mergeBars(chart.bars, changed), stale: false },
+    changed,
+    gap: false,
+  };
 }
 
 /** Older bars (from history on scroll) put in front of the chart's bars; overlapping times keep the newer. */

@@ -25,8 +25,14 @@ export type BarTuple = [time: number, open: number, high: number, low: number, c
  * The final state of every bar of a (symbol, interval) stream that trades touched since the last flush,
  * ascending by time: `[symbol, interval, seq, bars]`. Replacing bars by time keeps a client's bars equal to the
  * server's aggregation even though intermediate quotes are conflated away.
+ *
+ * With `reset` = 1 (sent to a client that fell behind and has drained) the bars are every bar from the first one
+ * touched while it was behind to the newest: the client replaces its bars by time and continues from `seq`,
+ * whatever seq it held.
  */
-export type CandleEntry = [symbol: string, interval: Interval, seq: number, bars: BarTuple[]];
+export type CandleEntry =
+  | [symbol: string, interval: Interval, seq: number, bars: BarTuple[]]
+  | [symbol: string, interval: Interval, seq: number, bars: BarTuple[], reset: 1];
 
 /** The one message a client gets per flush, with all its changed symbols. */
 export interface Frame {
@@ -53,7 +59,11 @@ export interface Limits {
 
 export interface Hello {
   version: number;
+  /** Flush period of a subscription that asks for none. */
   flushMs: number;
+  /** Bounds of `throttleMs`; a request is rounded to a multiple of 25 ms within them. */
+  minFlushMs: number;
+  maxFlushMs: number;
   serverTime: number;
   limits: Limits;
 }
@@ -82,6 +92,11 @@ export interface Refused {
 
 export interface SubscribeRequest {
   symbols: string[];
+  /**
+   * How often, in ms, to be sent these symbols' changes (for example 250 for a board, 100 for a focused chart);
+   * the server's default flush period when omitted. Ignored by `unsubscribe`.
+   */
+  throttleMs?: number | undefined;
 }
 
 export interface Subscribed {
@@ -102,6 +117,8 @@ export interface CandleRequest {
   interval: Interval;
   /** How many of the newest bars to return with the acknowledgement (default 500). */
   limit?: number | undefined;
+  /** As for `subscribe`. */
+  throttleMs?: number | undefined;
 }
 
 export interface CandlesSubscribed {

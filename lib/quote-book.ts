@@ -28,8 +28,10 @@ export function applySnapshot(book: QuoteBook, entry: QuoteEntry): QuoteBook {
 
 /**
  * Applies deltas in order. A delta whose seq is not the next one for its symbol is not applied: the symbol
- * turns stale and is reported as a gap, and later deltas are refused too until a snapshot arrives. Deltas at or
- * below the held seq (overtaken by a snapshot) and deltas for symbols not held are ignored.
+ * turns stale and is reported as a gap, and later deltas are refused too until a snapshot arrives. An entry with
+ * every field is a snapshot and replaces the symbol whatever seq it held (the server sends these to a client
+ * that fell behind). Entries at or below the held seq (overtaken by a snapshot) and entries for symbols not held
+ * are ignored.
  */
 export function applyDeltas(book: QuoteBook, entries: readonly QuoteEntry[]): BookUpdate {
   let next: Record<string, BookEntry> | undefined;
@@ -38,7 +40,8 @@ export function applyDeltas(book: QuoteBook, entries: readonly QuoteEntry[]): Bo
     const held = (next ?? book)[symbol];
     if (!held || seq <= held.seq) continue;
     next ??= { ...book };
-    const quote = seq === held.seq + 1 && !held.stale ? patchQuote(held.quote, mask, values) : undefined;
+    const inOrder = seq === held.seq + 1 && !held.stale;
+    const quote = inOrder || mask === FULL_MASK ? patchQuote(held.quote, mask, values) : undefined;
     if (quote) {
       next[symbol] = { seq, quote, stale: false };
     } else {

@@ -6,8 +6,13 @@ const integer = (min: number, max: number, fallback: number) =>
 const schema = z.object({
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1).default('0.0.0.0'),
-  /** Flush window: at most one frame per client per window. */
+  /** Flush period of subscriptions that ask for none: at most one frame per client per period. */
   FLUSH_MS: integer(100, 250, 150),
+  /** Bounds of the flush period a subscription may ask for (`throttleMs`). */
+  FLUSH_MIN_MS: integer(25, 10_000, 100),
+  FLUSH_MAX_MS: integer(25, 60_000, 2000),
+  /** A client whose connection has not drained for this long is disconnected. */
+  SLOW_CLIENT_MS: integer(1000, 600_000, 30_000),
   SIM_SEED: integer(0, 2 ** 32 - 1, 1),
   /** Bars kept per symbol and interval (history served by /api/candles and on scroll). */
   HISTORY_BARS: integer(500, 100_000, 2000),
@@ -30,12 +35,20 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+const checked = schema.refine(
+  (config) => config.FLUSH_MIN_MS <= config.FLUSH_MS && config.FLUSH_MS <= config.FLUSH_MAX_MS,
+  {
+    message: 'FLUSH_MIN_MS <= FLUSH_MS <= FLUSH_MAX_MS must hold',
+    path: ['FLUSH_MS'],
+  },
+);
+
 /**
  * The environment, parsed once at start with defaults. Throws an error that names every bad variable and what it
  * must be, so a mistyped deployment fails at start rather than at the first tick.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = schema.safeParse(env);
+  const result = checked.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid configuration:\n${problems.join('\n')}`);

@@ -68,7 +68,13 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   market.backfill(source, started);
   logger.info({ symbols: source.instruments.length, ms: clock.now() - started }, 'history ready');
 
-  const fanOut = new FanOut(market, { flushMs: config.FLUSH_MS, clock });
+  const fanOut = new FanOut(market, {
+    flushMs: config.FLUSH_MS,
+    minFlushMs: config.FLUSH_MIN_MS,
+    maxFlushMs: config.FLUSH_MAX_MS,
+    slowClientMs: config.SLOW_CLIENT_MS,
+    clock,
+  });
   const api = createApi({
     market,
     clock,
@@ -93,6 +99,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       const allowed = originAllowed(request, config.ALLOWED_ORIGINS);
       callback(allowed ? null : 'origin not allowed', allowed);
     },
+  });
+  // The handshake request is not needed once connected; dropping it saves memory per connection.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
   });
   attachSockets(io, { market, fanOut, limits, clock, logger });
 

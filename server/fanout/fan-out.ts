@@ -1,102 +1,90 @@
 import type { BarState } from '../../lib/candles';
 import { INTERVALS, type Interval } from '../../lib/intervals';
-import { barToTuple, type BarTuple, type CandleEntry, type Frame, type QuoteEntry } from '../../lib/protocol';
-import { diffQuote, type Quote } from '../../lib/quote';
+import { barToTuple, type BarTuple, type CandleEntry, type QuoteEntry } from '../../lib/protocol';
 import { every, type Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
+import { Client, frameText, type FrameSink } from './client';
+import { CandleFeed, QuoteFeed } from './feeds';
 
-/** Where a client's frames go: the socket layer, or a test's recorder. */
-export interface FrameSink {
-  send(frame: Frame): void;
-}
+export { Client, type FrameSink } from './client';
 
-/** One connection's subscriptions and the entries waiting for its next frame. */
-export class Client {
-  readonly sink: FrameSink;
-  readonly symbols = new Set<string>();
-  readonly candleStreams = new Set<CandleFeed>();
-  quotes: QuoteEntry[] = [];
-  candles: CandleEntry[] = [];
-
-  constructor(sink: FrameSink) {
-    this.sink = sink;
-  }
-}
-
-/** What the subscribers of one symbol's quote have been sent. */
-class QuoteFeed {
-  readonly symbol: string;
-  seq = 0;
-  published: Quote | undefined;
-  readonly subscribers = new Set<Client>();
-  dirty = false;
-
-  constructor(symbol: string) {
-    this.symbol = symbol;
-  }
-
-  /** The published quote as a snapshot entry, every field present. */
-  snapshot(): QuoteEntry | undefined {
-    if (!this.published) return undefined;
-    const { mask, values } = diffQuote(undefined, this.published);
-    return [this.symbol, this.seq, mask, ...values];
-  }
-}
-
-/** One (symbol, interval) candle stream and the bars trades touched since the last flush. */
-class CandleFeed {
-  readonly symbol: string;
-  readonly interval: Interval;
-  seq = 0;
-  readonly subscribers = new Set<Client>();
-  touched: BarState[] = [];
-
-  constructor(symbol: string, interval: Interval) {
-    this.symbol = symbol;
-    this.interval = interval;
-  }
-}
+/** Flush periods are multiples of this, and the flush timer ticks at it. */
+export const FLUSH_STEP_MS = 25;
 
 export interface FanOutOptions {
+  /** Flush period of subscriptions that ask for none. */
   flushMs: number;
+  /** Bounds of the flush period a subscription may ask for. */
+  minFlushMs: number;
+  maxFlushMs: number;
+  /** A client that has not drained for this long is disconnected. */
+  slowClientMs: number;
   clock: Clock;
 }
 
+/** The feeds of one flush period, and which of them changed since its last flush. */
+class Period {
+  readonly ms: number;
+  readonly quotes = new Map<string, QuoteFeed>();
+  readonly candles = new Map<string, CandleFeed>();
+  dirtyQuotes: QuoteFeed[] = [];
+  dirtyCandles: CandleFeed[] = [];
+
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+}
+
 /**
- * Throttled, conflated fan-out. Between flushes market changes only mark symbols dirty. At each flush every
- * dirty, subscribed symbol is diffed once against what its subscribers were last sent, the delta is built once
- * and shared by all of them, and each client with something new gets exactly one frame carrying all its changed
- * symbols and candle streams.
+ * Throttled, conflated fan-out.
+ *
+ * Between flushes a market change only marks the feeds watching its symbol dirty: the cost of a tick does not
+ * depend on the number of clients. At each flush of a period every dirty feed is diffed once against what its
+ * subscribers were last sent and the delta is serialized once; each subscriber gets that same JSON text. Each
+ * client with something new then gets exactly one frame holding all of its changed symbols and candle streams.
+ *
+ * A client whose connection has not drained its last frame is not sent another: it is behind. Its changes keep
+ * conflating as a set of owed feeds (bounded by its subscriptions), and when it drains it gets one frame with
+ * a snapshot of each. One that stays behind for `slowClientMs` is disconnected.
  */
 export class FanOut {
   private readonly market: MarketState;
   private readonly clock: Clock;
-  readonly flushMs: number;
-  private readonly quoteFeeds = new Map<string, QuoteFeed>();
-  private readonly candleFeeds: Map<string, CandleFeed[]> = new Map();
-  private dirtyQuotes: QuoteFeed[] = [];
-  private dirtyCandles: CandleFeed[] = [];
+  private readonly options: FanOutOptions;
+  private readonly periods = new Map<number, Period>();
+  /** Per symbol, the quote and candle feeds that have subscribers. */
+  private readonly quoteWatchers = new Map<string, QuoteFeed[]>();
+  private readonly candleWatchers = new Map<string, CandleFeed[]>();
   private readonly clients = new Set<Client>();
+  private readonly behind = new Set<Client>();
+  private pending: Client[] = [];
+  private steps = 0;
   private stopListening: () => void = () => {};
   private stopTimer: () => void = () => {};
 
   constructor(market: MarketState, options: FanOutOptions) {
     this.market = market;
     this.clock = options.clock;
-    this.flushMs = options.flushMs;
-    for (const { symbol } of market.instruments) {
-      this.quoteFeeds.set(symbol, new QuoteFeed(symbol));
-      this.candleFeeds.set(
-        symbol,
-        INTERVALS.map((interval) => new CandleFeed(symbol, interval)),
-      );
-    }
+    this.options = options;
   }
 
-  /** Starts listening to the market and flushing every `flushMs`; returns the function that stops both. */
+  get flushMs(): number {
+    return this.options.flushMs;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Clients currently behind (not draining). */
+  get behindCount(): number {
+    return this.behind.size;
+  }
+
+  /** Starts listening to the market and flushing; returns the function that stops both. */
   start(): () => void {
     this.stopListening = this.market.onChange((symbol, touched) => this.markDirty(symbol, touched));
-    this.stopTimer = every(this.clock, this.flushMs, () => this.flush());
+    this.stopTimer = every(this.clock, FLUSH_STEP_MS, () => this.step());
     return () => this.stop();
   }
 
@@ -105,8 +93,11 @@ export class FanOut {
     this.stopTimer();
   }
 
-  get clientCount(): number {
-    return this.clients.size;
+  /** The flush period a request for `ms` gets: the nearest step within the bounds, the default when omitted. */
+  periodFor(ms: number | undefined): number {
+    if (ms === undefined) return this.options.flushMs;
+    const snapped = Math.round(ms / FLUSH_STEP_MS) * FLUSH_STEP_MS;
+    return Math.min(this.options.maxFlushMs, Math.max(this.options.minFlushMs, snapped));
   }
 
   addClient(sink: FrameSink): Client {
@@ -116,25 +107,36 @@ export class FanOut {
   }
 
   removeClient(client: Client): void {
-    this.unsubscribe(client, [...client.symbols]);
-    for (const feed of client.candleStreams) feed.subscribers.delete(client);
-    client.candleStreams.clear();
+    this.unsubscribe(client, [...client.symbols.keys()]);
+    for (const feed of [...client.candleStreams]) this.leaveCandles(client, feed);
+    this.behind.delete(client);
     this.clients.delete(client);
   }
 
   /**
-   * Subscribes the client to known symbols and returns a snapshot of each. A symbol already held is snapshotted
-   * again, which is how a client resyncs after a gap.
+   * Subscribes the client to known symbols at a flush period and returns a snapshot of each. A symbol already
+   * held is snapshotted again (how a client resyncs), and moves to the new period if it differs.
    */
-  subscribe(client: Client, symbols: readonly string[]): QuoteEntry[] {
+  subscribe(client: Client, symbols: readonly string[], periodMs = this.options.flushMs): QuoteEntry[] {
+    const period = this.period(periodMs);
     const snapshots: QuoteEntry[] = [];
     for (const symbol of symbols) {
-      const feed = this.quoteFeeds.get(symbol);
-      if (!feed) continue;
-      // Nobody holds the symbol, so nobody needs a delta: bring what is published up to date first.
-      if (feed.subscribers.size === 0) this.publish(feed);
+      if (!this.market.has(symbol)) continue;
+      let feed = period.quotes.get(symbol);
+      if (!feed) {
+        feed = new QuoteFeed(symbol, period.ms);
+        period.quotes.set(symbol, feed);
+      }
+      const held = client.symbols.get(symbol);
+      if (held && held !== feed) this.leaveQuote(client, held);
+      if (feed.subscribers.size === 0) {
+        // Nobody was sent this feed's deltas, so none is owed: bring it up to date before snapshotting it.
+        feed.publish(this.market.quote(symbol));
+        watch(this.quoteWatchers, symbol, feed);
+      }
       feed.subscribers.add(client);
-      client.symbols.add(symbol);
+      client.symbols.set(symbol, feed);
+      client.owedQuotes.delete(feed);
       const snapshot = feed.snapshot();
       if (snapshot) snapshots.push(snapshot);
     }
@@ -143,109 +145,217 @@ export class FanOut {
 
   unsubscribe(client: Client, symbols: readonly string[]): void {
     for (const symbol of symbols) {
-      this.quoteFeeds.get(symbol)?.subscribers.delete(client);
-      client.symbols.delete(symbol);
+      const feed = client.symbols.get(symbol);
+      if (feed) this.leaveQuote(client, feed);
     }
   }
 
-  /** Subscribes the client to a candle stream; returns its sequence number and its newest bars. */
+  /** Subscribes the client to a candle stream; returns the stream's sequence number and its newest bars. */
   subscribeCandles(
     client: Client,
     symbol: string,
     interval: Interval,
     limit: number,
+    periodMs = this.options.flushMs,
   ): { seq: number; bars: BarTuple[] } | undefined {
-    const feed = this.candleFeed(symbol, interval);
-    if (!feed) return undefined;
-    if (feed.subscribers.size === 0) feed.touched = [];
+    if (!this.market.has(symbol)) return undefined;
+    const period = this.period(periodMs);
+    const key = `${symbol}\u0000${interval}`;
+    let feed = period.candles.get(key);
+    if (!feed) {
+      feed = new CandleFeed(symbol, interval, period.ms);
+      period.candles.set(key, feed);
+    }
+    for (const held of client.candleStreams) {
+      if (held !== feed && held.symbol === symbol && held.interval === interval)
+        this.leaveCandles(client, held);
+    }
+    if (feed.subscribers.size === 0) {
+      feed.touched = [];
+      watch(this.candleWatchers, symbol, feed);
+    }
     feed.subscribers.add(client);
     client.candleStreams.add(feed);
+    client.owedCandles.delete(feed);
     return { seq: feed.seq, bars: this.market.bars(symbol, interval, limit).map(barToTuple) };
   }
 
   unsubscribeCandles(client: Client, symbol: string, interval: Interval): void {
-    const feed = this.candleFeed(symbol, interval);
-    if (!feed) return;
-    feed.subscribers.delete(client);
-    client.candleStreams.delete(feed);
+    for (const feed of [...client.candleStreams]) {
+      if (feed.symbol === symbol && feed.interval === interval) this.leaveCandles(client, feed);
+    }
   }
 
   hasCandleStream(client: Client, symbol: string, interval: Interval): boolean {
-    const feed = this.candleFeed(symbol, interval);
-    return feed !== undefined && client.candleStreams.has(feed);
+    for (const feed of client.candleStreams) {
+      if (feed.symbol === symbol && feed.interval === interval) return true;
+    }
+    return false;
   }
 
-  /** Sends every client with changes its one frame. Called by the timer; tests call it directly. */
+  /** Flushes every period now, whatever its schedule (tests drive the fan-out with this). */
   flush(): void {
-    const pending = new Set<Client>();
-    const quotes = this.dirtyQuotes;
-    this.dirtyQuotes = [];
+    const now = this.clock.now();
+    for (const period of this.periods.values()) this.flushPeriod(period, now);
+    this.finishFlush(now);
+  }
+
+  /** One timer step: flushes the periods that are due, then catches up and sends. */
+  private step(): void {
+    this.steps++;
+    const now = this.clock.now();
+    const elapsed = this.steps * FLUSH_STEP_MS;
+    for (const period of this.periods.values()) {
+      if (elapsed % period.ms === 0) this.flushPeriod(period, now);
+    }
+    this.finishFlush(now);
+  }
+
+  private flushPeriod(period: Period, now: number): void {
+    const quotes = period.dirtyQuotes;
+    period.dirtyQuotes = [];
     for (const feed of quotes) {
       feed.dirty = false;
       if (feed.subscribers.size === 0) continue;
-      const entry = this.publish(feed);
+      const entry = feed.publish(this.market.quote(feed.symbol));
       if (!entry) continue;
+      const text = JSON.stringify(entry);
       for (const client of feed.subscribers) {
-        client.quotes.push(entry);
-        pending.add(client);
+        if (this.admit(client, now)) client.quoteParts.push(text);
+        else client.owe(feed);
       }
     }
-    const candles = this.dirtyCandles;
-    this.dirtyCandles = [];
+    const candles = period.dirtyCandles;
+    period.dirtyCandles = [];
     for (const feed of candles) {
       const touched = feed.touched;
       feed.touched = [];
       if (feed.subscribers.size === 0 || touched.length === 0) continue;
       feed.seq++;
       touched.sort((a, b) => a.time - b.time);
+      const since = (touched[0] as BarState).time;
       const entry: CandleEntry = [feed.symbol, feed.interval, feed.seq, touched.map(barToTuple)];
+      const text = JSON.stringify(entry);
       for (const client of feed.subscribers) {
-        client.candles.push(entry);
-        pending.add(client);
+        if (this.admit(client, now)) client.candleParts.push(text);
+        else client.oweCandles(feed, since);
       }
     }
-    if (pending.size === 0) return;
-    const t = this.clock.now();
+  }
+
+  /**
+   * Whether the client can take entries in this flush: true once it is in this flush's send list, false while
+   * it is behind. A client whose connection has not drained becomes behind here.
+   */
+  private admit(client: Client, now: number): boolean {
+    if (client.pending) return true;
+    if (client.behindSince !== undefined) return false;
+    if (!client.sink.writable()) {
+      client.behindSince = now;
+      this.behind.add(client);
+      return false;
+    }
+    client.pending = true;
+    this.pending.push(client);
+    return true;
+  }
+
+  private finishFlush(now: number): void {
+    if (this.behind.size > 0) this.catchUp(now);
+    const pending = this.pending;
+    this.pending = [];
     for (const client of pending) {
-      const frame: Frame = { t };
-      if (client.quotes.length > 0) frame.q = client.quotes;
-      if (client.candles.length > 0) frame.c = client.candles;
-      client.quotes = [];
-      client.candles = [];
-      client.sink.send(frame);
+      client.pending = false;
+      const text = frameText(now, client.quoteParts, client.candleParts);
+      client.quoteParts.length = 0;
+      client.candleParts.length = 0;
+      client.sink.send(text);
     }
   }
 
-  /** Moves the feed's published quote to the live one; returns the delta, or undefined if nothing changed. */
-  private publish(feed: QuoteFeed): QuoteEntry | undefined {
-    const live = this.market.quote(feed.symbol);
-    if (!live) return undefined;
-    const { mask, values } = diffQuote(feed.published, live);
-    if (mask === 0) return undefined;
-    feed.seq++;
-    feed.published = { ...live };
-    return [feed.symbol, feed.seq, mask, ...values];
+  /** Sends each behind client that has drained one frame with everything it is owed; drops the hopeless. */
+  private catchUp(now: number): void {
+    for (const client of this.behind) {
+      if (!client.sink.writable()) {
+        if (now - (client.behindSince ?? now) >= this.options.slowClientMs) {
+          this.removeClient(client);
+          client.sink.close('slow consumer: not reading');
+        }
+        continue;
+      }
+      this.behind.delete(client);
+      client.behindSince = undefined;
+      const quotes: string[] = [];
+      for (const feed of client.owedQuotes) {
+        const text = feed.snapshotText();
+        if (text) quotes.push(text);
+      }
+      const candles: string[] = [];
+      for (const [feed, since] of client.owedCandles) {
+        const bars = this.market.barsSince(feed.symbol, feed.interval, since).map(barToTuple);
+        // A reset entry: whole bars to replace by time, and the stream's current seq to continue from.
+        candles.push(JSON.stringify([feed.symbol, feed.interval, feed.seq, bars, 1]));
+      }
+      client.owedQuotes.clear();
+      client.owedCandles.clear();
+      if (quotes.length > 0 || candles.length > 0) client.sink.send(frameText(now, quotes, candles));
+    }
   }
 
-  private candleFeed(symbol: string, interval: Interval): CandleFeed | undefined {
-    return this.candleFeeds.get(symbol)?.[INTERVALS.indexOf(interval)];
+  private period(ms: number): Period {
+    let period = this.periods.get(ms);
+    if (!period) {
+      period = new Period(ms);
+      this.periods.set(ms, period);
+    }
+    return period;
+  }
+
+  private leaveQuote(client: Client, feed: QuoteFeed): void {
+    feed.subscribers.delete(client);
+    client.owedQuotes.delete(feed);
+    if (client.symbols.get(feed.symbol) === feed) client.symbols.delete(feed.symbol);
+    if (feed.subscribers.size === 0) unwatch(this.quoteWatchers, feed.symbol, feed);
+  }
+
+  private leaveCandles(client: Client, feed: CandleFeed): void {
+    feed.subscribers.delete(client);
+    client.candleStreams.delete(feed);
+    client.owedCandles.delete(feed);
+    if (feed.subscribers.size === 0) unwatch(this.candleWatchers, feed.symbol, feed);
   }
 
   private markDirty(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
-    const feed = this.quoteFeeds.get(symbol);
-    if (feed && !feed.dirty && feed.subscribers.size > 0) {
-      feed.dirty = true;
-      this.dirtyQuotes.push(feed);
+    const quotes = this.quoteWatchers.get(symbol);
+    if (quotes) {
+      for (const feed of quotes) {
+        if (feed.dirty) continue;
+        feed.dirty = true;
+        this.periods.get(feed.periodMs)?.dirtyQuotes.push(feed);
+      }
     }
     if (!touched) return;
-    const streams = this.candleFeeds.get(symbol);
-    if (!streams) return;
-    for (let i = 0; i < streams.length; i++) {
-      const stream = streams[i] as CandleFeed;
-      const bar = touched[i];
-      if (stream.subscribers.size === 0 || !bar) continue;
-      if (stream.touched.length === 0) this.dirtyCandles.push(stream);
-      if (!stream.touched.includes(bar)) stream.touched.push(bar);
+    const candles = this.candleWatchers.get(symbol);
+    if (!candles) return;
+    for (const feed of candles) {
+      const bar = touched[INTERVALS.indexOf(feed.interval)];
+      if (!bar) continue;
+      if (feed.touched.length === 0) this.periods.get(feed.periodMs)?.dirtyCandles.push(feed);
+      if (!feed.touched.includes(bar)) feed.touched.push(bar);
     }
   }
+}
+
+function watch<T>(watchers: Map<string, T[]>, symbol: string, feed: T): void {
+  const list = watchers.get(symbol);
+  if (!list) watchers.set(symbol, [feed]);
+  else if (!list.includes(feed)) list.push(feed);
+}
+
+function unwatch<T>(watchers: Map<string, T[]>, symbol: string, feed: T): void {
+  const list = watchers.get(symbol);
+  if (!list) return;
+  const index = list.indexOf(feed);
+  if (index >= 0) list.splice(index, 1);
+  if (list.length === 0) watchers.delete(symbol);
 }

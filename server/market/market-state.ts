@@ -84,6 +84,16 @@ export class MarketState {
     }
   }
 
+  /** Every bar from the one at or after `since` (unix seconds) to the newest, ascending, detached. */
+  barsSince(symbol: string, interval: Interval, since: number): Bar[] {
+    const series = this.symbols.get(symbol)?.series[INTERVALS.indexOf(interval)];
+    if (!series) return [];
+    return series
+      .slice(series.length)
+      .filter((bar) => bar.time >= since)
+      .map(toBar);
+  }
+
   /** Listens to every change; returns the function that stops listening. */
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);

@@ -10,17 +10,23 @@ import type {
 } from '../../lib/protocol';
 
 const symbol = z.string().min(1).max(24);
+const throttleMs = z.number().int().min(1).max(60_000).optional();
 
 /** One schema per client request, built for the server's limits. */
 export function requestSchemas(limits: Limits) {
   return {
-    subscribe: z.object({ symbols: z.array(symbol).min(1) }).strict() satisfies z.ZodType<SubscribeRequest>,
-    unsubscribe: z.object({ symbols: z.array(symbol).min(1) }).strict() satisfies z.ZodType<SubscribeRequest>,
+    subscribe: z
+      .object({ symbols: z.array(symbol).min(1), throttleMs })
+      .strict() satisfies z.ZodType<SubscribeRequest>,
+    unsubscribe: z
+      .object({ symbols: z.array(symbol).min(1), throttleMs })
+      .strict() satisfies z.ZodType<SubscribeRequest>,
     subscribeCandles: z
       .object({
         symbol,
         interval: z.enum(INTERVALS),
         limit: z.number().int().min(1).max(limits.maxBars).optional(),
+        throttleMs,
       })
       .strict() satisfies z.ZodType<CandleRequest>,
     unsubscribeCandles: z

@@ -7,7 +7,7 @@ import {
   type ServerToClientEvents,
 } from '../../lib/protocol';
 import type { Clock } from '../clock';
-import type { FanOut } from '../fanout/fan-out';
+import type { FanOut, FrameSink } from '../fanout/fan-out';
 import type { Logger } from '../logger';
 import type { MarketState } from '../market/market-state';
 import { TokenBucket } from './rate-limiter';
@@ -36,7 +36,7 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
 
 function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: SocketOptions): void {
   const schemas = requestSchemas(limits);
-  const client = fanOut.addClient({ send: (frame) => socket.emit('frame', frame) });
+  const client = fanOut.addClient(socketSink(socket, logger));
   const bucket = new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond * 2, clock.now());
 
   const knownSymbols = (requested: readonly string[]): string[] => {
@@ -64,12 +64,13 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
           `a connection may hold ${limits.maxSubscriptions} symbols; it holds ${client.symbols.size}`,
         );
       }
-      const snapshots = fanOut.subscribe(client, symbols);
-      return { ok: true, symbols: [...client.symbols], snapshots };
+      const request = parseRequest(schemas.subscribe, payload);
+      const snapshots = fanOut.subscribe(client, symbols, fanOut.periodFor(request.throttleMs));
+      return { ok: true, symbols: [...client.symbols.keys()], snapshots };
     },
     unsubscribe(payload) {
       fanOut.unsubscribe(client, knownSymbols(parseRequest(schemas.unsubscribe, payload).symbols));
-      return { ok: true, symbols: [...client.symbols] };
+      return { ok: true, symbols: [...client.symbols.keys()] };
     },
     subscribeCandles(payload) {
       const request = parseRequest(schemas.subscribeCandles, payload);
@@ -81,7 +82,8 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
           `a connection may hold ${limits.maxCandleStreams} candle streams`,
         );
       }
-      const stream = fanOut.subscribeCandles(client, symbol, request.interval, request.limit ?? 500);
+      const period = fanOut.periodFor(request.throttleMs);
+      const stream = fanOut.subscribeCandles(client, symbol, request.interval, request.limit ?? 500, period);
       return { ok: true, symbol, interval: request.interval, ...stream };
     },
     unsubscribeCandles(payload) {
@@ -122,7 +124,27 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
   socket.emit('hello', {
     version: PROTOCOL_VERSION,
     flushMs: fanOut.flushMs,
+    minFlushMs: fanOut.periodFor(0),
+    maxFlushMs: fanOut.periodFor(Number.MAX_SAFE_INTEGER),
     serverTime: clock.now(),
     limits,
   });
+}
+
+/**
+ * Frames go to the Engine.IO connection as ready-made Socket.IO event packets (`2["frame",…]`, the main
+ * namespace), so the JSON built once per symbol per flush is not parsed and re-serialized for every client.
+ * The connection is behind while its transport has not finished the last write (Engine.IO then holds any newer
+ * packet in its buffer).
+ */
+function socketSink(socket: FeedSocket, logger: Logger): FrameSink {
+  const conn = socket.conn;
+  return {
+    send: (frame) => void conn.write(`2["frame",${frame}]`),
+    writable: () => conn.readyState === 'open' && conn.transport.writable,
+    close: (reason) => {
+      logger.warn({ socket: socket.id, reason }, 'disconnecting client');
+      socket.disconnect(true);
+    },
+  };
 }

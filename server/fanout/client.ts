@@ -1,0 +1,51 @@
+import type { CandleFeed, QuoteFeed } from './feeds';
+
+/** Where a client's frames go: the socket layer, or a test's recorder. */
+export interface FrameSink {
+  /** Sends one frame, given as the JSON text of a `Frame`. */
+  send(frame: string): void;
+  /** False while the connection has not yet handed its last frame to the network: it is behind. */
+  writable(): boolean;
+  /** Ends the connection, saying why. */
+  close(reason: string): void;
+}
+
+/** One connection: its subscriptions, the entries for its next frame, and what it is owed while behind. */
+export class Client {
+  readonly sink: FrameSink;
+  /** Held symbols, each with the feed (flush period) it is served from. */
+  readonly symbols = new Map<string, QuoteFeed>();
+  readonly candleStreams = new Set<CandleFeed>();
+  /** JSON entries for this flush's frame. */
+  quoteParts: string[] = [];
+  candleParts: string[] = [];
+  /** In this flush's list of clients to send to. */
+  pending = false;
+  /** When the connection stopped draining; undefined while it keeps up. */
+  behindSince: number | undefined;
+  /** Feeds that changed while behind: a snapshot of each is owed when the connection drains. */
+  readonly owedQuotes = new Set<QuoteFeed>();
+  /** Candle streams that changed while behind, with the earliest bar time touched meanwhile. */
+  readonly owedCandles = new Map<CandleFeed, number>();
+
+  constructor(sink: FrameSink) {
+    this.sink = sink;
+  }
+
+  owe(feed: QuoteFeed): void {
+    this.owedQuotes.add(feed);
+  }
+
+  oweCandles(feed: CandleFeed, since: number): void {
+    const known = this.owedCandles.get(feed);
+    if (known === undefined || since < known) this.owedCandles.set(feed, since);
+  }
+}
+
+/** The JSON text of a frame from already-serialized entries. */
+export function frameText(time: number, quotes: readonly string[], candles: readonly string[]): string {
+  let text = `{"t":${time}`;
+  if (quotes.length > 0) text += `,"q":[${quotes.join(',')}]`;
+  if (candles.length > 0) text += `,"c":[${candles.join(',')}]`;
+  return `${text}}`;
+}

@@ -1,0 +1,70 @@
+import type { BarState } from '../../lib/candles';
+import type { Interval } from '../../lib/intervals';
+import type { QuoteEntry } from '../../lib/protocol';
+import { diffQuote, type Quote } from '../../lib/quote';
+import type { Client } from './client';
+
+/** What the subscribers of one symbol at one flush period have been sent. */
+export class QuoteFeed {
+  readonly symbol: string;
+  readonly periodMs: number;
+  seq = 0;
+  published: Quote | undefined;
+  readonly subscribers = new Set<Client>();
+  /** Changed since this feed's last flush. */
+  dirty = false;
+  private snapshotSeq = -1;
+  private snapshotJson = '';
+
+  constructor(symbol: string, periodMs: number) {
+    this.symbol = symbol;
+    this.periodMs = periodMs;
+  }
+
+  /**
+   * Moves the published quote to `live` and returns the delta, or undefined when no field changed. Every
+   * subscriber gets this one entry.
+   */
+  publish(live: Readonly<Quote> | undefined): QuoteEntry | undefined {
+    if (!live) return undefined;
+    const { mask, values } = diffQuote(this.published, live);
+    if (mask === 0) return undefined;
+    this.seq++;
+    this.published = { ...live };
+    return [this.symbol, this.seq, mask, ...values];
+  }
+
+  /** The published quote as a snapshot entry, every field present. */
+  snapshot(): QuoteEntry | undefined {
+    if (!this.published) return undefined;
+    const { mask, values } = diffQuote(undefined, this.published);
+    return [this.symbol, this.seq, mask, ...values];
+  }
+
+  /** The snapshot entry as JSON, built once per change however many lagging clients need it. */
+  snapshotText(): string | undefined {
+    if (this.snapshotSeq !== this.seq) {
+      const snapshot = this.snapshot();
+      if (!snapshot) return undefined;
+      this.snapshotJson = JSON.stringify(snapshot);
+      this.snapshotSeq = this.seq;
+    }
+    return this.snapshotJson;
+  }
+}
+
+/** One (symbol, interval) candle stream at one flush period, and the bars trades touched since its last flush. */
+export class CandleFeed {
+  readonly symbol: string;
+  readonly interval: Interval;
+  readonly periodMs: number;
+  seq = 0;
+  readonly subscribers = new Set<Client>();
+  touched: BarState[] = [];
+
+  constructor(symbol: string, interval: Interval, periodMs: number) {
+    this.symbol = symbol;
+    this.interval = interval;
+    this.periodMs = periodMs;
+  }
+}
