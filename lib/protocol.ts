@@ -74,6 +74,7 @@ export const ERROR_CODES = [
   'TOO_MANY_SYMBOLS',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
+  'SLOW_CONSUMER',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

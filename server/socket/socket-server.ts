@@ -104,6 +104,10 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
             throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
           }
           checkSize(args[0], limits.maxRequestBytes);
+          // Answers to a connection that is not reading would pile up in memory: let it only shed load.
+          if (client.behindSince !== undefined && !event.startsWith('unsubscribe')) {
+            throw new RequestError('SLOW_CONSUMER', 'the connection is not reading what it is sent');
+          }
           return handler(args[0]);
         }),
       );
