@@ -1,5 +1,5 @@
 import type { QuoteEntry } from './protocol';
-import { FULL_MASK, patchQuote, type Quote } from './quote';
+import { patchQuote, quoteFromSnapshot, SNAPSHOT, type Quote } from './quote';
 
 /** The client's mirror of one symbol. */
 export interface BookEntry {
@@ -18,19 +18,19 @@ export interface BookUpdate {
   gaps: string[];
 }
 
-/** Replaces a symbol's state with a snapshot entry (all fields). */
+/** Replaces a symbol's state with a snapshot entry (mask 0, every field absolute). */
 export function applySnapshot(book: QuoteBook, entry: QuoteEntry): QuoteBook {
   const [symbol, seq, mask, ...values] = entry;
-  const quote = mask === FULL_MASK ? patchQuote(undefined, mask, values) : undefined;
+  const quote = mask === SNAPSHOT ? quoteFromSnapshot(values) : undefined;
   if (!quote) throw new Error(`snapshot of ${symbol} is not a full quote`);
   return { ...book, [symbol]: { seq, quote, stale: false } };
 }
 
 /**
  * Applies deltas in order. A delta whose seq is not the next one for its symbol is not applied: the symbol
- * turns stale and is reported as a gap, and later deltas are refused too until a snapshot arrives. An entry with
- * every field is a snapshot and replaces the symbol whatever seq it held (the server sends these to a client
- * that fell behind). Entries at or below the held seq (overtaken by a snapshot) and entries for symbols not held
+ * turns stale and is reported as a gap, and later deltas are refused too until a snapshot arrives. A snapshot
+ * entry in a frame replaces the symbol whatever seq it held (the server sends these to a client that fell
+ * behind). Entries at or below the held seq (overtaken by a snapshot) and entries for symbols not held
  * are ignored.
  */
 export function applyDeltas(book: QuoteBook, entries: readonly QuoteEntry[]): BookUpdate {
@@ -41,7 +41,12 @@ export function applyDeltas(book: QuoteBook, entries: readonly QuoteEntry[]): Bo
     if (!held || seq <= held.seq) continue;
     next ??= { ...book };
     const inOrder = seq === held.seq + 1 && !held.stale;
-    const quote = inOrder || mask === FULL_MASK ? patchQuote(held.quote, mask, values) : undefined;
+    const quote =
+      mask === SNAPSHOT
+        ? quoteFromSnapshot(values)
+        : inOrder
+          ? patchQuote(held.quote, mask, values)
+          : undefined;
     if (quote) {
       next[symbol] = { seq, quote, stale: false };
     } else {

@@ -17,7 +17,7 @@ export interface Quote {
   time: UnixMillis;
 }
 
-/** Field order on the wire: bit `i` of a delta's mask stands for `QUOTE_FIELDS[i]`. */
+/** Field order on the wire: bit `i` of a delta's mask stands for `QUOTE_FIELDS[i]`; snapshots list all in it. */
 export const QUOTE_FIELDS = [
   'last',
   'bid',
@@ -30,43 +30,54 @@ export const QUOTE_FIELDS = [
   'time',
 ] as const satisfies readonly (keyof Quote)[];
 
+/** Every field's bit. */
 export const FULL_MASK = (1 << QUOTE_FIELDS.length) - 1;
 
+/** The mask of a snapshot entry: every field follows, as an absolute value. */
+export const SNAPSHOT = 0;
+
+/** A snapshot's values: every field, absolute, in field order. */
+export function snapshotValues(quote: Quote): number[] {
+  return QUOTE_FIELDS.map((field) => quote[field]);
+}
+
+/** The quote a snapshot's values describe, or undefined when they are not one finite number per field. */
+export function quoteFromSnapshot(values: readonly number[]): Quote | undefined {
+  if (values.length !== QUOTE_FIELDS.length || !values.every(Number.isFinite)) return undefined;
+  return Object.fromEntries(QUOTE_FIELDS.map((field, i) => [field, values[i]])) as unknown as Quote;
+}
+
 /**
- * The fields of `next` that differ from `prev`, as a mask and the values in field order.
- * With no `prev` every field is included.
+ * The fields of `next` that differ from `prev`: a mask, and for each field present its change (`next - prev`)
+ * in field order. Changes are small numbers (a tick or two, a trade's size, the ms since the last change), which
+ * keeps deltas short on the wire; a client can apply them only to exactly `prev`, which the seq guarantees.
  */
-export function diffQuote(prev: Quote | undefined, next: Quote): { mask: number; values: number[] } {
+export function diffQuote(prev: Quote, next: Quote): { mask: number; values: number[] } {
   let mask = 0;
   const values: number[] = [];
   for (let i = 0; i < QUOTE_FIELDS.length; i++) {
     const field = QUOTE_FIELDS[i] as keyof Quote;
-    if (prev === undefined || prev[field] !== next[field]) {
+    if (prev[field] !== next[field]) {
       mask |= 1 << i;
-      values.push(next[field]);
+      values.push(next[field] - prev[field]);
     }
   }
   return { mask, values };
 }
 
 /**
- * Applies masked values to `base` and returns the new quote, or undefined when the mask and the values do not
- * fit each other (or a full quote is needed and `base` is missing).
+ * Adds a delta's changes to `base` and returns the new quote, or undefined when the mask and the values do not
+ * fit each other.
  */
-export function patchQuote(
-  base: Quote | undefined,
-  mask: number,
-  values: readonly number[],
-): Quote | undefined {
+export function patchQuote(base: Quote, mask: number, values: readonly number[]): Quote | undefined {
   if (!Number.isInteger(mask) || mask <= 0 || mask > FULL_MASK) return undefined;
-  if (base === undefined && mask !== FULL_MASK) return undefined;
   const next = { ...base } as Record<keyof Quote, number>;
   let v = 0;
   for (let i = 0; i < QUOTE_FIELDS.length; i++) {
     if ((mask & (1 << i)) === 0) continue;
-    const value = values[v++];
-    if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-    next[QUOTE_FIELDS[i] as keyof Quote] = value;
+    const change = values[v++];
+    if (typeof change !== 'number' || !Number.isFinite(change)) return undefined;
+    next[QUOTE_FIELDS[i] as keyof Quote] += change;
   }
   if (v !== values.length) return undefined;
   return next as unknown as Quote;

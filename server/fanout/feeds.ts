@@ -1,7 +1,7 @@
 import type { BarState } from '../../lib/candles';
 import type { Interval } from '../../lib/intervals';
 import type { QuoteEntry } from '../../lib/protocol';
-import { diffQuote, type Quote } from '../../lib/quote';
+import { diffQuote, SNAPSHOT, snapshotValues, type Quote } from '../../lib/quote';
 import type { Client } from './client';
 
 /** What the subscribers of one symbol at one flush period have been sent. */
@@ -27,6 +27,12 @@ export class QuoteFeed {
    */
   publish(live: Readonly<Quote> | undefined): QuoteEntry | undefined {
     if (!live) return undefined;
+    if (!this.published) {
+      // The first quote: there is nothing to diff against, and nobody can hold an earlier one.
+      this.seq++;
+      this.published = { ...live };
+      return this.snapshot();
+    }
     const { mask, values } = diffQuote(this.published, live);
     if (mask === 0) return undefined;
     this.seq++;
@@ -37,8 +43,7 @@ export class QuoteFeed {
   /** The published quote as a snapshot entry, every field present. */
   snapshot(): QuoteEntry | undefined {
     if (!this.published) return undefined;
-    const { mask, values } = diffQuote(undefined, this.published);
-    return [this.symbol, this.seq, mask, ...values];
+    return [this.symbol, this.seq, SNAPSHOT, ...snapshotValues(this.published)];
   }
 
   /** The snapshot entry as JSON, built once per change however many lagging clients need it. */

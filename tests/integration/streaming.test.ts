@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefined } from '../../lib/assert';
 import { PROTOCOL_VERSION, type Frame, type Refused } from '../../lib/protocol';
-import { FULL_MASK, patchQuote } from '../../lib/quote';
+import { quoteFromSnapshot, SNAPSHOT } from '../../lib/quote';
 import { closeClients, connectClient, type FeedClient } from '../support/feed-client';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
 import { sleep } from '../support/wait';
@@ -45,9 +45,9 @@ describe('socket feed', () => {
     expect(ack.symbols.sort()).toEqual(['AAPL', 'BTC-USD', 'EURUSD']);
     expect(ack.snapshots.map(([symbol]) => symbol)).toEqual(['AAPL', 'BTC-USD', 'EURUSD']);
     for (const [symbol, seq, mask, ...values] of ack.snapshots) {
-      expect(mask).toBe(FULL_MASK);
+      expect(mask).toBe(SNAPSHOT);
       expect(Number.isInteger(seq)).toBe(true);
-      const quote = ensureDefined(patchQuote(undefined, mask, values), `${symbol} snapshot decodes`);
+      const quote = ensureDefined(quoteFromSnapshot(values), `${symbol} snapshot decodes`);
       expect(quote.bid, symbol).toBeLessThan(quote.ask);
       expect(quote.low, symbol).toBeLessThanOrEqual(quote.last);
       expect(quote.high, symbol).toBeGreaterThanOrEqual(quote.last);
@@ -109,7 +109,8 @@ describe('socket feed', () => {
     const [resync] = client.mirror.resyncs;
     const { snapshot, held } = ensureDefined(resync, 'a resync was recorded');
     expect(snapshot[1]).toBe(held.seq);
-    expect(patchQuote(undefined, snapshot[2], snapshot.slice(3) as number[])).toEqual(held.quote);
+    expect(snapshot[2]).toBe(SNAPSHOT);
+    expect(quoteFromSnapshot(snapshot.slice(3) as number[])).toEqual(held.quote);
 
     // Deltas carry on from the snapshot's seq.
     await client.nextFrame(3000, carries('BTC-USD'));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 import type { QuoteEntry } from '../../lib/protocol';
-import { diffQuote, FULL_MASK, type Quote } from '../../lib/quote';
+import { diffQuote, FULL_MASK, SNAPSHOT, snapshotValues, type Quote } from '../../lib/quote';
 import { applyDeltas, applySnapshot, type QuoteBook } from '../../lib/quote-book';
 
 /** Fields drawn from tiny ranges, so consecutive quotes share some fields and differ in others. */
@@ -32,8 +32,11 @@ function serve(symbol: string, firstSeq: number, quotes: readonly Quote[]): Stre
   const [first, ...rest] = quotes;
   if (!first) throw new Error('a stream needs a first quote');
   let seq = firstSeq;
-  const full = diffQuote(undefined, first);
-  const stream: Stream = { snapshot: [symbol, seq, full.mask, ...full.values], deltas: [], states: [first] };
+  const stream: Stream = {
+    snapshot: [symbol, seq, SNAPSHOT, ...snapshotValues(first)],
+    deltas: [],
+    states: [first],
+  };
   let published = first;
   for (const next of rest) {
     const { mask, values } = diffQuote(published, next);
@@ -113,7 +116,7 @@ describe('client quote book', () => {
     );
   });
 
-  it('detects a dropped delta as a gap, holds the symbol where it was, and refuses every later delta until one carries every field', () => {
+  it('detects a dropped delta as a gap, holds the symbol where it was, and refuses every later delta', () => {
     fc.assert(
       fc.property(
         twoStreams.filter(({ a }) => a.deltas.length >= 2),
@@ -121,8 +124,6 @@ describe('client quote book', () => {
         ({ a, b, order, cuts }, pick) => {
           const dropped = pick % (a.deltas.length - 1);
           const held = { seq: a.snapshot[1] + dropped, quote: a.states[dropped] };
-          // A delta with every field is a whole state: it heals the gap (the server sends such to a lagging client).
-          const healedBy = a.deltas.findIndex((delta, i) => i > dropped && delta[2] === FULL_MASK);
           let book = start(a.snapshot, b.snapshot);
           const gaps: string[] = [];
           const sent = a.deltas.filter((_, i) => i !== dropped);
@@ -134,14 +135,9 @@ describe('client quote book', () => {
             const entry = book.AAA;
             if (entry?.stale) expect({ seq: entry.seq, quote: entry.quote }).toEqual(held);
           }
-          if (healedBy !== dropped + 1) expect(gaps).toContain('AAA');
+          expect(gaps).toContain('AAA');
           expect(gaps.filter((symbol) => symbol !== 'AAA')).toEqual([]);
-          if (healedBy < 0) {
-            expect(book.AAA).toEqual({ ...held, stale: true });
-          } else {
-            const seq = a.snapshot[1] + a.deltas.length;
-            expect(book.AAA).toEqual({ seq, quote: a.states.at(-1), stale: false });
-          }
+          expect(book.AAA).toEqual({ ...held, stale: true });
           // The other symbol is not disturbed.
           expect(book.BBB?.quote).toEqual(b.states.at(-1));
           expect(book.BBB?.stale).toBe(false);
@@ -158,7 +154,6 @@ describe('client quote book', () => {
         quote,
         ({ a, b, order, cuts }, pick, after) => {
           const dropped = pick % (a.deltas.length - 1);
-          fc.pre(a.deltas.every((delta, i) => i <= dropped || delta[2] !== FULL_MASK));
           let book = start(a.snapshot, b.snapshot);
           for (const frame of frames(
             a.deltas.filter((_, i) => i !== dropped),
@@ -172,8 +167,7 @@ describe('client quote book', () => {
 
           const last = a.states.at(-1) as Quote;
           const seq = a.snapshot[1] + a.deltas.length;
-          const full = diffQuote(undefined, last);
-          book = applySnapshot(book, ['AAA', seq, full.mask, ...full.values]);
+          book = applySnapshot(book, ['AAA', seq, SNAPSHOT, ...snapshotValues(last)]);
           expect(book.AAA).toEqual({ seq, quote: last, stale: false });
 
           const next = { ...after, last: (last.last + 1) as Ticks };
@@ -223,6 +217,7 @@ describe('client quote book', () => {
   });
 
   it('refuses a snapshot that does not carry every field', () => {
-    expect(() => applySnapshot({}, ['AAA', 1, FULL_MASK >> 1, 1, 2, 3, 4, 5, 6, 7, 8])).toThrow(/AAA/);
+    expect(() => applySnapshot({}, ['AAA', 1, FULL_MASK, 1, 2, 3, 4, 5, 6, 7, 8, 9])).toThrow(/AAA/);
+    expect(() => applySnapshot({}, ['AAA', 1, SNAPSHOT, 1, 2, 3, 4, 5, 6, 7, 8])).toThrow(/AAA/);
   });
 });

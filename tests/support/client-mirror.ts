@@ -2,7 +2,7 @@ import type { Bar } from '../../lib/candles';
 import { applyCandleEntry, chartFromAck, type ChartBars } from '../../lib/chart-bars';
 import type { Interval } from '../../lib/intervals';
 import type { CandlesSubscribed, Frame, QuoteEntry, Subscribed } from '../../lib/protocol';
-import { FULL_MASK, type Quote } from '../../lib/quote';
+import { SNAPSHOT, type Quote } from '../../lib/quote';
 import {
   applyDeltas,
   applySnapshot,
@@ -95,7 +95,7 @@ export class ClientMirror {
     for (const [symbol, seq, mask] of entries) {
       if (!this.quoteSeqs.has(symbol)) {
         this.strays.push(`quote ${symbol} seq ${seq}`);
-      } else if (mask === FULL_MASK) {
+      } else if (mask === SNAPSHOT) {
         this.catchUps.push(`quote ${symbol} seq ${seq}`);
         this.quoteSeqs.set(symbol, seq);
       } else {

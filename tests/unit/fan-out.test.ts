@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lots, Ticks } from '../../lib/nominal';
 import type { Frame } from '../../lib/protocol';
-import { FULL_MASK } from '../../lib/quote';
+import { SNAPSHOT } from '../../lib/quote';
 import { FanOut, FLUSH_STEP_MS } from '../../server/fanout/fan-out';
 import { MarketState } from '../../server/market/market-state';
 import { testInstruments } from '../support/arbitraries';
@@ -138,7 +138,7 @@ describe('fan-out backpressure', () => {
     clock.advance(FLUSH_STEP_MS);
     expect(slow.frames.length).toBe(before + 1);
     const caughtUp = slow.frames.at(-1)?.frame as Frame;
-    expect(caughtUp.q?.map((entry) => entry[2])).toEqual(SYMBOLS.map(() => FULL_MASK));
+    expect(caughtUp.q?.map((entry) => entry[2])).toEqual(SYMBOLS.map(() => SNAPSHOT));
     expect(caughtUp.c?.[0]?.[4]).toBe(1);
     for (const symbol of SYMBOLS) expect(slow.mirror.quote(symbol)).toEqual({ ...market.quote(symbol) });
     const bars = slow.mirror.bars('AAA', '1s') ?? [];
@@ -147,7 +147,7 @@ describe('fan-out backpressure', () => {
     // And it is back on the normal path: deltas in sequence.
     trade('AAA');
     clock.advance(100);
-    expect(slow.frames.at(-1)?.frame.q?.[0]?.[2]).not.toBe(FULL_MASK);
+    expect(slow.frames.at(-1)?.frame.q?.[0]?.[2]).not.toBe(SNAPSHOT);
     expect(slow.mirror.seqSteps).toEqual([]);
     expect(slow.mirror.gaps).toEqual([]);
   });

@@ -4,6 +4,8 @@ import {
   diffQuote,
   FULL_MASK,
   patchQuote,
+  quoteFromSnapshot,
+  snapshotValues,
   QUOTE_FIELDS,
   quoteChange,
   quoteChangePercent,
@@ -23,16 +25,17 @@ const quote: Quote = {
 };
 
 describe('quote deltas', () => {
-  it('carry every field, in wire order, when there is nothing to diff against', () => {
-    expect(diffQuote(undefined, quote)).toEqual({
-      mask: FULL_MASK,
-      values: QUOTE_FIELDS.map((f) => quote[f]),
-    });
+  it('snapshot every field, absolute, in wire order, and read back to the same quote', () => {
+    const values = snapshotValues(quote);
+    expect(values).toEqual(QUOTE_FIELDS.map((f) => quote[f]));
+    expect(quoteFromSnapshot(values)).toEqual(quote);
+    expect(quoteFromSnapshot(values.slice(1))).toBeUndefined();
+    expect(quoteFromSnapshot([...values.slice(1), Number.NaN])).toBeUndefined();
   });
 
-  it('carry only the changed fields, flagged by their bit', () => {
+  it('carry only the changed fields, flagged by their bit, as changes from the previous quote', () => {
     const next = { ...quote, bid: 1003 as Ticks, time: (quote.time + 5) as UnixMillis };
-    expect(diffQuote(quote, next)).toEqual({ mask: (1 << 1) | (1 << 8), values: [1003, quote.time + 5] });
+    expect(diffQuote(quote, next)).toEqual({ mask: (1 << 1) | (1 << 8), values: [1003 - quote.bid, 5] });
     expect(diffQuote(quote, { ...quote })).toEqual({ mask: 0, values: [] });
   });
 
@@ -53,12 +56,6 @@ describe('quote deltas', () => {
     ['a value that is not finite', 0b1, [Number.NaN]],
   ])('refuse %s', (_, mask, values) => {
     expect(patchQuote(quote, mask as number, values as number[])).toBeUndefined();
-  });
-
-  it('need a full mask to make a quote out of nothing', () => {
-    expect(patchQuote(undefined, 0b1, [1])).toBeUndefined();
-    const { mask, values } = diffQuote(undefined, quote);
-    expect(patchQuote(undefined, mask, values)).toEqual(quote);
   });
 
   it('measure change against the previous close', () => {
