@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
-import type { ClientToServerEvents, Refused, ServerToClientEvents } from '../../lib/protocol';
+import type { ClientToServerEvents, ErrorCode, Refused, ServerToClientEvents } from '../../lib/protocol';
 import type { MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -8,6 +8,11 @@ type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 function refused(response: object): response is Refused {
   return 'ok' in response && response.ok === false;
 }
+
+/** Refusals that mean "not now" rather than "never": the request is asked again after a pause. */
+const TRANSIENT: readonly ErrorCode[] = ['RATE_LIMITED', 'SLOW_CONSUMER'];
+const RETRY_MS = 500;
+const MAX_RETRY_MS = 5000;
 
 export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
@@ -25,12 +30,52 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   const report = options.onError ?? (() => {});
   let subscribed = new Set<string>();
   let chartStream: { symbol: string; interval: Interval } | undefined;
+  // A stale symbol or chart reports a gap on every frame until its snapshot lands; one request each is enough.
+  let resyncing = new Set<string>();
+  /** A candle subscription is on its way; its acknowledgement brings fresh bars anyway. */
+  let chartPending = false;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const subscribe = (symbols: readonly string[]) => {
-    if (symbols.length === 0 || !socket.connected) return;
+  /** Runs `retry` after a pause that doubles with each attempt. */
+  const later = (attempt: number, retry: () => void) => {
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        retry();
+      },
+      Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** attempt),
+    );
+    timers.add(timer);
+  };
+
+  const subscribe = (symbols: readonly string[], done: () => void = () => {}, attempt = 0) => {
+    if (symbols.length === 0 || !socket.connected) return done();
     socket.emit('subscribe', { symbols: [...symbols] }, (response) => {
-      if (refused(response)) return report(response.error.message);
-      store.getState().applySnapshots(response.snapshots);
+      if (!refused(response)) {
+        done();
+        return store.getState().applySnapshots(response.snapshots);
+      }
+      if (TRANSIENT.includes(response.error.code)) {
+        const wanted = () => symbols.filter((symbol) => subscribed.has(symbol));
+        return later(attempt, () => subscribe(wanted(), done, attempt + 1));
+      }
+      done();
+      report(response.error.message);
+      // One unknown symbol (say, a persisted one the server no longer lists) refuses the whole request: drop it
+      // from the watchlist and ask again for the others, or they would never get a quote.
+      const unknown = response.error.code === 'UNKNOWN_SYMBOL' ? (response.error.symbols ?? []) : [];
+      if (unknown.length === 0) return;
+      for (const symbol of unknown) store.getState().removeSymbol(symbol);
+      subscribe(symbols.filter((symbol) => !unknown.includes(symbol) && subscribed.has(symbol)));
+    });
+  };
+
+  const resync = (symbols: readonly string[]) => {
+    const fresh = symbols.filter((symbol) => !resyncing.has(symbol));
+    for (const symbol of fresh) resyncing.add(symbol);
+    const round = resyncing;
+    subscribe(fresh, () => {
+      for (const symbol of fresh) round.delete(symbol);
     });
   };
 
@@ -44,14 +89,21 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (removed.length > 0) socket.emit('unsubscribe', { symbols: removed }, () => {});
   };
 
-  const syncChart = (force = false) => {
+  const syncChart = (force = false, attempt = 0) => {
     const { selected, interval } = store.getState();
     const same = chartStream?.symbol === selected && chartStream?.interval === interval;
     if (same && !force) return;
     if (chartStream && !same && socket.connected) socket.emit('unsubscribeCandles', chartStream, () => {});
     chartStream = selected ? { symbol: selected, interval } : undefined;
     if (!chartStream || !socket.connected) return;
-    socket.emit('subscribeCandles', { ...chartStream, limit: 500 }, (response) => {
+    const stream = chartStream;
+    chartPending = true;
+    socket.emit('subscribeCandles', { ...stream, limit: 500 }, (response) => {
+      if (chartStream !== stream) return;
+      if (refused(response) && TRANSIENT.includes(response.error.code)) {
+        return later(attempt, () => chartStream === stream && syncChart(true, attempt + 1));
+      }
+      chartPending = false;
       if (refused(response)) return report(response.error.message);
       store.getState().setChart(response);
     });
@@ -60,11 +112,15 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   socket.on('connect', () => {
     store.getState().setStatus('live');
     subscribed = new Set();
+    resyncing = new Set();
+    chartPending = false;
     syncWatchlist();
     syncChart(true);
   });
   socket.on('disconnect', (reason) => {
     store.getState().setStatus(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
+    // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
+    if (reason === 'io server disconnect') later(1, () => socket.connect());
   });
   socket.io.on('reconnect_attempt', () => store.getState().setStatus('reconnecting'));
   socket.on('connect_error', () => {
@@ -72,8 +128,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   });
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGap } = store.getState().applyFrame(frame);
-    subscribe(quoteGaps);
-    if (chartGap) syncChart(true);
+    resync(quoteGaps);
+    if (chartGap && !chartPending) syncChart(true);
   });
 
   const goOffline = () => store.getState().setStatus('offline');
@@ -89,6 +145,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   });
 
   return () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
     unsubscribeStore();
     window.removeEventListener('offline', goOffline);
     window.removeEventListener('online', goOnline);

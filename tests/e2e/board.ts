@@ -1,0 +1,37 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The symbols a first visit shows (DEFAULT_WATCHLIST in the store). */
+export const DEFAULT_SYMBOLS = [
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'TSLA',
+  'SPY',
+  'BTC-USD',
+  'ETH-USD',
+  'EURUSD',
+  'USDJPY',
+];
+
+export const watchlist = (page: Page): Locator => page.getByRole('table', { name: 'Watchlist' });
+
+export const row = (page: Page, symbol: string): Locator =>
+  watchlist(page).getByRole('row', { name: symbol, exact: true });
+
+/** The "Last" cell of a row (the symbol is the row header, so data cells start with Last). */
+export const lastCell = (page: Page, symbol: string): Locator => row(page, symbol).getByRole('cell').first();
+
+/** The chart of `symbol`, by its region and the container that describes what it draws. */
+export const chart = (page: Page, symbol: string): Locator =>
+  page.getByRole('region', { name: `Chart ${symbol}` }).getByTestId('price-chart');
+
+/** Opens the dashboard and waits until the feed is live and every default row has a price. */
+export async function openDashboard(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
+  const rows = watchlist(page).locator('tbody tr');
+  await expect(rows.locator('td:first-of-type')).toHaveText(
+    DEFAULT_SYMBOLS.map(() => /\d/),
+    { timeout: 10_000 },
+  );
+}

@@ -1,0 +1,71 @@
+import { expect, test, type Locator } from '@playwright/test';
+import { chart, openDashboard, row } from './board';
+
+const bars = async (container: Locator) => Number(await container.getAttribute('data-bars'));
+
+test('clicking a row switches the chart to its symbol', async ({ page }) => {
+  await openDashboard(page);
+  await row(page, 'ETH-USD').click();
+  const eth = chart(page, 'ETH-USD');
+  await expect(eth).toBeVisible();
+  await expect(eth).toHaveAttribute('data-symbol', 'ETH-USD');
+  await expect(eth).toHaveAttribute('data-state', 'ready');
+  expect(await bars(eth)).toBeGreaterThan(0);
+});
+
+test('the interval switcher replaces the bars, and the feed stays live', async ({ page }) => {
+  await openDashboard(page);
+  const aapl = chart(page, 'AAPL');
+  await expect(aapl).toHaveAttribute('data-interval', '1m');
+  await expect(aapl).toHaveAttribute('data-state', 'ready');
+  const firstMinuteBar = await aapl.getAttribute('data-first-time');
+
+  const intervals = page.getByRole('group', { name: 'Interval' });
+  await intervals.getByRole('button', { name: '5m', exact: true }).click();
+  await expect(intervals.getByRole('button', { name: '5m', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await expect(intervals.getByRole('button', { name: '1m', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
+  await expect(aapl).toHaveAttribute('data-interval', '5m');
+  await expect(aapl).toHaveAttribute('data-state', 'ready');
+  await expect(aapl).not.toHaveAttribute('data-first-time', firstMinuteBar ?? '');
+  // Every 5m bar starts on a five-minute boundary.
+  expect(Number(await aapl.getAttribute('data-first-time')) % 300).toBe(0);
+  expect(Number(await aapl.getAttribute('data-last-time')) % 300).toBe(0);
+
+  await expect(page.getByRole('status')).toHaveText('live');
+});
+
+test('dragging the chart back in time loads a page of older bars and keeps the view', async ({ page }) => {
+  await openDashboard(page);
+  const aapl = chart(page, 'AAPL');
+  await expect(aapl).toHaveAttribute('data-state', 'ready');
+  const loaded = await bars(aapl);
+  const firstTime = Number(await aapl.getAttribute('data-first-time'));
+
+  const box = await aapl.boundingBox();
+  if (!box) throw new Error('the chart has no box');
+  const y = box.y + box.height / 2;
+  await expect
+    .poll(
+      async () => {
+        await page.mouse.move(box.x + 40, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width - 80, y, { steps: 8 });
+        await page.mouse.up();
+        return bars(aapl);
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(loaded);
+  expect(Number(await aapl.getAttribute('data-first-time'))).toBeLessThan(firstTime);
+
+  // Had the view jumped to the new first bar, it would sit at the edge again and page through all the history.
+  const paged = await bars(aapl);
+  await page.waitForTimeout(1_500);
+  expect(await bars(aapl)).toBe(paged);
+});

@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import { DEFAULT_SYMBOLS, lastCell, openDashboard, row, watchlist } from './board';
+
+test('shows the default watchlist with prices that move', async ({ page }) => {
+  await openDashboard(page);
+  for (const symbol of DEFAULT_SYMBOLS) await expect(row(page, symbol)).toBeVisible();
+
+  const before = await Promise.all(DEFAULT_SYMBOLS.map((symbol) => lastCell(page, symbol).innerText()));
+  await expect
+    .poll(async () => Promise.all(DEFAULT_SYMBOLS.map((symbol) => lastCell(page, symbol).innerText())), {
+      timeout: 3_000,
+    })
+    .not.toEqual(before);
+});
+
+test('flashes a cell when its value changes', async ({ page }) => {
+  await openDashboard(page);
+  // The flash lasts under a second; waitFor watches the page continuously, so it cannot miss one.
+  const flashing = watchlist(page).locator('td[data-flash]').first();
+  await flashing.waitFor({ state: 'attached', timeout: 3_000 });
+});
+
+test('adds a symbol from the search and removes one, and both survive a reload', async ({ page }) => {
+  await openDashboard(page);
+  await page.locator('body').press('/');
+  const search = page.getByRole('combobox', { name: 'Add symbol' });
+  await expect(search).toBeFocused();
+
+  await search.pressSequentially('AMZ');
+  await expect(search).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByRole('option', { name: /AMZN/ })).toBeVisible();
+  await search.press('ArrowDown');
+  await expect(search).toHaveAttribute('aria-activedescendant', /.+/);
+  await search.press('Enter');
+  await expect(row(page, 'AMZN')).toBeVisible();
+  await expect(search).toHaveValue('');
+  await expect(search).toHaveAttribute('aria-expanded', 'false');
+  await expect(lastCell(page, 'AMZN')).toHaveText(/\d/);
+
+  await page.getByRole('button', { name: 'Remove TSLA' }).click();
+  await expect(row(page, 'TSLA')).toHaveCount(0);
+
+  await page.reload();
+  await expect(row(page, 'AMZN')).toBeVisible();
+  await expect(row(page, 'AAPL')).toBeVisible();
+  await expect(row(page, 'TSLA')).toHaveCount(0);
+});
+
+test('marks symbols already listed and skips them', async ({ page }) => {
+  await openDashboard(page);
+  const search = page.getByRole('combobox', { name: 'Add symbol' });
+  await search.fill('AAP');
+  await expect(page.getByRole('option', { name: /AAPL/ })).toHaveAttribute('aria-disabled', 'true');
+  await search.press('Escape');
+  await expect(search).toHaveAttribute('aria-expanded', 'false');
+});
+
+test('selects a row with the keyboard', async ({ page }) => {
+  await openDashboard(page);
+  await row(page, 'NVDA').focus();
+  await page.keyboard.press('Enter');
+  await expect(row(page, 'NVDA')).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByRole('region', { name: 'Chart NVDA' })).toBeVisible();
+});
