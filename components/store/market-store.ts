@@ -9,7 +9,17 @@ import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../..
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export const DEFAULT_WATCHLIST = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'SPY', 'BTC-USD', 'ETH-USD', 'EURUSD', 'USDJPY'];
+export const DEFAULT_WATCHLIST = [
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'TSLA',
+  'SPY',
+  'BTC-USD',
+  'ETH-USD',
+  'EURUSD',
+  'USDJPY',
+];
 
 export interface MarketState {
   status: ConnectionStatus;
