@@ -45,7 +45,7 @@ export function watchHistory({ timeScale, store, shown, host, onError }: History
         // The answer is for the bars that were first when it was asked; anything else moved on meanwhile.
         if (chart?.symbol !== symbol || chart.interval !== interval || chart.bars[0]?.time !== first.time)
           return;
-        state.prependChart(bars);
+        state.prependChart(symbol, interval, bars);
         if (store.getState().chart === chart) exhausted.add(key);
       })
       .catch((error: unknown) => {

@@ -106,16 +106,21 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   });
   attachSockets(io, { market, fanOut, limits, clock, logger });
 
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.PORT, config.HOST, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    io.close();
+    throw error;
+  }
+  // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
   const stopSource = source.start((event) => market.apply(event));
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.PORT, config.HOST, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
   const port = (http.address() as AddressInfo).port;
 
   return {

@@ -12,6 +12,9 @@ function refused(response: object): response is Refused {
 /** Refusals that mean "not now" rather than "never": the request is asked again after a pause. */
 const TRANSIENT: readonly ErrorCode[] = ['RATE_LIMITED', 'SLOW_CONSUMER'];
 const RETRY_MS = 500;
+/** Board rows refresh four times a second; the chart in focus ten times. */
+const BOARD_THROTTLE_MS = 250;
+const CHART_THROTTLE_MS = 100;
 const MAX_RETRY_MS = 5000;
 
 export interface FeedConnectionOptions {
@@ -50,7 +53,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
 
   const subscribe = (symbols: readonly string[], done: () => void = () => {}, attempt = 0) => {
     if (symbols.length === 0 || !socket.connected) return done();
-    socket.emit('subscribe', { symbols: [...symbols] }, (response) => {
+    socket.emit('subscribe', { symbols: [...symbols], throttleMs: BOARD_THROTTLE_MS }, (response) => {
       if (!refused(response)) {
         done();
         return store.getState().applySnapshots(response.snapshots);
@@ -98,7 +101,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (!chartStream || !socket.connected) return;
     const stream = chartStream;
     chartPending = true;
-    socket.emit('subscribeCandles', { ...stream, limit: 500 }, (response) => {
+    socket.emit('subscribeCandles', { ...stream, limit: 500, throttleMs: CHART_THROTTLE_MS }, (response) => {
       if (chartStream !== stream) return;
       if (refused(response) && TRANSIENT.includes(response.error.code)) {
         return later(attempt, () => chartStream === stream && syncChart(true, attempt + 1));

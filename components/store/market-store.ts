@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { Bar } from '../../lib/candles';
 import { applyCandleEntry, chartFromAck, prependBars, type ChartBars } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
@@ -49,10 +49,31 @@ export interface MarketActions {
   /** Applies a frame; returns the symbols and whether the chart missed an update and need a resync. */
   applyFrame(frame: Frame): { quoteGaps: string[]; chartGap: boolean };
   setChart(ack: CandlesSubscribed): void;
-  prependChart(older: readonly Bar[]): void;
+  /** Puts older bars in front of the chart's, if the chart still shows that stream. */
+  prependChart(symbol: string, interval: Interval, older: readonly Bar[]): void;
 }
 
 export type MarketStore = StoreApi<MarketState & MarketActions>;
+
+/**
+ * `persist` saves after every `set`, several times a second here; only the watchlist, selection and interval are
+ * saved, and they rarely change, so skip the write when the text is what was last written.
+ */
+function writeOnChange(storage: StateStorage): StateStorage {
+  const written = new Map<string, string>();
+  return {
+    getItem: (name) => storage.getItem(name),
+    setItem: (name, value) => {
+      if (written.get(name) === value) return;
+      written.set(name, value);
+      storage.setItem(name, value);
+    },
+    removeItem: (name) => {
+      written.delete(name);
+      storage.removeItem(name);
+    },
+  };
+}
 
 const PERSIST_KEY = 'tickerboard';
 
@@ -123,9 +144,9 @@ export function createMarketStore(initial?: Partial<MarketState>) {
           if (ack.symbol !== selected || ack.interval !== interval) return;
           set({ chart: chartFromAck(ack), chartChanged: [], chartRevision: chartRevision + 1 });
         },
-        prependChart: (older) => {
+        prependChart: (symbol, interval, older) => {
           const { chart, chartRevision } = get();
-          if (!chart) return;
+          if (chart?.symbol !== symbol || chart.interval !== interval) return;
           const next = prependBars(chart, older);
           if (next !== chart) set({ chart: next, chartChanged: [], chartRevision: chartRevision + 1 });
         },
@@ -133,7 +154,7 @@ export function createMarketStore(initial?: Partial<MarketState>) {
       {
         name: PERSIST_KEY,
         version: 1,
-        storage: createJSONStorage(() => localStorage),
+        storage: createJSONStorage(() => writeOnChange(localStorage)),
         partialize: ({ watchlist, selected, interval }) => ({ watchlist, selected, interval }),
         skipHydration: true,
       },

@@ -15,6 +15,8 @@ import { checkSize, parseRequest, RequestError, requestSchemas } from './request
 
 export type FeedIo = Server<ClientToServerEvents, ServerToClientEvents>;
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** How long a connection may be behind before its requests are refused. */
+const SLOW_CONSUMER_GRACE_MS = 1000;
 type Handlers = { [Event in keyof ClientToServerEvents]: (payload: unknown) => unknown };
 
 export interface SocketOptions {
@@ -104,8 +106,10 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
             throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
           }
           checkSize(args[0], limits.maxRequestBytes);
-          // Answers to a connection that is not reading would pile up in memory: let it only shed load.
-          if (client.behindSince !== undefined && !event.startsWith('unsubscribe')) {
+          // Answers to a connection that is not reading would pile up in memory: let it only shed load. A moment
+          // behind is normal (a transport upgrade, a poll in flight), so this waits for a lasting lag.
+          const behind = client.behindSince === undefined ? 0 : clock.now() - client.behindSince;
+          if (behind > SLOW_CONSUMER_GRACE_MS && !event.startsWith('unsubscribe')) {
             throw new RequestError('SLOW_CONSUMER', 'the connection is not reading what it is sent');
           }
           return handler(args[0]);
@@ -138,14 +142,18 @@ function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: So
 /**
  * Frames go to the Engine.IO connection as ready-made Socket.IO event packets (`2["frame",…]`, the main
  * namespace), so the JSON built once per symbol per flush is not parsed and re-serialized for every client.
- * The connection is behind while its transport has not finished the last write (Engine.IO then holds any newer
- * packet in its buffer).
+ *
+ * The connection is behind while Engine.IO still holds a packet it could not hand on: over WebSocket, because the
+ * last write has not reached the kernel (the reader is slow); over long-polling, because no poll has come for it.
+ * So at most one frame waits in Engine.IO and one in the socket, whatever the client does.
  */
 function socketSink(socket: FeedSocket, logger: Logger): FrameSink {
   const conn = socket.conn;
+  // Engine.IO's queue of packets not yet handed to the transport (private in its typings).
+  const queue = conn as unknown as { writeBuffer: readonly unknown[] };
   return {
     send: (frame) => void conn.write(`2["frame",${frame}]`),
-    writable: () => conn.readyState === 'open' && conn.transport.writable,
+    writable: () => conn.readyState === 'open' && queue.writeBuffer.length === 0,
     close: (reason) => {
       logger.warn({ socket: socket.id, reason }, 'disconnecting client');
       socket.disconnect(true);
