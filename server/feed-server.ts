@@ -73,6 +73,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     minFlushMs: config.FLUSH_MIN_MS,
     maxFlushMs: config.FLUSH_MAX_MS,
     slowClientMs: config.SLOW_CLIENT_MS,
+    sendSliceMs: 4,
     clock,
   });
   const api = createApi({

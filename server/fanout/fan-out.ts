@@ -1,5 +1,5 @@
 import type { BarState } from '../../lib/candles';
-import { INTERVALS, type Interval } from '../../lib/intervals';
+import type { Interval } from '../../lib/intervals';
 import { barToTuple, type BarTuple, type CandleEntry, type QuoteEntry } from '../../lib/protocol';
 import { every, type Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
@@ -19,6 +19,11 @@ export interface FanOutOptions {
   maxFlushMs: number;
   /** A client that has not drained for this long is disconnected. */
   slowClientMs: number;
+  /**
+   * Longest a flush may send frames without yielding to the event loop; the rest follows in later turns, so a
+   * flush to thousands of clients does not stall timers and requests. Without it a flush sends all at once.
+   */
+  sendSliceMs?: number;
   clock: Clock;
 }
 
@@ -111,6 +116,7 @@ export class FanOut {
     for (const feed of [...client.candleStreams]) this.leaveCandles(client, feed);
     this.behind.delete(client);
     this.clients.delete(client);
+    client.pending = false;
   }
 
   /**
@@ -264,7 +270,21 @@ export class FanOut {
     if (this.behind.size > 0) this.catchUp(now);
     const pending = this.pending;
     this.pending = [];
-    for (const client of pending) {
+    this.send(pending, 0, now);
+  }
+
+  /** Sends the frames of `pending` from `start` on, yielding when the slice is used up. */
+  private send(pending: readonly Client[], start: number, now: number): void {
+    const slice = this.options.sendSliceMs;
+    const started = slice === undefined ? 0 : performance.now();
+    for (let i = start; i < pending.length; i++) {
+      if (slice !== undefined && i > start && i % 64 === 0 && performance.now() - started > slice) {
+        // A client still pending when the next step comes takes that step's entries into this same frame.
+        setImmediate(() => this.send(pending, i, now));
+        return;
+      }
+      const client = pending[i] as Client;
+      if (!client.pending) continue;
       client.pending = false;
       const text = frameText(now, client.quoteParts, client.candleParts);
       client.quoteParts.length = 0;
@@ -338,7 +358,7 @@ export class FanOut {
     const candles = this.candleWatchers.get(symbol);
     if (!candles) return;
     for (const feed of candles) {
-      const bar = touched[INTERVALS.indexOf(feed.interval)];
+      const bar = touched[feed.intervalIndex];
       if (!bar) continue;
       if (feed.touched.length === 0) this.periods.get(feed.periodMs)?.dirtyCandles.push(feed);
       if (!feed.touched.includes(bar)) feed.touched.push(bar);

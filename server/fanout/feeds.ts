@@ -1,5 +1,5 @@
 import type { BarState } from '../../lib/candles';
-import type { Interval } from '../../lib/intervals';
+import { INTERVALS, type Interval } from '../../lib/intervals';
 import type { QuoteEntry } from '../../lib/protocol';
 import { diffQuote, SNAPSHOT, snapshotValues, type Quote } from '../../lib/quote';
 import type { Client } from './client';
@@ -62,6 +62,8 @@ export class QuoteFeed {
 export class CandleFeed {
   readonly symbol: string;
   readonly interval: Interval;
+  /** Position of `interval` in `INTERVALS`, where the market reports the bar a trade touched. */
+  readonly intervalIndex: number;
   readonly periodMs: number;
   seq = 0;
   readonly subscribers = new Set<Client>();
@@ -70,6 +72,7 @@ export class CandleFeed {
   constructor(symbol: string, interval: Interval, periodMs: number) {
     this.symbol = symbol;
     this.interval = interval;
+    this.intervalIndex = INTERVALS.indexOf(interval);
     this.periodMs = periodMs;
   }
 }

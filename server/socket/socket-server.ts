@@ -33,11 +33,16 @@ export interface SocketOptions {
  * the socket.
  */
 export function attachSockets(io: FeedIo, options: SocketOptions): void {
-  io.on('connection', (socket) => serve(socket, options));
+  // Built once: schemas are large objects, and a server may hold tens of thousands of connections.
+  const schemas = requestSchemas(options.limits);
+  io.on('connection', (socket) => serve(socket, schemas, options));
 }
 
-function serve(socket: FeedSocket, { market, fanOut, limits, clock, logger }: SocketOptions): void {
-  const schemas = requestSchemas(limits);
+function serve(
+  socket: FeedSocket,
+  schemas: ReturnType<typeof requestSchemas>,
+  { market, fanOut, limits, clock, logger }: SocketOptions,
+): void {
   const client = fanOut.addClient(socketSink(socket, logger));
   const bucket = new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond * 2, clock.now());
 
