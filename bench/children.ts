@@ -1,0 +1,63 @@
+/**
+ * Starting and stopping the bench's child processes: Node with tsx, pinned to a core where `taskset` exists,
+ * with an IPC channel, and never left running.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (children run from it, so `--import tsx` resolves). */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Cores to pin the server and the load to, when `taskset` exists and there are two. */
+export function pinning(): { server: string; load: string } | undefined {
+  if (os.availableParallelism() < 2) return undefined;
+  const probe = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+  return probe.status === 0 ? { server: '0', load: '1' } : undefined;
+}
+
+function openFileLimit(): number {
+  const text = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
+  return text === 'unlimited' ? Infinity : Number(text);
+}
+
+const live = new Set<ChildProcess>();
+
+/**
+ * Starts a child under Node with tsx, pinned to `core`. When the process may not open `files` files, the child is
+ * started through a shell that raises its limit first (which works up to the hard limit).
+ */
+export function spawnChild(script: string, core: string | undefined, files: number): ChildProcess {
+  let command = [process.execPath, '--expose-gc', '--import', 'tsx', resolve(ROOT, 'bench', script)];
+  if (core !== undefined) command = ['taskset', '-c', core, ...command];
+  if (openFileLimit() < files) command = ['sh', '-c', `ulimit -n ${files} && exec "$@"`, 'sh', ...command];
+  const [file, ...args] = command as [string, ...string[]];
+  const child = spawn(file, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+  return child;
+}
+
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((done) => {
+    const timer = setTimeout(() => done(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done(true);
+    });
+  });
+}
+
+/** Asks a child to close; kills it if it has not exited a few seconds later. */
+export async function stopChild(child: ChildProcess, close: () => Promise<null>): Promise<void> {
+  // A child that cannot answer is killed below; its error is already in the result.
+  await close().catch(() => undefined);
+  if (!(await exited(child, 5000))) child.kill('SIGKILL');
+}
+
+/** Kills every child still running (on an interrupt or a crash of the orchestrator). */
+export function killAll(): void {
+  for (const child of live) child.kill('SIGKILL');
+}

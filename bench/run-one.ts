@@ -1,0 +1,172 @@
+/**
+ * One server under one scenario, phase by phase: start the server child and the load child, measure the feed
+ * alone, connect the clients (feed shut), warm up, measure the window, stop the feed, drain, check every
+ * client's state against the server's, and tear both children down whatever happens.
+ */
+import type { Profiler } from 'node:inspector';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { ROOT, pinning, spawnChild, stopChild } from './children';
+import type { LoadCommands, ServerCommands } from './commands';
+import { sampleProcess } from './proc-stats';
+import { topSelfTime } from './profile';
+import { derive, failed, type Outside, type RunResult } from './report';
+import { Remote } from './rpc';
+import { SEED, type Scenario } from './scenarios';
+import type { ServerKind } from './servers/bench-server';
+
+/** Connections opened at a time. */
+const CONNECT_BATCH = 200;
+const CONNECT_TIMEOUT_MS = 20_000;
+/** For a phase command to be answered: generous, as an overloaded server answers late. */
+const CONTROL_MS = 60_000;
+/** For the server's account of the window: its feed has been shut since the window ended. */
+const WINDOW_REPORT_MS = 20_000;
+export const PROFILE_DIR = 'bench-results/profiles';
+
+export interface RunOptions {
+  quick: boolean;
+  profile: boolean;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+export const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const profilePath = (scenario: Scenario, kind: ServerKind, child: 'server' | 'load') =>
+  resolve(ROOT, PROFILE_DIR, `${scenario.name}-${kind}-${child}.cpuprofile`);
+
+/** The top self-time functions of a run's profiles, as lines to print. */
+export function profileSummary(scenario: Scenario, kind: ServerKind): string[] {
+  return (['server', 'load'] as const).flatMap((child) => {
+    const path = profilePath(scenario, kind, child);
+    if (!existsSync(path)) return [];
+    const profile = JSON.parse(readFileSync(path, 'utf8')) as Profiler.Profile;
+    return [
+      `  ${kind} ${child} child, top self time over the window, share of busy time (${relative(ROOT, path)}):`,
+      ...topSelfTime(profile, ROOT, 15).map(
+        ({ name, percent }) => `    ${percent.toFixed(1).padStart(5)}%  ${name}`,
+      ),
+    ];
+  });
+}
+
+export async function runOne(scenario: Scenario, kind: ServerKind, options: RunOptions): Promise<RunResult> {
+  const cores = pinning();
+  const files = scenario.clients + 1024;
+  if (options.profile) {
+    for (const child of ['server', 'load'] as const)
+      rmSync(profilePath(scenario, kind, child), { force: true });
+  }
+  // Both children start at once: their start-ups overlap, each on its own core.
+  const serverChild = spawnChild('server-child.ts', cores?.server, files);
+  const loadChild = spawnChild('load-child.ts', cores?.load, files);
+  const server = new Remote<ServerCommands>(serverChild, `${kind} server`);
+  const load = new Remote<LoadCommands>(loadChild, 'load');
+  try {
+    const { port } = await server.call(
+      'start',
+      {
+        kind,
+        seed: SEED,
+        symbols: scenario.symbols,
+        ticksPerSec: scenario.ticksPerSec,
+        spikeTicksPerSec: scenario.spikeTicksPerSec,
+        flushMs: scenario.flushMs,
+        watchQueues: scenario.slowShare > 0,
+        profilePath: options.profile ? profilePath(scenario, kind, 'server') : undefined,
+      },
+      CONTROL_MS,
+    );
+    // Past start-up's compilation before measuring the feed alone.
+    await sleep(options.quick ? 500 : 1000);
+    const idle = await server.call('idle', { ms: options.quick ? 500 : 2000 }, CONTROL_MS);
+    // Clients connect with the feed shut: the connection cost is measured on idle connections, and a server
+    // busy with ticks does not slow the connecting.
+    await server.call('feed', { mode: 'closed' }, CONTROL_MS);
+    const before = await server.call('memory', null, CONTROL_MS);
+
+    const deadlineMs = 30_000 + scenario.clients * 10;
+    const connected = await load.call(
+      'connect',
+      {
+        kind,
+        port,
+        seed: SEED,
+        symbols: scenario.symbols,
+        clients: scenario.clients,
+        symbolsPerClient: scenario.symbolsPerClient,
+        slowShare: scenario.slowShare,
+        batch: CONNECT_BATCH,
+        timeoutMs: CONNECT_TIMEOUT_MS,
+        deadlineMs,
+      },
+      deadlineMs + CONNECT_TIMEOUT_MS + CONTROL_MS,
+    );
+    log(`  ${connected.connected} clients in ${Math.round(connected.ms)} ms, ${connected.failures} failed`);
+    const connectedMemory = await server.call('memory', null, CONTROL_MS);
+    await server.call('feed', { mode: 'base' }, CONTROL_MS);
+
+    await sleep(scenario.warmupMs);
+    if (scenario.spikeTicksPerSec !== undefined) await server.call('feed', { mode: 'spike' }, CONTROL_MS);
+    await Promise.all([
+      server.call('measureStart', { windowMs: scenario.windowMs }, CONTROL_MS),
+      load.call(
+        'measureStart',
+        {
+          slowSpeed: scenario.slowShare > 0 ? scenario.slowSpeed : 1,
+          profilePath: options.profile ? profilePath(scenario, kind, 'load') : undefined,
+        },
+        CONTROL_MS,
+      ),
+    ]);
+    const startedAt = performance.now();
+    const serverStart = sampleProcess(serverChild.pid);
+    const loadStart = sampleProcess(loadChild.pid);
+    await sleep(scenario.windowMs);
+    const serverEnd = sampleProcess(serverChild.pid);
+    const loadEnd = sampleProcess(loadChild.pid);
+    const outside: Outside = {
+      elapsedMs: performance.now() - startedAt,
+      serverCpuUs: serverEnd && serverStart && serverEnd.cpuUs - serverStart.cpuUs,
+      serverWaitMs: serverEnd && serverStart && serverEnd.waitMs - serverStart.waitMs,
+      loadWaitMs: loadEnd && loadStart && loadEnd.waitMs - loadStart.waitMs,
+    };
+    const [loadWindow, serverWindow] = await Promise.all([
+      load.call('measureEnd', null, CONTROL_MS),
+      // A server still blocked a minute after its feed shut is reported from the outside only.
+      server.call('measureEnd', null, WINDOW_REPORT_MS).catch((error: unknown) => {
+        log(`  ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }),
+    ]);
+    const measured = {
+      connected,
+      idleCpuPct: idle.cpuPct,
+      before,
+      connectedMemory,
+      outside,
+      load: loadWindow,
+    };
+    if (!serverWindow) {
+      return derive(scenario, { ...measured, server: undefined, drained: undefined, verdict: undefined });
+    }
+
+    await server.call('stopTicks', null, CONTROL_MS);
+    await sleep(3 * scenario.flushMs);
+    const quietMs = Math.max(500, 3 * scenario.flushMs);
+    const drainTimeoutMs = options.quick ? 10_000 : 30_000;
+    const drained = await load.call(
+      'drain',
+      { quietMs, timeoutMs: drainTimeoutMs },
+      drainTimeoutMs + CONTROL_MS,
+    );
+    const expected = await server.call('finalState', null, CONTROL_MS);
+    const verdict = await load.call('verify', { expected }, CONTROL_MS);
+    return derive(scenario, { ...measured, server: serverWindow, drained, verdict });
+  } catch (error) {
+    return failed(error instanceof Error ? error.message : String(error));
+  } finally {
+    await stopChild(loadChild, () => load.call('close', null, 5000));
+    await stopChild(serverChild, () => server.call('close', null, 5000));
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: the load harness. For each scenario it runs the L, N and O servers in turn on the same seeded
+ * feed, each in a server child pinned to one core with every client in a load child on the other, and prints one
+ * table per scenario and the targets. See docs/performance.md.
+ *
+ *   npm run bench -- [--quick] [--scenario T1] [--servers L,O] [--json FILE] [--profile]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { killAll, pinning, ROOT } from './children';
+import { table, type RunResult, type ScenarioResults } from './report';
+import { log, PROFILE_DIR, profileSummary, runOne } from './run-one';
+import { quick, SCENARIOS, type Scenario } from './scenarios';
+import type { ServerKind } from './servers/bench-server';
+import { checkTargets, targetsTable } from './targets';
+
+const KINDS: readonly ServerKind[] = ['L', 'N', 'O'];
+
+interface Options {
+  scenarios: Scenario[];
+  kinds: ServerKind[];
+  quick: boolean;
+  json: string | undefined;
+  profile: boolean;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      scenario: { type: 'string', multiple: true },
+      servers: { type: 'string' },
+      json: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
+  const names = (values.scenario ?? [])
+    .flatMap((name) => name.split(','))
+    .map((name) => name.trim().toUpperCase());
+  const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const kinds = (values.servers ?? 'L,N,O').split(',').map((kind) => kind.trim().toUpperCase());
+  const badKinds = kinds.filter((kind) => !KINDS.includes(kind as ServerKind));
+  if (badKinds.length > 0) throw new Error(`unknown server ${badKinds.join(', ')}; choose from L, N, O`);
+  const chosen = SCENARIOS.filter((s) => names.length === 0 || names.includes(s.name));
+  return {
+    scenarios: values.quick ? chosen.map(quick) : chosen,
+    kinds: kinds as ServerKind[],
+    quick: values.quick,
+    json: values.json,
+    profile: values.profile,
+  };
+}
+
+function summary(kind: ServerKind, r: RunResult): string {
+  if (r.error && !Number.isFinite(r.updatesPerSec)) return `  ${kind}: failed: ${r.error}`;
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : '-');
+  return (
+    `  ${kind}: ${f(r.updatesPerSec)} updates/s, ${f(r.framesPerSec)} frames/s, CPU ${f(r.cpuPct)}%, ` +
+    `p99 ${f(r.p99Ms)} ms, ${f(r.bytesPerUpdate)} B/update, load CPU ${f(r.loadCpuPct)}%, correct ${r.correct}`
+  );
+}
+
+/** The commit the servers ran from, and whether server/ or lib/ had uncommitted changes. */
+function revision(): { commit: string; dirty: boolean } | undefined {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return undefined;
+  const status = git(['status', '--porcelain', '--', 'server', 'lib']);
+  return { commit: head.stdout.trim(), dirty: status.stdout.trim() !== '' };
+}
+
+function machine() {
+  return {
+    nproc: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    kernel: os.release(),
+    pinned: pinning() !== undefined,
+    revision: revision(),
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  const host = machine();
+  log(
+    `tickerboard bench${options.quick ? ' (quick)' : ''}: ${host.nproc} cores (${host.cpu}), Node ${host.node}, ` +
+      `${host.pinned ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, ` +
+      `commit ${host.revision ? `${host.revision.commit}${host.revision.dirty ? ' + uncommitted changes' : ''}` : 'unknown'}`,
+  );
+  if (options.profile) mkdirSync(resolve(ROOT, PROFILE_DIR), { recursive: true });
+
+  const results: Record<string, ScenarioResults> = {};
+  for (const scenario of options.scenarios) {
+    const byKind: ScenarioResults = {};
+    results[scenario.name] = byKind;
+    for (const kind of options.kinds) {
+      log(`${scenario.name} ${kind}: ${scenario.clients} clients, ${scenario.windowMs / 1000} s window`);
+      const result = await runOne(scenario, kind, options);
+      byKind[kind] = result;
+      log(summary(kind, result));
+      if (options.profile) log(profileSummary(scenario, kind).join('\n'));
+    }
+    process.stdout.write(`\n${table(scenario, byKind)}`);
+  }
+
+  const targets = checkTargets(results);
+  process.stdout.write(`\n${targetsTable(targets)}`);
+  if (options.quick) process.stdout.write('(quick run: small and short, the targets are indicative only)\n');
+
+  if (options.json) {
+    const path = resolve(process.cwd(), options.json);
+    mkdirSync(dirname(path), { recursive: true });
+    const scenarios = Object.fromEntries(options.scenarios.map((s) => [s.name, { ...s }]));
+    writeFileSync(
+      path,
+      `${JSON.stringify({ machine: host, quick: options.quick, scenarios: results, setup: scenarios, targets }, null, 2)}\n`,
+    );
+    log(`wrote ${options.json}`);
+  }
+
+  const broken = Object.values(results).flatMap((byKind) =>
+    (['L', 'O'] as const).flatMap((kind) => {
+      const result = byKind[kind];
+      return result && (!result.correct || result.error) ? [kind] : [];
+    }),
+  );
+  const crashed = Object.values(results).some((byKind) =>
+    Object.values(byKind).some((r) => r !== undefined && !Number.isFinite(r.updatesPerSec)),
+  );
+  if (broken.length > 0) log(`failing: ${broken.join(', ')} not correct or in error (see the tables)`);
+  if (crashed) log('failing: a run did not finish (see the errors under the tables)');
+  return broken.length > 0 || crashed ? 1 : 0;
+}
+
+process.on('SIGINT', () => {
+  killAll();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  killAll();
+  process.exit(143);
+});
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    killAll();
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

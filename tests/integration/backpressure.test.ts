@@ -1,0 +1,98 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { CandlesSubscribed, Frame, Refused, Subscribed } from '../../lib/protocol';
+import { SNAPSHOT } from '../../lib/quote';
+import { SocketIoClient } from '../../bench/load/socket-io-client';
+import { ClientMirror } from '../support/client-mirror';
+import { closeClients, connectClient } from '../support/feed-client';
+import { closeTestFeeds, startTestFeed } from '../support/test-feed';
+import { sleep, waitFor } from '../support/wait';
+
+afterEach(closeClients);
+afterAll(closeTestFeeds);
+
+/** A lean client over a raw WebSocket whose reading a test can stop, with a mirror of what it was sent. */
+function slowReader(port: number) {
+  const mirror = new ClientMirror();
+  const frames: Frame[] = [];
+  const client = new SocketIoClient(port, (name, args) => {
+    if (name !== 'frame') return;
+    frames.push(args[0] as Frame);
+    mirror.frame(args[0] as Frame);
+  });
+  const request = <T>(event: string, payload: unknown, apply: (ack: T) => void) =>
+    new Promise<T | Refused>((resolve) =>
+      client.emit(event, payload, (response) => {
+        const ack = response as T | Refused;
+        if ((ack as { ok: boolean }).ok) apply(ack as T);
+        resolve(ack);
+      }),
+    );
+  return { client, mirror, frames, request };
+}
+
+describe('a connection that stops reading', () => {
+  it('is sent nothing more while it lags, leaves the others served, and is brought back by one frame of snapshots', async () => {
+    const feed = await startTestFeed({ FLUSH_MS: 100, SLOW_CLIENT_MS: 120_000 });
+    const symbols = feed.market.instruments.map((instrument) => instrument.symbol);
+    const slow = slowReader(feed.port);
+    await slow.client.connected;
+    await slow.request<Subscribed>('subscribe', { symbols, throttleMs: 100 }, (ack) =>
+      slow.mirror.subscribed(ack),
+    );
+    await slow.request<CandlesSubscribed>(
+      'subscribeCandles',
+      { symbol: 'BTC-USD', interval: '1s', limit: 100, throttleMs: 100 },
+      (ack) => slow.mirror.candlesSubscribed(ack),
+    );
+    const healthy = connectClient(feed);
+    await healthy.subscribe(['BTC-USD', 'ETH-USD']);
+
+    // Stop reading, then fill the socket's buffers with large answers (2,000 bars each) until the server
+    // notices that nothing drains. The kernel holds a few MB on loopback; the requests stay within the limits.
+    slow.client.connection.throttle(1);
+    for (let round = 0; round < 8 && feed.fanOut.behindCount === 0; round++) {
+      for (let i = 0; i < 20; i++) {
+        void slow.request<CandlesSubscribed>(
+          'subscribeCandles',
+          { symbol: 'ETH-USD', interval: '1m', limit: 2000 },
+          (ack) => slow.mirror.candlesSubscribed(ack),
+        );
+      }
+      await sleep(1000);
+    }
+    await waitFor(() => feed.fanOut.behindCount === 1, 10_000, 'the server to see the connection lag');
+
+    // While it lags, ticks go on but nothing more is queued for it: the Engine.IO buffer stays as it is.
+    const [socket] = [...feed.io.sockets.sockets.values()].filter((s) => s.id !== healthy.socket.id);
+    const queued = () => (socket?.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+    const before = queued();
+    const healthyFrames = healthy.frames.length;
+    await sleep(2000);
+    expect(queued()).toBe(before);
+    expect(before).toBeLessThanOrEqual(2);
+    expect(healthy.frames.length).toBeGreaterThan(healthyFrames + 5);
+
+    // It reads again: the backlog arrives, then one frame with a snapshot of every symbol that changed.
+    const framesBefore = slow.frames.length;
+    slow.client.connection.throttle(0);
+    await waitFor(() => feed.fanOut.behindCount === 0, 15_000, 'the connection to catch up');
+    const catchUp = await waitFor(
+      () => slow.frames.slice(framesBefore).find((frame) => frame.q?.some((entry) => entry[2] === SNAPSHOT)),
+      10_000,
+      'the catch-up frame',
+    );
+    expect(catchUp.q?.every((entry) => entry[2] === SNAPSHOT)).toBe(true);
+    expect(catchUp.c?.every((entry) => entry[4] === 1)).toBe(true);
+
+    // With the market frozen and the last flush read, it holds exactly what the server holds.
+    feed.stopSource();
+    await sleep(500);
+    expect(slow.mirror.seqSteps).toEqual([]);
+    expect(slow.mirror.gaps).toEqual([]);
+    for (const symbol of symbols)
+      expect(slow.mirror.quote(symbol), symbol).toEqual({ ...feed.market.quote(symbol) });
+    const bars = slow.mirror.bars('BTC-USD', '1s') ?? [];
+    expect(bars.length).toBeGreaterThan(100);
+    expect(bars).toEqual(feed.market.bars('BTC-USD', '1s', bars.length));
+  }, 90_000);
+});
