@@ -79,7 +79,7 @@ export interface Measured {
   idleCpuPct: number;
   before: Memory;
   connectedMemory: Memory;
-  /** Undefined when the server did not answer after the window (its event loop was blocked). */
+  /** Undefined when the server did not report on the window in time (its event loop was blocked). */
   server: ServerWindow | undefined;
   outside: Outside;
   load: LoadWindow;
@@ -154,8 +154,8 @@ export function derive(scenario: Scenario, m: Measured): RunResult {
   if (m.connected.firstError) result.error = `connect: ${m.connected.firstError}`;
   if (!server) {
     result.error =
-      'the server did not answer after the window (event loop blocked for over a minute): load-side ' +
-      'figures and /proc CPU only, final state not checked';
+      'the server did not report on the window in time after its feed shut (its event loop was blocked): ' +
+      'load-side figures and /proc CPU only, final state not checked';
   }
   return result;
 }

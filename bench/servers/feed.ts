@@ -10,7 +10,7 @@ export interface FeedOptions {
   seed: number;
   symbols: number;
   ticksPerSec: number;
-  /** Rate while `spike(true)`; the simulator runs at this rate and is thinned to `ticksPerSec` otherwise. */
+  /** Rate in 'spike' mode; the simulator runs at this rate and is thinned to `ticksPerSec` otherwise. */
   spikeTicksPerSec?: number | undefined;
 }
 
