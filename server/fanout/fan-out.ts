@@ -30,6 +30,8 @@ export interface FanOutOptions {
 /** The feeds of one flush period, and which of them changed since its last flush. */
 class Period {
   readonly ms: number;
+  /** Clock time of its next flush. */
+  nextDue = 0;
   readonly quotes = new Map<string, QuoteFeed>();
   readonly candles = new Map<string, CandleFeed>();
   dirtyQuotes: QuoteFeed[] = [];
@@ -63,7 +65,8 @@ export class FanOut {
   private readonly clients = new Set<Client>();
   private readonly behind = new Set<Client>();
   private pending: Client[] = [];
-  private steps = 0;
+  /** Periods flush on a grid of their length from here. */
+  private origin: number;
   private stopListening: () => void = () => {};
   private stopTimer: () => void = () => {};
 
@@ -71,6 +74,7 @@ export class FanOut {
     this.market = market;
     this.clock = options.clock;
     this.options = options;
+    this.origin = options.clock.now();
   }
 
   get flushMs(): number {
@@ -89,6 +93,8 @@ export class FanOut {
   /** Starts listening to the market and flushing; returns the function that stops both. */
   start(): () => void {
     this.stopListening = this.market.onChange((symbol, touched) => this.markDirty(symbol, touched));
+    this.origin = this.clock.now();
+    for (const period of this.periods.values()) period.nextDue = this.firstDue(period.ms, this.origin);
     this.stopTimer = every(this.clock, FLUSH_STEP_MS, () => this.step());
     return () => this.stop();
   }
@@ -206,15 +212,25 @@ export class FanOut {
     this.finishFlush(now);
   }
 
-  /** One timer step: flushes the periods that are due, then catches up and sends. */
+  /**
+   * One timer step: flushes the periods that are due by the clock, then catches up and sends. Due times come
+   * from the clock, not from counting steps, so a late timer delays a flush but never skips one.
+   */
   private step(): void {
-    this.steps++;
     const now = this.clock.now();
-    const elapsed = this.steps * FLUSH_STEP_MS;
     for (const period of this.periods.values()) {
-      if (elapsed % period.ms === 0) this.flushPeriod(period, now);
+      if (now < period.nextDue) continue;
+      this.flushPeriod(period, now);
+      period.nextDue += period.ms;
+      // More than a whole period late: start again from now rather than flushing twice in a row.
+      if (period.nextDue <= now) period.nextDue = this.firstDue(period.ms, now);
     }
     this.finishFlush(now);
+  }
+
+  /** The first point after `now` of the grid of `ms` from the origin. */
+  private firstDue(ms: number, now: number): number {
+    return this.origin + (Math.floor((now - this.origin) / ms) + 1) * ms;
   }
 
   private flushPeriod(period: Period, now: number): void {
@@ -326,6 +342,7 @@ export class FanOut {
     let period = this.periods.get(ms);
     if (!period) {
       period = new Period(ms);
+      period.nextDue = this.firstDue(ms, this.clock.now());
       this.periods.set(ms, period);
     }
     return period;

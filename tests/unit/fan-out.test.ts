@@ -11,8 +11,16 @@ import { ManualClock } from '../support/manual-clock';
 const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
 
 /** A fan-out on a manual clock with recording sinks whose draining a test switches on and off. */
-function setup(options: { slowClientMs?: number } = {}) {
-  const clock = new ManualClock();
+function setup(options: { slowClientMs?: number; timerLateMs?: number } = {}) {
+  const manual = new ManualClock();
+  const late = options.timerLateMs ?? 0;
+  // A clock whose timers fire late, as under load; time itself stays true.
+  const clock = Object.assign(manual, {
+    setTimer: (
+      (setTimer) => (callback: () => void, ms: number) =>
+        setTimer(callback, ms + late)
+    )(manual.setTimer.bind(manual)),
+  });
   const market = new MarketState(testInstruments(SYMBOLS), 100);
   const fanOut = new FanOut(market, {
     flushMs: 150,
@@ -102,6 +110,19 @@ describe('fan-out flush periods', () => {
     const both = client.frames.filter((f) => f.frame.q?.length === 2);
     expect(both.length).toBe(2); // at 500 and 1000 ms: both periods are due
     expect(client.mirror.seqSteps).toEqual([]);
+  });
+
+  it('keeps a period’s rate when the timer runs late: a flush is delayed, never skipped', () => {
+    const { clock, trade, connect } = setup({ timerLateMs: 10 });
+    const chart = connect();
+    chart.subscribe(['AAA'], 100);
+    for (let ms = 0; ms < 7000; ms += 5) {
+      trade('AAA');
+      clock.advance(5);
+    }
+    // Steps come every 35 ms instead of 25; counting steps would flush every 140 ms (50 frames).
+    expect(chart.frames.length).toBeGreaterThanOrEqual(69);
+    expect(chart.frames.length).toBeLessThanOrEqual(70);
   });
 
   it('rounds a requested period to a 25 ms step within the server’s bounds', () => {
