@@ -1,3 +1,4 @@
+import type { ApiBar } from '../lib/protocol';
 import type { Bar } from '../lib/candles';
 import { toLots, toTicks, type Instrument } from '../lib/instrument';
 import type { Interval } from '../lib/intervals';
@@ -5,16 +6,6 @@ import type { UnixSeconds } from '../lib/nominal';
 
 /** Bars asked for per page of history. */
 export const HISTORY_PAGE_BARS = 500;
-
-/** A bar as GET /api/candles serves it: decimal prices and quantity. */
-interface ApiBar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
 
 /**
  * Up to a page of the bars of `instrument` at `interval` that start before `before`, ascending, in ticks and

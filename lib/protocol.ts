@@ -169,3 +169,20 @@ export function tupleToBar(tuple: BarTuple): Bar {
     volume: volume as Lots,
   };
 }
+
+/** A bar as `GET /api/candles` serves it: decimal prices and quantity, time in unix seconds. */
+export interface ApiBar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** The body of `GET /api/candles`. */
+export interface CandlesResponse {
+  symbol: string;
+  interval: Interval;
+  bars: ApiBar[];
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toPrice, toQuantity } from '../../lib/instrument';
 import { INTERVALS } from '../../lib/intervals';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION } from '../../lib/protocol';
+import { PROTOCOL_VERSION, type CandlesResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
 
@@ -100,7 +100,7 @@ export function createApi({ market, maxBars, allowedOrigins, health }: ApiOption
         close: toPrice(bar.close, instrument),
         volume: toQuantity(bar.volume, instrument),
       }));
-      send(response, 200, { symbol, interval, bars });
+      send(response, 200, { symbol, interval, bars } satisfies CandlesResponse);
     } else {
       send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${route}` } });
     }

@@ -3,21 +3,11 @@ import { ensureDefined } from '../../lib/assert';
 import type { Bar } from '../../lib/candles';
 import { toPrice, toQuantity, type Instrument } from '../../lib/instrument';
 import { INTERVAL_SECONDS, type Interval } from '../../lib/intervals';
-import type { Frame, Refused } from '../../lib/protocol';
+import type { ApiBar, Frame, Refused } from '../../lib/protocol';
 import { quoteFromSnapshot, SNAPSHOT } from '../../lib/quote';
 import { closeClients, connectClient } from '../support/feed-client';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
 import { sleep } from '../support/wait';
-
-/** A bar as GET /api/candles serves it: decimal prices and quantities. */
-interface ApiBar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
 
 const SYMBOL = 'BTC-USD';
 const QUOTED = ['BTC-USD', 'ETH-USD', 'AAPL', 'EURUSD'];

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decimalsOf, type Instrument } from '../../lib/instrument';
-import { PROTOCOL_VERSION } from '../../lib/protocol';
+import { type ApiBar, PROTOCOL_VERSION } from '../../lib/protocol';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
-
-interface ApiBar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
 
 let feed: TestFeed;
 
