@@ -1,23 +1,24 @@
 /**
- * JSON against msgpack (the Socket.IO msgpack parser's encoding) for tickerboard frames: bytes on the wire and CPU
- * to encode and decode, measured side by side on the same frames in one run. `npm run bench:encoding`.
+ * JSON (Socket.IO's default parser) against MessagePack (socket.io-msgpack-parser, what the feed uses) for
+ * tickerboard frames: bytes on the wire and CPU to encode and decode, measured side by side on the same frames
+ * in one run. `npm run bench:encoding`.
  *
  * The frames are real: a T1-like market (500 symbols at 5 events/s, 1,000 clients with 20 Zipf-chosen symbols,
- * 100 ms flushes) run through the fan-out for 10 simulated seconds.
+ * 100 ms flushes) run through the fan-out for 10 simulated seconds. Two encodings are timed for each format:
+ * a whole frame by the parser's encoder, and the fan-out's way, a client's frame assembled from entries
+ * encoded once per flush (for JSON, joining the entries' text).
  */
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
+import * as msgpack from 'notepack.io';
 import type { UnixMillis } from '../lib/nominal';
 import type { Frame } from '../lib/protocol';
 import { createRandom } from '../lib/rng';
 import type { Clock } from '../server/clock';
 import { FanOut } from '../server/fanout/fan-out';
+import { encodeEntry, framePacket } from '../server/fanout/wire';
 import { MarketState } from '../server/market/market-state';
 import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
-
-const require = createRequire(import.meta.url);
-const msgpack = require('notepack.io') as { encode(value: unknown): Buffer; decode(buffer: Buffer): unknown };
 
 const SYMBOLS = 500;
 const CLIENTS = 1000;
@@ -44,7 +45,7 @@ const fanOut = new FanOut(market, {
 });
 fanOut.start();
 
-const frames: string[] = [];
+const packets: Buffer[] = [];
 const random = createRandom(11);
 const symbols = simulator.instruments.map((i) => i.symbol);
 // Zipf-like popularity: symbol k is chosen with weight 1 / (k + 1).
@@ -60,7 +61,7 @@ const pick = (): string => {
 };
 for (let c = 0; c < CLIENTS; c++) {
   const client = fanOut.addClient({
-    send: (text) => frames.push(text),
+    send: (packet) => packets.push(packet),
     writable: () => true,
     close: () => {},
   });
@@ -74,10 +75,14 @@ for (let t = 0; t < (SECONDS * 1000) / FLUSH_MS; t++) {
   fanOut.flush();
 }
 
-const objects = frames.map((text) => JSON.parse(text) as Frame);
+const objects = packets.map((packet) => (msgpack.decode(packet) as { data: [string, Frame] }).data[1]);
 const updates = objects.reduce((n, frame) => n + (frame.q?.length ?? 0), 0);
-const jsonPackets = frames.map((text) => `2["frame",${text}]`);
-const packPackets = objects.map((frame) => msgpack.encode({ type: 2, nsp: '/', data: ['frame', frame] }));
+// Engine.IO message type `4`, then the Socket.IO event packet `2["frame",{...}]`.
+const jsonPackets = objects.map((frame) => `42${JSON.stringify(['frame', frame])}`);
+const packPackets = packets;
+// Each frame's entries, encoded as the fan-out holds them before assembling a client's frame.
+const jsonEntries = objects.map((frame) => (frame.q ?? []).map((entry) => JSON.stringify(entry)));
+const packEntries = objects.map((frame) => (frame.q ?? []).map(encodeEntry));
 const jsonBytes = jsonPackets.reduce((n, p) => n + Buffer.byteLength(p), 0);
 const packBytes = packPackets.reduce((n, p) => n + p.length, 0);
 
@@ -86,22 +91,28 @@ function time(label: string, run: () => void): number {
   const start = performance.now();
   const rounds = 5;
   for (let i = 0; i < rounds; i++) run();
-  const us = ((performance.now() - start) * 1000) / rounds / frames.length;
+  const us = ((performance.now() - start) * 1000) / rounds / packets.length;
   return Number(us.toFixed(3)) || (console.warn(label), 0);
 }
 
-const jsonEncode = time('json encode', () => objects.forEach((f) => JSON.stringify(['frame', f])));
+const jsonEncode = time('json encode', () => objects.forEach((f) => `42${JSON.stringify(['frame', f])}`));
 const packEncode = time('msgpack encode', () =>
   objects.forEach((f) => msgpack.encode({ type: 2, nsp: '/', data: ['frame', f] })),
 );
-const jsonDecode = time('json decode', () => jsonPackets.forEach((p) => JSON.parse(p.slice(1))));
+const jsonAssemble = time('json assemble', () =>
+  objects.forEach((f, i) => `42["frame",{"t":${f.t},"q":[${(jsonEntries[i] as string[]).join(',')}]}]`),
+);
+const packAssemble = time('msgpack assemble', () =>
+  objects.forEach((f, i) => framePacket(f.t, packEntries[i] as Buffer[], [])),
+);
+const jsonDecode = time('json decode', () => jsonPackets.forEach((p) => JSON.parse(p.slice(2))));
 const packDecode = time('msgpack decode', () => packPackets.forEach((p) => msgpack.decode(p)));
 
 const rows: [string, number | string, number | string, string][] = [
   [
     'bytes per frame',
-    (jsonBytes / frames.length).toFixed(1),
-    (packBytes / frames.length).toFixed(1),
+    (jsonBytes / packets.length).toFixed(1),
+    (packBytes / packets.length).toFixed(1),
     (packBytes / jsonBytes).toFixed(2),
   ],
   [
@@ -111,10 +122,11 @@ const rows: [string, number | string, number | string, string][] = [
     (packBytes / jsonBytes).toFixed(2),
   ],
   ['encode µs per frame', jsonEncode, packEncode, (packEncode / jsonEncode).toFixed(2)],
+  ['assemble µs per frame', jsonAssemble, packAssemble, (packAssemble / jsonAssemble).toFixed(2)],
   ['decode µs per frame', jsonDecode, packDecode, (packDecode / jsonDecode).toFixed(2)],
 ];
 process.stdout.write(
-  `${frames.length} frames, ${updates} symbol updates (${SYMBOLS} symbols, ${CLIENTS} clients × ${PER_CLIENT}, ${FLUSH_MS} ms flushes, ${SECONDS} s)\n\n`,
+  `${packets.length} frames, ${updates} symbol updates (${SYMBOLS} symbols, ${CLIENTS} clients × ${PER_CLIENT}, ${FLUSH_MS} ms flushes, ${SECONDS} s)\n\n`,
 );
 process.stdout.write(
   `${'metric'.padEnd(22)}${'JSON'.padStart(10)}${'msgpack'.padStart(10)}${'msgpack/JSON'.padStart(14)}\n`,

@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Limits } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -94,6 +95,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   });
   const io: FeedIo = new Server(http, {
     serveClient: false,
+    // MessagePack, as every client of the feed (docs/protocol.md).
+    parser: msgpackParser,
     // A packet over this closes the connection; requests are refused politely far below it (maxRequestBytes).
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (request, callback) => {

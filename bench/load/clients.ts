@@ -58,7 +58,7 @@ function oursClient({ port, symbols, recorder, browserReducer }: ClientOptions):
     }
   };
 
-  const socket = new SocketIoClient(port, onEvent);
+  const socket = new SocketIoClient(port, onEvent, 'msgpack');
   return {
     symbols,
     mirror,
@@ -103,7 +103,7 @@ function limitClient({ port, symbols, recorder }: ClientOptions): LoadClient {
   const mirror = new LatestMirror();
   let subscribed: () => void = () => {};
   const connection = new Connection(`ws://127.0.0.1:${port}/`, (text, receivedAt) => {
-    const message = JSON.parse(text) as LimitFrame | LimitSnapshots;
+    const message = JSON.parse(String(text)) as LimitFrame | LimitSnapshots;
     if ('snapshots' in message) {
       for (const entry of message.snapshots) mirror.replace(entry[0], entry, 2);
       subscribed();

@@ -17,13 +17,14 @@ export class Connection {
   /** Resolves when the WebSocket is open; rejects if it closes or fails first. */
   readonly opened: Promise<void>;
 
-  constructor(url: string, onMessage: (text: string, receivedAt: number) => void) {
+  /** `onMessage` gets text messages as strings and binary ones as Buffers. */
+  constructor(url: string, onMessage: (message: string | Buffer, receivedAt: number) => void) {
     this.ws = new WebSocket(url, { perMessageDeflate: false });
     this.ws.on('upgrade', (response) => {
       this.socket = response.socket as Socket;
     });
     this.ws.on('message', (data, isBinary) => {
-      if (!isBinary) onMessage(String(data), wallClock());
+      onMessage(isBinary ? (data as Buffer) : String(data), wallClock());
     });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => {
@@ -45,8 +46,8 @@ export class Connection {
     return this.socket?.bytesRead ?? 0;
   }
 
-  send(text: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  send(message: string | Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
   }
 
   /**

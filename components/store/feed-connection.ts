@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
+import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { ClientToServerEvents, ErrorCode, Refused, ServerToClientEvents } from '../../lib/protocol';
 import type { MarketStore } from './market-store';
 
@@ -29,7 +30,9 @@ export interface FeedConnectionOptions {
  * reconnect. Returns the function that disconnects and stops listening.
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
-  const socket: FeedSocket = options.url ? io(options.url) : io();
+  const socket: FeedSocket = options.url
+    ? io(options.url, { parser: msgpackParser })
+    : io({ parser: msgpackParser });
   const report = options.onError ?? (() => {});
   let subscribed = new Set<string>();
   let chartStream: { symbol: string; interval: Interval } | undefined;

@@ -1,9 +1,10 @@
 import type { CandleFeed, QuoteFeed } from './feeds';
+import type { EncodedEntry } from './wire';
 
 /** Where a client's frames go: the socket layer, or a test's recorder. */
 export interface FrameSink {
-  /** Sends one frame, given as the JSON text of a `Frame`. */
-  send(frame: string): void;
+  /** Sends one frame: a finished Socket.IO packet (server/fanout/wire.ts). */
+  send(packet: Buffer): void;
   /** False while the connection has not yet handed its last frame to the network: it is behind. */
   writable(): boolean;
   /** Ends the connection, saying why. */
@@ -16,9 +17,9 @@ export class Client {
   /** Held symbols, each with the feed (flush period) it is served from. */
   readonly symbols = new Map<string, QuoteFeed>();
   readonly candleStreams = new Set<CandleFeed>();
-  /** JSON entries for this flush's frame. */
-  quoteParts: string[] = [];
-  candleParts: string[] = [];
+  /** Encoded entries for this flush's frame. */
+  quoteParts: EncodedEntry[] = [];
+  candleParts: EncodedEntry[] = [];
   /** In this flush's list of clients to send to. */
   pending = false;
   /** When the connection stopped draining; undefined while it keeps up. */
@@ -40,12 +41,4 @@ export class Client {
     const known = this.owedCandles.get(feed);
     if (known === undefined || since < known) this.owedCandles.set(feed, since);
   }
-}
-
-/** The JSON text of a frame from already-serialized entries. */
-export function frameText(time: number, quotes: readonly string[], candles: readonly string[]): string {
-  let text = `{"t":${time}`;
-  if (quotes.length > 0) text += `,"q":[${quotes.join(',')}]`;
-  if (candles.length > 0) text += `,"c":[${candles.join(',')}]`;
-  return `${text}}`;
 }

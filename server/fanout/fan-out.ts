@@ -3,8 +3,9 @@ import type { Interval } from '../../lib/intervals';
 import { barToTuple, type BarTuple, type CandleEntry, type QuoteEntry } from '../../lib/protocol';
 import { every, type Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
-import { Client, frameText, type FrameSink } from './client';
+import { Client, type FrameSink } from './client';
 import { CandleFeed, QuoteFeed } from './feeds';
+import { encodeEntry, framePacket, type EncodedEntry } from './wire';
 
 export { Client, type FrameSink } from './client';
 
@@ -47,7 +48,7 @@ class Period {
  *
  * Between flushes a market change only marks the feeds watching its symbol dirty: the cost of a tick does not
  * depend on the number of clients. At each flush of a period every dirty feed is diffed once against what its
- * subscribers were last sent and the delta is serialized once; each subscriber gets that same JSON text. Each
+ * subscribers were last sent and the delta is encoded once; each subscriber gets those same bytes. Each
  * client with something new then gets exactly one frame holding all of its changed symbols and candle streams.
  *
  * A client whose connection has not drained its last frame is not sent another: it is behind. Its changes keep
@@ -241,9 +242,9 @@ export class FanOut {
       if (feed.subscribers.size === 0) continue;
       const entry = feed.publish(this.market.quote(feed.symbol));
       if (!entry) continue;
-      const text = JSON.stringify(entry);
+      const bytes = encodeEntry(entry);
       for (const client of feed.subscribers) {
-        if (this.admit(client, now)) client.quoteParts.push(text);
+        if (this.admit(client, now)) client.quoteParts.push(bytes);
         else client.owe(feed);
       }
     }
@@ -257,9 +258,9 @@ export class FanOut {
       touched.sort((a, b) => a.time - b.time);
       const since = (touched[0] as BarState).time;
       const entry: CandleEntry = [feed.symbol, feed.interval, feed.seq, touched.map(barToTuple)];
-      const text = JSON.stringify(entry);
+      const bytes = encodeEntry(entry);
       for (const client of feed.subscribers) {
-        if (this.admit(client, now)) client.candleParts.push(text);
+        if (this.admit(client, now)) client.candleParts.push(bytes);
         else client.oweCandles(feed, since);
       }
     }
@@ -302,10 +303,10 @@ export class FanOut {
       const client = pending[i] as Client;
       if (!client.pending) continue;
       client.pending = false;
-      const text = frameText(now, client.quoteParts, client.candleParts);
+      const packet = framePacket(now, client.quoteParts, client.candleParts);
       client.quoteParts.length = 0;
       client.candleParts.length = 0;
-      client.sink.send(text);
+      client.sink.send(packet);
     }
   }
 
@@ -321,20 +322,20 @@ export class FanOut {
       }
       this.behind.delete(client);
       client.behindSince = undefined;
-      const quotes: string[] = [];
+      const quotes: EncodedEntry[] = [];
       for (const feed of client.owedQuotes) {
-        const text = feed.snapshotText();
-        if (text) quotes.push(text);
+        const snapshot = feed.encodedSnapshot();
+        if (snapshot) quotes.push(snapshot);
       }
-      const candles: string[] = [];
+      const candles: EncodedEntry[] = [];
       for (const [feed, since] of client.owedCandles) {
         const bars = this.market.barsSince(feed.symbol, feed.interval, since).map(barToTuple);
         // A reset entry: whole bars to replace by time, and the stream's current seq to continue from.
-        candles.push(JSON.stringify([feed.symbol, feed.interval, feed.seq, bars, 1]));
+        candles.push(encodeEntry([feed.symbol, feed.interval, feed.seq, bars, 1]));
       }
       client.owedQuotes.clear();
       client.owedCandles.clear();
-      if (quotes.length > 0 || candles.length > 0) client.sink.send(frameText(now, quotes, candles));
+      if (quotes.length > 0 || candles.length > 0) client.sink.send(framePacket(now, quotes, candles));
     }
   }
 

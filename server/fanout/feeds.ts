@@ -3,6 +3,7 @@ import { INTERVALS, type Interval } from '../../lib/intervals';
 import type { QuoteEntry } from '../../lib/protocol';
 import { diffQuote, SNAPSHOT, snapshotValues, type Quote } from '../../lib/quote';
 import type { Client } from './client';
+import { encodeEntry, type EncodedEntry } from './wire';
 
 /** What the subscribers of one symbol at one flush period have been sent. */
 export class QuoteFeed {
@@ -14,7 +15,7 @@ export class QuoteFeed {
   /** Changed since this feed's last flush. */
   dirty = false;
   private snapshotSeq = -1;
-  private snapshotJson = '';
+  private snapshotBytes: EncodedEntry | undefined;
 
   constructor(symbol: string, periodMs: number) {
     this.symbol = symbol;
@@ -46,15 +47,15 @@ export class QuoteFeed {
     return [this.symbol, this.seq, SNAPSHOT, ...snapshotValues(this.published)];
   }
 
-  /** The snapshot entry as JSON, built once per change however many lagging clients need it. */
-  snapshotText(): string | undefined {
+  /** The snapshot entry encoded, once per change however many lagging clients need it. */
+  encodedSnapshot(): EncodedEntry | undefined {
     if (this.snapshotSeq !== this.seq) {
       const snapshot = this.snapshot();
       if (!snapshot) return undefined;
-      this.snapshotJson = JSON.stringify(snapshot);
+      this.snapshotBytes = encodeEntry(snapshot);
       this.snapshotSeq = this.seq;
     }
-    return this.snapshotJson;
+    return this.snapshotBytes;
   }
 }
 

@@ -14,11 +14,15 @@ afterAll(closeTestFeeds);
 function slowReader(port: number) {
   const mirror = new ClientMirror();
   const frames: Frame[] = [];
-  const client = new SocketIoClient(port, (name, args) => {
-    if (name !== 'frame') return;
-    frames.push(args[0] as Frame);
-    mirror.frame(args[0] as Frame);
-  });
+  const client = new SocketIoClient(
+    port,
+    (name, args) => {
+      if (name !== 'frame') return;
+      frames.push(args[0] as Frame);
+      mirror.frame(args[0] as Frame);
+    },
+    'msgpack',
+  );
   const request = <T>(event: string, payload: unknown, apply: (ack: T) => void) =>
     new Promise<T | Refused>((resolve) =>
       client.emit(event, payload, (response) => {
@@ -62,14 +66,22 @@ describe('a connection that stops reading', () => {
     }
     await waitFor(() => feed.fanOut.behindCount === 1, 10_000, 'the server to see the connection lag');
 
-    // While it lags, ticks go on but nothing more is queued for it: the Engine.IO buffer stays as it is.
+    // While it lags, ticks go on but nothing more is queued for it: neither Engine.IO's packets nor the bytes
+    // waiting in the WebSocket for the kernel grow.
     const [socket] = [...feed.io.sockets.sockets.values()].filter((s) => s.id !== healthy.socket.id);
-    const queued = () => (socket?.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+    const conn = socket?.conn as unknown as {
+      writeBuffer: unknown[];
+      transport: { socket: { bufferedAmount: number } };
+    };
+    const queued = () => conn.writeBuffer.length;
+    const buffered = () => conn.transport.socket.bufferedAmount;
     const before = queued();
+    const bufferedBefore = buffered();
     const healthyFrames = healthy.frames.length;
     await sleep(2000);
     expect(queued()).toBe(before);
     expect(before).toBeLessThanOrEqual(2);
+    expect(buffered()).toBe(bufferedBefore);
     expect(healthy.frames.length).toBeGreaterThan(healthyFrames + 5);
 
     // It reads again: the backlog arrives, then one frame with a snapshot of every symbol that changed.

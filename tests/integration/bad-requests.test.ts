@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encode } from 'notepack.io';
+import { SocketIoClient } from '../../bench/load/socket-io-client';
 import type { ErrorCode, Frame, Refused } from '../../lib/protocol';
 import { closeClients, connectClient, type FeedClient } from '../support/feed-client';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
-import { sleep } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 /** Small, so that the per-connection cap is reachable with real symbols. */
 const MAX_SUBSCRIPTIONS = 5;
@@ -143,6 +145,21 @@ describe('a bad request', () => {
 
     await sleep(2000 / limits.requestsPerSecond);
     expect((await client.subscribe(['ETH-USD'])).ok).toBe(true);
+    await expectNothingChanged();
+  });
+
+  it.each([
+    ['bytes that are not MessagePack', Buffer.from([0xc1, 0x00])],
+    ['an array header claiming four billion elements', Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff])],
+    ['a packet of an unknown type', encode({ type: 9, nsp: '/', data: ['subscribe', {}] })],
+    ['an event that is not an array', encode({ type: 2, nsp: '/', data: { symbols: ['AAPL'] } })],
+    ['JSON text, as the default parser would send', '42["subscribe",{"symbols":["AAPL"]}]'],
+  ])('that is not a Socket.IO packet (%s) closes only its own connection', async (_, packet) => {
+    const raw = new SocketIoClient(feed.port, () => {}, 'msgpack');
+    await raw.connected;
+    raw.connection.send(packet);
+    await waitFor(() => raw.connection.dropped, 5000, 'the server to close the connection');
+    raw.close();
     await expectNothingChanged();
   });
 

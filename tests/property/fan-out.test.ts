@@ -8,6 +8,7 @@ import { FanOut, type Client } from '../../server/fanout/fan-out';
 import { MarketState } from '../../server/market/market-state';
 import { testInstruments } from '../support/arbitraries';
 import { ClientMirror, streamKey } from '../support/client-mirror';
+import { decodeFramePacket } from '../support/frames';
 import { ManualClock } from '../support/manual-clock';
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
@@ -92,7 +93,7 @@ interface Subscriber {
   /** What the test subscribed it to, kept apart from the fan-out's own bookkeeping. */
   symbols: Set<string>;
   streams: Set<string>;
-  frames: { flush: number; frame: Frame; text: string }[];
+  frames: { flush: number; frame: Frame }[];
   /** Whether its connection drains; frames must not be sent to it while it does not. */
   writable: boolean;
 }
@@ -136,10 +137,10 @@ function run(commands: readonly Command[]) {
       writable: true,
     } as Omit<Subscriber, 'client'> as Subscriber;
     subscriber.client = fanOut.addClient({
-      send(text) {
+      send(packet) {
         expect(subscriber.writable, 'a frame was sent to a connection that is not draining').toBe(true);
-        const frame = JSON.parse(text) as Frame;
-        subscriber.frames.push({ flush: flushing ? flushes : -frame.t, frame, text });
+        const frame = decodeFramePacket(packet);
+        subscriber.frames.push({ flush: flushing ? flushes : -frame.t, frame });
         subscriber.mirror.frame(frame);
       },
       writable: () => subscriber.writable,

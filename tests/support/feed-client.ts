@@ -1,16 +1,17 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
-import type {
-  CandleRequest,
-  CandlesSubscribed,
-  CandlesUnsubscribed,
-  ClientToServerEvents,
-  Frame,
-  Hello,
-  Refused,
-  ServerToClientEvents,
-  Subscribed,
-  Unsubscribed,
+import * as msgpackParser from 'socket.io-msgpack-parser';
+import {
+  type CandleRequest,
+  type CandlesSubscribed,
+  type CandlesUnsubscribed,
+  type ClientToServerEvents,
+  type Frame,
+  type Hello,
+  type Refused,
+  type ServerToClientEvents,
+  type Subscribed,
+  type Unsubscribed,
 } from '../../lib/protocol';
 import { ClientMirror } from './client-mirror';
 
@@ -21,6 +22,8 @@ export interface ConnectOptions {
   origin?: string;
   /** How long a request waits for its acknowledgement. */
   ackTimeoutMs?: number;
+  /** Socket.IO's transports, in order of trial; WebSocket only by default. */
+  transports?: ('websocket' | 'polling')[];
 }
 
 const open = new Set<FeedClient>();
@@ -43,7 +46,8 @@ export class FeedClient {
   constructor(url: string, options: ConnectOptions = {}) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
     this.socket = io(url, {
-      transports: ['websocket'],
+      transports: options.transports ?? ['websocket'],
+      parser: msgpackParser,
       forceNew: true,
       reconnection: false,
       ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),

@@ -6,6 +6,7 @@ import { FanOut, FLUSH_STEP_MS } from '../../server/fanout/fan-out';
 import { MarketState } from '../../server/market/market-state';
 import { testInstruments } from '../support/arbitraries';
 import { ClientMirror } from '../support/client-mirror';
+import { decodeFramePacket } from '../support/frames';
 import { ManualClock } from '../support/manual-clock';
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
@@ -54,9 +55,9 @@ function setup(options: { slowClientMs?: number; timerLateMs?: number } = {}) {
       mirror: new ClientMirror(),
     };
     const client = fanOut.addClient({
-      send: (text) => {
+      send: (packet) => {
         if (!state.writable) throw new Error('sent to a connection that is not draining');
-        const frame = JSON.parse(text) as Frame;
+        const frame = decodeFramePacket(packet);
         frames.push({ at: clock.now(), frame });
         state.mirror.frame(frame);
       },

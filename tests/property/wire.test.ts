@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { encode } from 'notepack.io';
+import { Decoder } from 'socket.io-msgpack-parser';
+import { describe, expect, it } from 'vitest';
+import { INTERVALS } from '../../lib/intervals';
+import type { BarTuple, CandleEntry, Frame, QuoteEntry } from '../../lib/protocol';
+import { encodeEntry, framePacket } from '../../server/fanout/wire';
+
+const int = fc.oneof(
+  fc.integer({ min: -40, max: 200 }),
+  fc.integer({ min: -3_000_000_000, max: 3_000_000_000 }),
+  fc.maxSafeInteger(),
+);
+const symbol = fc.string({ minLength: 1, maxLength: 40 });
+const quoteEntry: fc.Arbitrary<QuoteEntry> = fc
+  .tuple(symbol, fc.nat(), fc.nat({ max: 511 }), fc.array(int, { maxLength: 9 }))
+  .map(([s, seq, mask, values]) => [s, seq, mask, ...values]);
+const bar: fc.Arbitrary<BarTuple> = fc.tuple(fc.nat(), int, int, int, int, fc.nat());
+const candleEntry: fc.Arbitrary<CandleEntry> = fc.oneof(
+  fc
+    .tuple(symbol, fc.constantFrom(...INTERVALS), fc.nat(), fc.array(bar, { maxLength: 20 }))
+    .map((entry): CandleEntry => entry),
+  fc
+    .tuple(symbol, fc.constantFrom(...INTERVALS), fc.nat(), fc.array(bar, { maxLength: 20 }))
+    .map(([s, interval, seq, bars]): CandleEntry => [s, interval, seq, bars, 1]),
+);
+// Up to 70 000 entries crosses both array header sizes (16 and 65 536).
+const entries = <T>(entry: fc.Arbitrary<T>) =>
+  fc.oneof(
+    fc.array(entry, { maxLength: 20 }),
+    fc.integer({ min: 15, max: 70_000 }).chain((n) => fc.array(entry, { minLength: n, maxLength: n })),
+  );
+const time = fc.oneof(fc.nat(), fc.integer({ min: 1_700_000_000_000, max: 2_000_000_000_000 }));
+
+/** Decodes a packet as a Socket.IO server or client with the MessagePack parser does. */
+function decodePacket(packet: Buffer): unknown {
+  const decoder = new Decoder();
+  let decoded: unknown;
+  decoder.on('decoded', (value) => (decoded = value));
+  decoder.add(packet);
+  return decoded;
+}
+
+describe('frame packets', () => {
+  it('are byte for byte what the MessagePack parser encodes for emit("frame", frame)', () => {
+    fc.assert(
+      fc.property(
+        time,
+        fc.array(quoteEntry, { maxLength: 40 }),
+        fc.array(candleEntry, { maxLength: 5 }),
+        (t, quotes, candles) => {
+          const frame: Frame = { t };
+          if (quotes.length > 0) frame.q = quotes;
+          if (candles.length > 0) frame.c = candles;
+          const packet = framePacket(t, quotes.map(encodeEntry), candles.map(encodeEntry));
+          expect(packet.equals(encode({ type: 2, nsp: '/', data: ['frame', frame] }))).toBe(true);
+          expect(decodePacket(packet)).toEqual({ type: 2, nsp: '/', data: ['frame', frame] });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('carry long lists, whose MessagePack array headers take 3 bytes from 16 entries', () => {
+    fc.assert(
+      fc.property(time, entries(quoteEntry), (t, quotes) => {
+        const packet = framePacket(t, quotes.map(encodeEntry), []);
+        const decoded = decodePacket(packet) as { data: [string, Frame] };
+        expect(decoded.data[1].q ?? []).toEqual(quotes);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('build each frame from the entries as encoded, so frames of one flush share them', () => {
+    const entry = encodeEntry(['AAPL', 7, 0b110, 1, -1]);
+    const copy = Buffer.from(entry);
+    const first = framePacket(1, [entry], []);
+    const second = framePacket(1, [entry, entry], []);
+    expect(entry.equals(copy)).toBe(true);
+    expect(first.subarray(first.length - entry.length).equals(entry)).toBe(true);
+    expect((decodePacket(second) as { data: [string, Frame] }).data[1].q).toEqual([
+      ['AAPL', 7, 6, 1, -1],
+      ['AAPL', 7, 6, 1, -1],
+    ]);
+  });
+});
