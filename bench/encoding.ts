@@ -15,7 +15,7 @@ import type { Frame } from '../lib/protocol';
 import { createRandom } from '../lib/rng';
 import type { Clock } from '../server/clock';
 import { FanOut } from '../server/fanout/fan-out';
-import { encodeEntry, framePacket } from '../server/fanout/wire';
+import { encodeEntry, frameMessage, packetOf } from '../server/fanout/wire';
 import { MarketState } from '../server/market/market-state';
 import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
@@ -61,7 +61,7 @@ const pick = (): string => {
 };
 for (let c = 0; c < CLIENTS; c++) {
   const client = fanOut.addClient({
-    send: (packet) => packets.push(packet),
+    send: (message) => packets.push(packetOf(message)),
     writable: () => true,
     close: () => {},
   });
@@ -103,7 +103,7 @@ const jsonAssemble = time('json assemble', () =>
   objects.forEach((f, i) => `42["frame",{"t":${f.t},"q":[${(jsonEntries[i] as string[]).join(',')}]}]`),
 );
 const packAssemble = time('msgpack assemble', () =>
-  objects.forEach((f, i) => framePacket(f.t, packEntries[i] as Buffer[], [])),
+  objects.forEach((f, i) => frameMessage(f.t, packEntries[i] as Buffer[], [])),
 );
 const jsonDecode = time('json decode', () => jsonPackets.forEach((p) => JSON.parse(p.slice(2))));
 const packDecode = time('msgpack decode', () => packPackets.forEach((p) => msgpack.decode(p)));

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { killAll, pinning, ROOT } from './children';
 import { table, type RunResult, type ScenarioResults } from './report';
 import { log, PROFILE_DIR, profileSummary, runOne } from './run-one';
-import { quick, SCENARIOS, type Scenario } from './scenarios';
+import { ALL_SCENARIOS, quick, SCENARIOS, type Scenario } from './scenarios';
 import type { ServerKind } from './servers/bench-server';
 import { checkTargets, targetsTable } from './targets';
 
@@ -40,16 +40,16 @@ function parseOptions(): Options {
   const names = (values.scenario ?? [])
     .flatMap((name) => name.split(','))
     .map((name) => name.trim().toUpperCase());
-  const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  const unknown = names.filter((name) => !ALL_SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) {
     throw new Error(
-      `unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`,
+      `unknown scenario ${unknown.join(', ')}; choose from ${ALL_SCENARIOS.map((s) => s.name).join(', ')}`,
     );
   }
   const kinds = (values.servers ?? 'L,N,O').split(',').map((kind) => kind.trim().toUpperCase());
   const badKinds = kinds.filter((kind) => !KINDS.includes(kind as ServerKind));
   if (badKinds.length > 0) throw new Error(`unknown server ${badKinds.join(', ')}; choose from L, N, O`);
-  const chosen = SCENARIOS.filter((s) => names.length === 0 || names.includes(s.name));
+  const chosen = names.length === 0 ? [...SCENARIOS] : ALL_SCENARIOS.filter((s) => names.includes(s.name));
   return {
     scenarios: values.quick ? chosen.map(quick) : chosen,
     kinds: kinds as ServerKind[],

@@ -103,6 +103,15 @@ const TARGETS: readonly Target[] = [
     },
     unit: '',
   },
+  {
+    target: 'stretch S O updates/s >= 1,000,000',
+    check(results) {
+      const value = figure(results, 'S', 'O', 'updatesPerSec');
+      return value === undefined ? undefined : { value, met: value >= 1_000_000 };
+    },
+    unit: '',
+  },
+  { target: 'stretch S O latency p99 <= 150 ms', check: atMost('S', 'p99Ms', 150), unit: ' ms' },
 ];
 
 export function checkTargets(results: Results): TargetCheck[] {

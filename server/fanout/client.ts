@@ -3,8 +3,11 @@ import type { EncodedEntry } from './wire';
 
 /** Where a client's frames go: the socket layer, or a test's recorder. */
 export interface FrameSink {
-  /** Sends one frame: a finished Socket.IO packet (server/fanout/wire.ts). */
-  send(packet: Buffer): void;
+  /**
+   * Sends one frame: a WebSocket message holding a finished Socket.IO packet (`frameMessage` in wire.ts;
+   * `packetOf` gives the packet alone).
+   */
+  send(message: Buffer): void;
   /** False while the connection has not yet handed its last frame to the network: it is behind. */
   writable(): boolean;
   /** Ends the connection, saying why. */

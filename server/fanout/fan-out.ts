@@ -5,7 +5,7 @@ import { every, type Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
 import { Client, type FrameSink } from './client';
 import { CandleFeed, QuoteFeed } from './feeds';
-import { encodeEntry, framePacket, type EncodedEntry } from './wire';
+import { encodeEntry, frameMessage, type EncodedEntry } from './wire';
 
 export { Client, type FrameSink } from './client';
 
@@ -303,10 +303,10 @@ export class FanOut {
       const client = pending[i] as Client;
       if (!client.pending) continue;
       client.pending = false;
-      const packet = framePacket(now, client.quoteParts, client.candleParts);
+      const message = frameMessage(now, client.quoteParts, client.candleParts);
       client.quoteParts.length = 0;
       client.candleParts.length = 0;
-      client.sink.send(packet);
+      client.sink.send(message);
     }
   }
 
@@ -335,7 +335,7 @@ export class FanOut {
       }
       client.owedQuotes.clear();
       client.owedCandles.clear();
-      if (quotes.length > 0 || candles.length > 0) client.sink.send(framePacket(now, quotes, candles));
+      if (quotes.length > 0 || candles.length > 0) client.sink.send(frameMessage(now, quotes, candles));
     }
   }
 

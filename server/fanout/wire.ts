@@ -3,10 +3,12 @@ import type { CandleEntry, QuoteEntry } from '../../lib/protocol';
 
 /**
  * Frames on the wire: Socket.IO event packets in MessagePack, as the `socket.io-msgpack-parser` the server and
- * its clients use would encode `socket.emit('frame', frame)`, byte for byte.
+ * its clients use would encode `socket.emit('frame', frame)`, byte for byte, each built already inside the
+ * WebSocket message that carries it.
  *
- * The fan-out encodes each entry once per flush and builds every client's packet by copying the entries it holds
- * behind a fixed head, so a frame costs one allocation and a few copies per client, never an encoding.
+ * The fan-out encodes each entry once per flush and builds every client's message by copying the entries it holds
+ * behind a fixed head, so a frame costs one allocation and a few copies per client, never an encoding, and goes
+ * to the socket in one write.
  */
 
 /** One quote or candle entry in MessagePack, shared by every client that gets it in a flush. */
@@ -81,8 +83,35 @@ function writeList(target: Buffer, offset: number, key: Buffer, entries: readonl
   return offset;
 }
 
-/** The Socket.IO packet of `emit('frame', { t: time, q: quotes, c: candles })`, empty lists left out. */
-export function framePacket(
+/** Length of the header of an unmasked WebSocket frame whose payload is `length` bytes (RFC 6455, 5.2). */
+function webSocketHeaderSize(length: number): number {
+  return length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+}
+
+/** Writes the header of a final, unmasked, binary WebSocket frame of `length` bytes; returns its size. */
+function writeWebSocketHeader(target: Buffer, length: number): number {
+  target[0] = 0x82; // FIN, opcode 2 (binary)
+  if (length < 126) {
+    target[1] = length;
+    return 2;
+  }
+  if (length < 0x10000) {
+    target[1] = 126;
+    target.writeUInt16BE(length, 2);
+    return 4;
+  }
+  target[1] = 127;
+  target.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+  target.writeUInt32BE(length >>> 0, 6);
+  return 10;
+}
+
+/**
+ * The WebSocket message carrying the Socket.IO packet of `emit('frame', { t: time, q: quotes, c: candles })`
+ * (empty lists left out): the header of a final binary frame, unmasked as a server's are, then the packet.
+ * `packetOf` gives the packet alone, for a transport that frames it itself.
+ */
+export function frameMessage(
   time: number,
   quotes: readonly EncodedEntry[],
   candles: readonly EncodedEntry[],
@@ -90,19 +119,26 @@ export function framePacket(
   const t = timePair(time);
   const hasQuotes = quotes.length > 0;
   const hasCandles = candles.length > 0;
-  const size =
+  const packetSize =
     PACKET_HEAD.length +
     1 +
     t.length +
     (hasQuotes ? listSize(KEY_Q, quotes) : 0) +
     (hasCandles ? listSize(KEY_C, candles) : 0);
-  const packet = Buffer.allocUnsafe(size);
-  packet.set(PACKET_HEAD, 0);
-  let offset = PACKET_HEAD.length;
-  packet[offset++] = FIXMAP | (1 + Number(hasQuotes) + Number(hasCandles));
-  packet.set(t, offset);
+  const message = Buffer.allocUnsafe(webSocketHeaderSize(packetSize) + packetSize);
+  let offset = writeWebSocketHeader(message, packetSize);
+  message.set(PACKET_HEAD, offset);
+  offset += PACKET_HEAD.length;
+  message[offset++] = FIXMAP | (1 + Number(hasQuotes) + Number(hasCandles));
+  message.set(t, offset);
   offset += t.length;
-  if (hasQuotes) offset = writeList(packet, offset, KEY_Q, quotes);
-  if (hasCandles) writeList(packet, offset, KEY_C, candles);
-  return packet;
+  if (hasQuotes) offset = writeList(message, offset, KEY_Q, quotes);
+  if (hasCandles) writeList(message, offset, KEY_C, candles);
+  return message;
+}
+
+/** The Socket.IO packet inside a message of `frameMessage`, without copying it. */
+export function packetOf(message: Buffer): Buffer {
+  const length = (message[1] as number) & 0x7f;
+  return message.subarray(length < 126 ? 2 : length === 126 ? 4 : 10);
 }

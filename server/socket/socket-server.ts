@@ -8,6 +8,7 @@ import {
 } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import type { FanOut, FrameSink } from '../fanout/fan-out';
+import { packetOf } from '../fanout/wire';
 import type { Logger } from '../logger';
 import type { MarketState } from '../market/market-state';
 import { TokenBucket } from './rate-limiter';
@@ -156,23 +157,27 @@ interface EngineConnection {
 /** The `ws` WebSocket under Engine.IO's websocket transport. */
 interface RawWebSocket {
   readonly readyState: number;
-  /** Bytes handed to `send` that have not yet reached the kernel. */
+  /** Negotiated extensions; empty without permessage-deflate (Socket.IO's default). */
+  readonly extensions: string;
+  /** Bytes handed to it or to its TCP socket that have not yet reached the kernel. */
   readonly bufferedAmount: number;
-  send(data: Buffer): void;
+  /** Its TCP socket (private in `ws`, set while it is open). */
+  readonly _socket?: { write(data: Buffer): boolean };
 }
 
 const WS_OPEN = 1;
 
 /**
- * Frames are finished Socket.IO packets (server/fanout/wire.ts), so the bytes encoded once per symbol per flush
- * are not decoded and re-encoded for every client.
+ * Frames come ready for the wire (server/fanout/wire.ts): a WebSocket message holding a finished Socket.IO packet,
+ * so the bytes encoded once per symbol per flush are neither re-encoded nor re-framed for every client.
  *
- * Over WebSocket, with nothing of Engine.IO's waiting before it, a frame goes straight to the `ws` socket as the
- * binary message Engine.IO would have written: Engine.IO's path for one packet (write buffer, flush, a send
- * callback, drain and ready events, next-tick hops) cost about a fifth of the server's busy time under load.
- * Order holds because Engine.IO hands its own packets (pings, acknowledgements) to the same socket in order, and
- * anything still in its write buffer sends the frame through Engine.IO behind it. Over long-polling, frames go
- * through Engine.IO.
+ * Over WebSocket, with nothing of Engine.IO's waiting before it, a frame is written to the TCP socket in one
+ * write. Engine.IO's path for a packet (write buffer, flush, a send callback, drain and ready events, next-tick
+ * hops) and `ws`'s framing (an options object and a two-buffer `writev` per message) cost about a third of the
+ * server's busy time under load. Order holds because Engine.IO and `ws` write their own messages (pings,
+ * acknowledgements) to the same socket synchronously and in order, without permessage-deflate (which would queue
+ * them; a connection that negotiated it goes through Engine.IO); anything still in Engine.IO's write buffer sends
+ * the frame through Engine.IO behind it. Over long-polling, the packet goes through Engine.IO.
  *
  * The connection is behind while a frame it was sent has not reached the kernel (the reader is slow, the TCP
  * window is shut) or, over long-polling, while Engine.IO still holds a packet no poll has come for. So at most one
@@ -187,10 +192,11 @@ function socketSink(socket: FeedSocket, logger: Logger): FrameSink {
       : undefined;
   };
   return {
-    send: (packet) => {
+    send: (message) => {
       const ws = conn.writeBuffer.length === 0 ? webSocket() : undefined;
-      if (ws) ws.send(packet);
-      else conn.write(packet);
+      const tcp = ws?.extensions === '' ? ws._socket : undefined;
+      if (tcp) tcp.write(message);
+      else conn.write(packetOf(message));
     },
     writable: () =>
       conn.readyState === 'open' && conn.writeBuffer.length === 0 && (webSocket()?.bufferedAmount ?? 0) === 0,

@@ -9,6 +9,7 @@ import { MarketState } from '../../server/market/market-state';
 import { testInstruments } from '../support/arbitraries';
 import { ClientMirror, streamKey } from '../support/client-mirror';
 import { decodeFramePacket } from '../support/frames';
+import { packetOf } from '../../server/fanout/wire';
 import { ManualClock } from '../support/manual-clock';
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
@@ -139,7 +140,7 @@ function run(commands: readonly Command[]) {
     subscriber.client = fanOut.addClient({
       send(packet) {
         expect(subscriber.writable, 'a frame was sent to a connection that is not draining').toBe(true);
-        const frame = decodeFramePacket(packet);
+        const frame = decodeFramePacket(packetOf(packet));
         subscriber.frames.push({ flush: flushing ? flushes : -frame.t, frame });
         subscriber.mirror.frame(frame);
       },

@@ -4,7 +4,8 @@ import { Decoder } from 'socket.io-msgpack-parser';
 import { describe, expect, it } from 'vitest';
 import { INTERVALS } from '../../lib/intervals';
 import type { BarTuple, CandleEntry, Frame, QuoteEntry } from '../../lib/protocol';
-import { encodeEntry, framePacket } from '../../server/fanout/wire';
+import * as ws from 'ws';
+import { encodeEntry, frameMessage, packetOf } from '../../server/fanout/wire';
 
 const int = fc.oneof(
   fc.integer({ min: -40, max: 200 }),
@@ -41,7 +42,24 @@ function decodePacket(packet: Buffer): unknown {
   return decoded;
 }
 
-describe('frame packets', () => {
+/** ws's framing, public in ws but not in its type definitions. */
+const { Sender } = ws as unknown as {
+  Sender: { frame(data: Buffer, options: Record<string, boolean | number>): Buffer[] };
+};
+
+/** The header `ws` itself puts before a server's binary message (final, unmasked). */
+function webSocketHeader(payload: Buffer): Buffer {
+  const [header] = Sender.frame(payload, {
+    fin: true,
+    opcode: 2,
+    mask: false,
+    readOnly: true,
+    rsv1: false,
+  });
+  return header as Buffer;
+}
+
+describe('frame messages', () => {
   it('are byte for byte what the MessagePack parser encodes for emit("frame", frame)', () => {
     fc.assert(
       fc.property(
@@ -52,7 +70,7 @@ describe('frame packets', () => {
           const frame: Frame = { t };
           if (quotes.length > 0) frame.q = quotes;
           if (candles.length > 0) frame.c = candles;
-          const packet = framePacket(t, quotes.map(encodeEntry), candles.map(encodeEntry));
+          const packet = packetOf(frameMessage(t, quotes.map(encodeEntry), candles.map(encodeEntry)));
           expect(packet.equals(encode({ type: 2, nsp: '/', data: ['frame', frame] }))).toBe(true);
           expect(decodePacket(packet)).toEqual({ type: 2, nsp: '/', data: ['frame', frame] });
         },
@@ -61,10 +79,35 @@ describe('frame packets', () => {
     );
   });
 
+  it('start with the WebSocket header ws would write, for payloads of every header size', () => {
+    for (const quotes of [1, 9, 12, 2000, 9000]) {
+      const entries = Array.from({ length: quotes }, (_, i) => encodeEntry([`S${i}`, i, 0]));
+      const message = frameMessage(1_795_000_000_000, entries, []);
+      const packet = packetOf(message);
+      expect(message.subarray(0, message.length - packet.length)).toEqual(webSocketHeader(packet));
+    }
+    const sizes = [1, 9, 12, 2000, 9000].map(
+      (n) =>
+        packetOf(
+          frameMessage(
+            1,
+            Array.from({ length: n }, (_, i) => encodeEntry([`S${i}`, i, 0])),
+            [],
+          ),
+        ).length,
+    );
+    // Payloads on both sides of 126 and of 65,536 bytes: 2-, 4- and 10-byte headers.
+    expect(sizes.some((n) => n < 126)).toBe(true);
+    expect(sizes.some((n) => n >= 126 && n < 65_536)).toBe(true);
+    expect(sizes.some((n) => n >= 65_536)).toBe(true);
+  });
+
   it('carry long lists, whose MessagePack array headers take 3 bytes from 16 entries', () => {
     fc.assert(
       fc.property(time, entries(quoteEntry), (t, quotes) => {
-        const packet = framePacket(t, quotes.map(encodeEntry), []);
+        const message = frameMessage(t, quotes.map(encodeEntry), []);
+        const packet = packetOf(message);
+        expect(message.subarray(0, message.length - packet.length)).toEqual(webSocketHeader(packet));
         const decoded = decodePacket(packet) as { data: [string, Frame] };
         expect(decoded.data[1].q ?? []).toEqual(quotes);
       }),
@@ -75,8 +118,8 @@ describe('frame packets', () => {
   it('build each frame from the entries as encoded, so frames of one flush share them', () => {
     const entry = encodeEntry(['AAPL', 7, 0b110, 1, -1]);
     const copy = Buffer.from(entry);
-    const first = framePacket(1, [entry], []);
-    const second = framePacket(1, [entry, entry], []);
+    const first = packetOf(frameMessage(1, [entry], []));
+    const second = packetOf(frameMessage(1, [entry, entry], []));
     expect(entry.equals(copy)).toBe(true);
     expect(first.subarray(first.length - entry.length).equals(entry)).toBe(true);
     expect((decodePacket(second) as { data: [string, Frame] }).data[1].q).toEqual([

@@ -7,6 +7,7 @@ import { MarketState } from '../../server/market/market-state';
 import { testInstruments } from '../support/arbitraries';
 import { ClientMirror } from '../support/client-mirror';
 import { decodeFramePacket } from '../support/frames';
+import { packetOf } from '../../server/fanout/wire';
 import { ManualClock } from '../support/manual-clock';
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
@@ -57,7 +58,7 @@ function setup(options: { slowClientMs?: number; timerLateMs?: number } = {}) {
     const client = fanOut.addClient({
       send: (packet) => {
         if (!state.writable) throw new Error('sent to a connection that is not draining');
-        const frame = decodeFramePacket(packet);
+        const frame = decodeFramePacket(packetOf(packet));
         frames.push({ at: clock.now(), frame });
         state.mirror.frame(frame);
       },
