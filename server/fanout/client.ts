@@ -14,12 +14,20 @@ export interface FrameSink {
   close(reason: string): void;
 }
 
-/** One connection: its subscriptions, the entries for its next frame, and what it is owed while behind. */
+/** Shared by every client that holds none: most never lag and never open a candle stream. */
+const NO_FEEDS: ReadonlySet<never> = new Set<never>();
+const NO_CANDLES_OWED: ReadonlyMap<never, number> = new Map<never, number>();
+
+/**
+ * One connection: its subscriptions, the entries for its next frame, and what it is owed while behind.
+ *
+ * A server holds tens of thousands of these, so the collections most clients leave empty (candle streams, what is
+ * owed while behind) are made on first use and dropped when emptied: an empty Set or Map costs about 150 bytes.
+ */
 export class Client {
   readonly sink: FrameSink;
   /** Held symbols, each with the feed (flush period) it is served from. */
   readonly symbols = new Map<string, QuoteFeed>();
-  readonly candleStreams = new Set<CandleFeed>();
   /** Encoded entries for this flush's frame. */
   quoteParts: EncodedEntry[] = [];
   candleParts: EncodedEntry[] = [];
@@ -27,21 +35,62 @@ export class Client {
   pending = false;
   /** When the connection stopped draining; undefined while it keeps up. */
   behindSince: number | undefined;
-  /** Feeds that changed while behind: a snapshot of each is owed when the connection drains. */
-  readonly owedQuotes = new Set<QuoteFeed>();
-  /** Candle streams that changed while behind, with the earliest bar time touched meanwhile. */
-  readonly owedCandles = new Map<CandleFeed, number>();
+  private streams: Set<CandleFeed> | undefined;
+  private owedFeeds: Set<QuoteFeed> | undefined;
+  private owedStreams: Map<CandleFeed, number> | undefined;
 
   constructor(sink: FrameSink) {
     this.sink = sink;
   }
 
+  /** Held candle streams. */
+  get candleStreams(): ReadonlySet<CandleFeed> {
+    return this.streams ?? NO_FEEDS;
+  }
+
+  /** Feeds that changed while behind: a snapshot of each is owed when the connection drains. */
+  get owedQuotes(): ReadonlySet<QuoteFeed> {
+    return this.owedFeeds ?? NO_FEEDS;
+  }
+
+  /** Candle streams that changed while behind, with the earliest bar time touched meanwhile. */
+  get owedCandles(): ReadonlyMap<CandleFeed, number> {
+    return this.owedStreams ?? NO_CANDLES_OWED;
+  }
+
+  addCandleStream(feed: CandleFeed): void {
+    (this.streams ??= new Set()).add(feed);
+  }
+
+  deleteCandleStream(feed: CandleFeed): void {
+    this.streams?.delete(feed);
+    if (this.streams?.size === 0) this.streams = undefined;
+  }
+
   owe(feed: QuoteFeed): void {
-    this.owedQuotes.add(feed);
+    (this.owedFeeds ??= new Set()).add(feed);
   }
 
   oweCandles(feed: CandleFeed, since: number): void {
-    const known = this.owedCandles.get(feed);
-    if (known === undefined || since < known) this.owedCandles.set(feed, since);
+    this.owedStreams ??= new Map();
+    const known = this.owedStreams.get(feed);
+    if (known === undefined || since < known) this.owedStreams.set(feed, since);
+  }
+
+  /** No longer owes `feed` (it was unsubscribed, or subscribed again with a fresh snapshot). */
+  forgive(feed: QuoteFeed): void {
+    this.owedFeeds?.delete(feed);
+    if (this.owedFeeds?.size === 0) this.owedFeeds = undefined;
+  }
+
+  forgiveCandles(feed: CandleFeed): void {
+    this.owedStreams?.delete(feed);
+    if (this.owedStreams?.size === 0) this.owedStreams = undefined;
+  }
+
+  /** Forgets everything owed (it was just sent). */
+  paid(): void {
+    this.owedFeeds = undefined;
+    this.owedStreams = undefined;
   }
 }

@@ -149,7 +149,7 @@ export class FanOut {
       }
       feed.subscribers.add(client);
       client.symbols.set(symbol, feed);
-      client.owedQuotes.delete(feed);
+      client.forgive(feed);
       const snapshot = feed.snapshot();
       if (snapshot) snapshots.push(snapshot);
     }
@@ -188,8 +188,8 @@ export class FanOut {
       watch(this.candleWatchers, symbol, feed);
     }
     feed.subscribers.add(client);
-    client.candleStreams.add(feed);
-    client.owedCandles.delete(feed);
+    client.addCandleStream(feed);
+    client.forgiveCandles(feed);
     return { seq: feed.seq, bars: this.market.bars(symbol, interval, limit).map(barToTuple) };
   }
 
@@ -333,8 +333,7 @@ export class FanOut {
         // A reset entry: whole bars to replace by time, and the stream's current seq to continue from.
         candles.push(encodeEntry([feed.symbol, feed.interval, feed.seq, bars, 1]));
       }
-      client.owedQuotes.clear();
-      client.owedCandles.clear();
+      client.paid();
       if (quotes.length > 0 || candles.length > 0) client.sink.send(frameMessage(now, quotes, candles));
     }
   }
@@ -351,15 +350,15 @@ export class FanOut {
 
   private leaveQuote(client: Client, feed: QuoteFeed): void {
     feed.subscribers.delete(client);
-    client.owedQuotes.delete(feed);
+    client.forgive(feed);
     if (client.symbols.get(feed.symbol) === feed) client.symbols.delete(feed.symbol);
     if (feed.subscribers.size === 0) unwatch(this.quoteWatchers, feed.symbol, feed);
   }
 
   private leaveCandles(client: Client, feed: CandleFeed): void {
     feed.subscribers.delete(client);
-    client.candleStreams.delete(feed);
-    client.owedCandles.delete(feed);
+    client.deleteCandleStream(feed);
+    client.forgiveCandles(feed);
     if (feed.subscribers.size === 0) unwatch(this.candleWatchers, feed.symbol, feed);
   }
 

@@ -1,4 +1,4 @@
-import type { Server, Socket } from 'socket.io';
+import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -7,18 +7,28 @@ import {
   type ServerToClientEvents,
 } from '../../lib/protocol';
 import type { Clock } from '../clock';
-import type { FanOut, FrameSink } from '../fanout/fan-out';
+import type { Client, FanOut, FrameSink } from '../fanout/fan-out';
 import { packetOf } from '../fanout/wire';
 import type { Logger } from '../logger';
 import type { MarketState } from '../market/market-state';
 import { TokenBucket } from './rate-limiter';
 import { checkSize, parseRequest, RequestError, requestSchemas } from './requests';
 
-export type FeedIo = Server<ClientToServerEvents, ServerToClientEvents>;
-type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type FeedIo = Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, ConnectionData>;
+type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, ConnectionData>;
 /** How long a connection may be behind before its requests are refused. */
 const SLOW_CONSUMER_GRACE_MS = 1000;
-type Handlers = { [Event in keyof ClientToServerEvents]: (payload: unknown) => unknown };
+type Handlers = {
+  [Event in keyof ClientToServerEvents]: (connection: Connection, payload: unknown) => unknown;
+};
+
+/**
+ * What a socket keeps in `socket.data`: its connection, where the listeners shared by every socket find it. (Only
+ * this process reads it: a cluster adapter's `fetchSockets()`, which serializes `data`, is not used here.)
+ */
+export interface ConnectionData {
+  connection: Connection;
+}
 
 export interface SocketOptions {
   market: MarketState;
@@ -32,20 +42,15 @@ export interface SocketOptions {
  * Serves the protocol on every connection: validates each request at the boundary, answers it in its
  * acknowledgement (a refusal as `{ ok: false, error }`, changing nothing), and hands frames from the fan-out to
  * the socket.
+ *
+ * A server may hold tens of thousands of connections, so what is the same for all of them is built once here:
+ * the schemas (large objects) and the listeners. A listener finds its socket as `this` (as for any EventEmitter
+ * listener) and the connection's state in `socket.data`; a connection then costs its `Connection`, its fan-out
+ * `Client` and its token bucket, and no closures.
  */
 export function attachSockets(io: FeedIo, options: SocketOptions): void {
-  // Built once: schemas are large objects, and a server may hold tens of thousands of connections.
-  const schemas = requestSchemas(options.limits);
-  io.on('connection', (socket) => serve(socket, schemas, options));
-}
-
-function serve(
-  socket: FeedSocket,
-  schemas: ReturnType<typeof requestSchemas>,
-  { market, fanOut, limits, clock, logger }: SocketOptions,
-): void {
-  const client = fanOut.addClient(socketSink(socket, logger));
-  const bucket = new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond * 2, clock.now());
+  const { market, fanOut, limits, clock, logger } = options;
+  const schemas = requestSchemas(limits);
 
   const knownSymbols = (requested: readonly string[]): string[] => {
     const symbols = [...new Set(requested)];
@@ -63,7 +68,7 @@ function serve(
   };
 
   const handlers: Handlers = {
-    subscribe(payload) {
+    subscribe({ client }, payload) {
       const symbols = knownSymbols(parseRequest(schemas.subscribe, payload).symbols);
       const added = symbols.filter((symbol) => !client.symbols.has(symbol)).length;
       if (client.symbols.size + added > limits.maxSubscriptions) {
@@ -76,11 +81,11 @@ function serve(
       const snapshots = fanOut.subscribe(client, symbols, fanOut.periodFor(request.throttleMs));
       return { ok: true, symbols: [...client.symbols.keys()], snapshots };
     },
-    unsubscribe(payload) {
+    unsubscribe({ client }, payload) {
       fanOut.unsubscribe(client, knownSymbols(parseRequest(schemas.unsubscribe, payload).symbols));
       return { ok: true, symbols: [...client.symbols.keys()] };
     },
-    subscribeCandles(payload) {
+    subscribeCandles({ client }, payload) {
       const request = parseRequest(schemas.subscribeCandles, payload);
       const [symbol] = knownSymbols([request.symbol]) as [string];
       const held = fanOut.hasCandleStream(client, symbol, request.interval);
@@ -94,7 +99,7 @@ function serve(
       const stream = fanOut.subscribeCandles(client, symbol, request.interval, request.limit ?? 500, period);
       return { ok: true, symbol, interval: request.interval, ...stream };
     },
-    unsubscribeCandles(payload) {
+    unsubscribeCandles({ client }, payload) {
       const request = parseRequest(schemas.unsubscribeCandles, payload);
       const [symbol] = knownSymbols([request.symbol]) as [string];
       fanOut.unsubscribeCandles(client, symbol, request.interval);
@@ -102,29 +107,7 @@ function serve(
     },
   };
 
-  for (const [event, handler] of Object.entries(handlers)) {
-    // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.
-    (socket as unknown as Socket).on(event, (...args: unknown[]) => {
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-      ack?.(
-        answer(event, () => {
-          if (!bucket.take(clock.now())) {
-            throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
-          }
-          checkSize(args[0], limits.maxRequestBytes);
-          // Answers to a connection that is not reading would pile up in memory: let it only shed load. A moment
-          // behind is normal (a transport upgrade, a poll in flight), so this waits for a lasting lag.
-          const behind = client.behindSince === undefined ? 0 : clock.now() - client.behindSince;
-          if (behind > SLOW_CONSUMER_GRACE_MS && !event.startsWith('unsubscribe')) {
-            throw new RequestError('SLOW_CONSUMER', 'the connection is not reading what it is sent');
-          }
-          return handler(args[0]);
-        }),
-      );
-    });
-  }
-
-  function answer(event: string, run: () => unknown): unknown {
+  const answer = (socket: FeedSocket, event: string, run: () => unknown): unknown => {
     try {
       return run();
     } catch (error) {
@@ -132,16 +115,50 @@ function serve(
       logger.error({ err: error, event, socket: socket.id }, 'request failed');
       return { ok: false, error: { code: 'INTERNAL', message: 'internal error' } } satisfies Refused;
     }
-  }
+  };
 
-  socket.on('disconnect', () => fanOut.removeClient(client));
-  socket.emit('hello', {
-    version: PROTOCOL_VERSION,
-    flushMs: fanOut.flushMs,
-    minFlushMs: fanOut.periodFor(0),
-    maxFlushMs: fanOut.periodFor(Number.MAX_SAFE_INTEGER),
-    serverTime: clock.now(),
-    limits,
+  const listeners = Object.entries(handlers).map(([event, handler]) => {
+    const listener = function (this: FeedSocket, ...args: unknown[]): void {
+      const { connection } = this.data;
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+      ack?.(
+        answer(this, event, () => {
+          if (!connection.bucket.take(clock.now())) {
+            throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
+          }
+          checkSize(args[0], limits.maxRequestBytes);
+          // Answers to a connection that is not reading would pile up in memory: let it only shed load. A moment
+          // behind is normal (a transport upgrade, a poll in flight), so this waits for a lasting lag.
+          const { behindSince } = connection.client;
+          const behind = behindSince === undefined ? 0 : clock.now() - behindSince;
+          if (behind > SLOW_CONSUMER_GRACE_MS && !event.startsWith('unsubscribe')) {
+            throw new RequestError('SLOW_CONSUMER', 'the connection is not reading what it is sent');
+          }
+          return handler(connection, args[0]);
+        }),
+      );
+    };
+    return [event, listener] as const;
+  });
+  const onDisconnect = function (this: FeedSocket): void {
+    fanOut.removeClient(this.data.connection.client);
+  };
+
+  io.on('connection', (socket) => {
+    socket.data.connection = new Connection(socket, options);
+    for (const [event, listener] of listeners) {
+      // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.
+      (socket as unknown as Socket).on(event, listener);
+    }
+    socket.on('disconnect', onDisconnect);
+    socket.emit('hello', {
+      version: PROTOCOL_VERSION,
+      flushMs: fanOut.flushMs,
+      minFlushMs: fanOut.periodFor(0),
+      maxFlushMs: fanOut.periodFor(Number.MAX_SAFE_INTEGER),
+      serverTime: clock.now(),
+      limits,
+    });
   });
 }
 
@@ -168,6 +185,8 @@ interface RawWebSocket {
 const WS_OPEN = 1;
 
 /**
+ * One connection's state, and the fan-out's sink for its frames.
+ *
  * Frames come ready for the wire (server/fanout/wire.ts): a WebSocket message holding a finished Socket.IO packet,
  * so the bytes encoded once per symbol per flush are neither re-encoded nor re-framed for every client.
  *
@@ -183,26 +202,50 @@ const WS_OPEN = 1;
  * window is shut) or, over long-polling, while Engine.IO still holds a packet no poll has come for. So at most one
  * frame waits in user space per connection, whatever the client does.
  */
-function socketSink(socket: FeedSocket, logger: Logger): FrameSink {
-  const conn = socket.conn as unknown as EngineConnection;
-  const webSocket = (): RawWebSocket | undefined => {
-    const { transport } = conn;
+export class Connection implements FrameSink {
+  readonly socket: FeedSocket;
+  readonly client: Client;
+  readonly bucket: TokenBucket;
+  private readonly logger: Logger;
+
+  constructor(socket: FeedSocket, { fanOut, limits, clock, logger }: SocketOptions) {
+    this.socket = socket;
+    this.logger = logger;
+    this.bucket = new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond * 2, clock.now());
+    this.client = fanOut.addClient(this);
+  }
+
+  send(message: Buffer): void {
+    const conn = this.engine();
+    const ws = conn.writeBuffer.length === 0 ? this.webSocket() : undefined;
+    const tcp = ws?.extensions === '' ? ws._socket : undefined;
+    if (tcp) tcp.write(message);
+    else conn.write(packetOf(message));
+  }
+
+  writable(): boolean {
+    const conn = this.engine();
+    return (
+      conn.readyState === 'open' &&
+      conn.writeBuffer.length === 0 &&
+      (this.webSocket()?.bufferedAmount ?? 0) === 0
+    );
+  }
+
+  close(reason: string): void {
+    this.logger.warn({ socket: this.socket.id, reason }, 'disconnecting client');
+    this.socket.disconnect(true);
+  }
+
+  private engine(): EngineConnection {
+    return this.socket.conn as unknown as EngineConnection;
+  }
+
+  /** The open `ws` WebSocket under the connection, when its transport is (already) WebSocket. */
+  private webSocket(): RawWebSocket | undefined {
+    const { transport } = this.engine();
     return transport.name === 'websocket' && transport.socket?.readyState === WS_OPEN
       ? transport.socket
       : undefined;
-  };
-  return {
-    send: (message) => {
-      const ws = conn.writeBuffer.length === 0 ? webSocket() : undefined;
-      const tcp = ws?.extensions === '' ? ws._socket : undefined;
-      if (tcp) tcp.write(message);
-      else conn.write(packetOf(message));
-    },
-    writable: () =>
-      conn.readyState === 'open' && conn.writeBuffer.length === 0 && (webSocket()?.bufferedAmount ?? 0) === 0,
-    close: (reason) => {
-      logger.warn({ socket: socket.id, reason }, 'disconnecting client');
-      socket.disconnect(true);
-    },
-  };
+  }
 }

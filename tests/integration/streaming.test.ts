@@ -145,4 +145,16 @@ describe('socket feed', () => {
     client.close();
     await expect.poll(() => feed.fanOut.clientCount, { timeout: 3000 }).toBe(0);
   });
+
+  it('serves a browser that starts on long-polling and upgrades to WebSocket', async () => {
+    const client = connectClient(feed, { transports: ['polling', 'websocket'] });
+    expect((await client.hello).version).toBe(PROTOCOL_VERSION);
+    accepted(await client.subscribe(['BTC-USD']));
+    await client.nextFrame(3000, carries('BTC-USD'));
+    await expect.poll(() => client.socket.io.engine.transport.name, { timeout: 3000 }).toBe('websocket');
+    // After the upgrade (whose request the server lets go of), requests and frames go on over the WebSocket.
+    accepted(await client.subscribe(['ETH-USD']));
+    await client.nextFrame(3000, carries('ETH-USD'));
+    expectCleanStream(client);
+  });
 });

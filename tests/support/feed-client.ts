@@ -22,15 +22,15 @@ export interface ConnectOptions {
   origin?: string;
   /** How long a request waits for its acknowledgement. */
   ackTimeoutMs?: number;
-  /** Socket.IO's transports, in order of trial; WebSocket only by default. */
+  /** Socket.IO's transports, in order of trial; WebSocket only by default (a browser starts polling). */
   transports?: ('websocket' | 'polling')[];
 }
 
 const open = new Set<FeedClient>();
 
 /**
- * A real socket.io client of the feed, over WebSocket only. It records every frame and keeps a `ClientMirror`
- * of what it was sent; the typed requests apply their acknowledgement to the mirror in the acknowledgement
+ * A real socket.io client of the feed, over WebSocket only unless given other transports. It records every frame
+ * and keeps a `ClientMirror` of what it was sent; the typed requests apply their acknowledgement to the mirror in the acknowledgement
  * callback itself, before any later frame is handled, exactly as a browser store must.
  */
 export class FeedClient {
