@@ -179,7 +179,11 @@ interface RawWebSocket {
   /** Bytes handed to it or to its TCP socket that have not yet reached the kernel. */
   readonly bufferedAmount: number;
   /** Its TCP socket (private in `ws`, set while it is open). */
-  readonly _socket?: { write(data: Buffer): boolean };
+  readonly _socket?: TcpSocket;
+}
+
+interface TcpSocket {
+  write(data: Buffer): boolean;
 }
 
 const WS_OPEN = 1;
@@ -207,6 +211,9 @@ export class Connection implements FrameSink {
   readonly client: Client;
   readonly bucket: TokenBucket;
   private readonly logger: Logger;
+  /** The WebSocket `direct` was looked up for, and its TCP socket when frames may go straight to it. */
+  private directFor: RawWebSocket | undefined;
+  private direct: TcpSocket | undefined;
 
   constructor(socket: FeedSocket, { fanOut, limits, clock, logger }: SocketOptions) {
     this.socket = socket;
@@ -217,8 +224,7 @@ export class Connection implements FrameSink {
 
   send(message: Buffer): void {
     const conn = this.engine();
-    const ws = conn.writeBuffer.length === 0 ? this.webSocket() : undefined;
-    const tcp = ws?.extensions === '' ? ws._socket : undefined;
+    const tcp = conn.writeBuffer.length === 0 ? this.tcpSocket() : undefined;
     if (tcp) tcp.write(message);
     else conn.write(packetOf(message));
   }
@@ -239,6 +245,19 @@ export class Connection implements FrameSink {
 
   private engine(): EngineConnection {
     return this.socket.conn as unknown as EngineConnection;
+  }
+
+  /**
+   * The TCP socket under the connection's WebSocket, when frames may be written to it directly: the transport is
+   * (already) an open WebSocket without permessage-deflate. Looked up again only when the WebSocket changes.
+   */
+  private tcpSocket(): TcpSocket | undefined {
+    const ws = this.webSocket();
+    if (ws !== this.directFor) {
+      this.directFor = ws;
+      this.direct = ws?.extensions === '' ? ws._socket : undefined;
+    }
+    return this.direct;
   }
 
   /** The open `ws` WebSocket under the connection, when its transport is (already) WebSocket. */
