@@ -69,7 +69,8 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
 
   const handlers: Handlers = {
     subscribe({ client }, payload) {
-      const symbols = knownSymbols(parseRequest(schemas.subscribe, payload).symbols);
+      const request = parseRequest(schemas.subscribe, payload);
+      const symbols = knownSymbols(request.symbols);
       const added = symbols.filter((symbol) => !client.symbols.has(symbol)).length;
       if (client.symbols.size + added > limits.maxSubscriptions) {
         throw new RequestError(
@@ -77,7 +78,6 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
           `a connection may hold ${limits.maxSubscriptions} symbols; it holds ${client.symbols.size}`,
         );
       }
-      const request = parseRequest(schemas.subscribe, payload);
       const snapshots = fanOut.subscribe(client, symbols, fanOut.periodFor(request.throttleMs));
       return { ok: true, symbols: [...client.symbols.keys()], snapshots };
     },
@@ -145,6 +145,12 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
   };
 
   io.on('connection', (socket) => {
+    // The Origin was checked when the handshake was admitted and nothing reads its headers afterwards; a browser's
+    // (cookies, user agent, languages) are often a kilobyte or more, kept for the connection's whole life.
+    socket.handshake.headers = {};
+    // Every socket joins a room named by its id; frames are written per connection and nothing is ever emitted to
+    // one socket through a room (`io.to(id)`), so it leaves it: a Map entry and a Set fewer per connection.
+    void socket.leave(socket.id);
     socket.data.connection = new Connection(socket, options);
     for (const [event, listener] of listeners) {
       // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.

@@ -146,6 +146,16 @@ describe('socket feed', () => {
     await expect.poll(() => feed.fanOut.clientCount, { timeout: 3000 }).toBe(0);
   });
 
+  it('keeps no handshake headers and no room of its own per connection, and still serves it', async () => {
+    const client = connectClient(feed, { origin: feed.url });
+    await client.connected();
+    accepted(await client.subscribe(['AAPL']));
+    const socket = [...feed.io.sockets.sockets.values()].find((s) => s.id === client.socket.id);
+    expect(socket?.handshake.headers).toEqual({});
+    expect(feed.io.sockets.adapter.rooms.has(client.socket.id)).toBe(false);
+    await client.nextFrame(3000, carries('AAPL'));
+  });
+
   it('serves a browser that starts on long-polling and upgrades to WebSocket', async () => {
     const client = connectClient(feed, { transports: ['polling', 'websocket'] });
     expect((await client.hello).version).toBe(PROTOCOL_VERSION);
