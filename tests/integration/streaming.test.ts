@@ -150,9 +150,11 @@ describe('socket feed', () => {
     const client = connectClient(feed, { origin: feed.url });
     await client.connected();
     accepted(await client.subscribe(['AAPL']));
-    const socket = [...feed.io.sockets.sockets.values()].find((s) => s.id === client.socket.id);
+    const id = ensureDefined(client.socket.id, 'socket id');
+    const socket = feed.io.sockets.sockets.get(id);
+    expect(socket).toBeDefined();
     expect(socket?.handshake.headers).toEqual({});
-    expect(feed.io.sockets.adapter.rooms.has(client.socket.id)).toBe(false);
+    expect(feed.io.sockets.adapter.rooms.has(id)).toBe(false);
     await client.nextFrame(3000, carries('AAPL'));
   });
 
