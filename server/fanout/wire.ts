@@ -3,11 +3,11 @@ import type { CandleEntry, QuoteEntry } from '../../lib/protocol';
 
 /**
  * Frames on the wire: Socket.IO event packets in MessagePack, as the `socket.io-msgpack-parser` the server and
- * its clients use would encode `socket.emit('frame', frame)`, byte for byte, each built already inside the
- * WebSocket message that carries it.
+ * its clients use would encode `socket.emit('frame', frame)`, byte for byte (a test compares them with a real
+ * emit), each built already inside the WebSocket message that carries it.
  *
  * The fan-out encodes each entry once per flush and builds every client's message by copying the entries it holds
- * behind a fixed head, so a frame costs one allocation and a few copies per client, never an encoding, and goes
+ * between a fixed head and tail, so a frame costs one allocation and a few copies per client, never an encoding, and goes
  * to the socket in one write.
  */
 
@@ -18,17 +18,17 @@ export function encodeEntry(entry: QuoteEntry | CandleEntry): EncodedEntry {
   return encode(entry);
 }
 
-// {"type":2,"nsp":"/","data":["frame",{...}]}: keys in the order Socket.IO builds its packets.
+// {"type":2,"data":["frame",{...}],"nsp":"/"}: keys in the order Socket.IO builds an event packet (`emit` makes
+// `{ type, data }` and `packet()` then sets `nsp`), so the frame's map sits between a fixed head and tail.
 const PACKET_HEAD = Buffer.concat([
   Buffer.from([0x83]),
   encode('type'),
   encode(2),
-  encode('nsp'),
-  encode('/'),
   encode('data'),
   Buffer.from([0x92]),
   encode('frame'),
 ]);
+const PACKET_TAIL = Buffer.concat([encode('nsp'), encode('/')]);
 const KEY_T = encode('t');
 const KEY_Q = encode('q');
 const KEY_C = encode('c');
@@ -121,6 +121,7 @@ export function frameMessage(
   const hasCandles = candles.length > 0;
   const packetSize =
     PACKET_HEAD.length +
+    PACKET_TAIL.length +
     1 +
     t.length +
     (hasQuotes ? listSize(KEY_Q, quotes) : 0) +
@@ -133,7 +134,8 @@ export function frameMessage(
   message.set(t, offset);
   offset += t.length;
   if (hasQuotes) offset = writeList(message, offset, KEY_Q, quotes);
-  if (hasCandles) writeList(message, offset, KEY_C, candles);
+  if (hasCandles) offset = writeList(message, offset, KEY_C, candles);
+  message.set(PACKET_TAIL, offset);
   return message;
 }
 

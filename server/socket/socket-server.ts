@@ -149,8 +149,12 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
     // (cookies, user agent, languages) are often a kilobyte or more, kept for the connection's whole life.
     socket.handshake.headers = {};
     // Every socket joins a room named by its id; frames are written per connection and nothing is ever emitted to
-    // one socket through a room (`io.to(id)`), so it leaves it: a Map entry and a Set fewer per connection.
-    void socket.leave(socket.id);
+    // one socket through a room, so it leaves it: a Map entry and a Set fewer per connection. (So `io.to(socket.id)`
+    // reaches nobody here, and `socket.broadcast` would include the sender: neither is used.) An adapter other than
+    // the in-memory one may answer with a promise.
+    void Promise.resolve(socket.leave(socket.id)).catch((error: unknown) =>
+      logger.warn({ err: error, socket: socket.id }, 'could not leave its own room'),
+    );
     socket.data.connection = new Connection(socket, options);
     for (const [event, listener] of listeners) {
       // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.
@@ -173,7 +177,12 @@ interface EngineConnection {
   readonly readyState: string;
   /** Packets not yet handed to the transport. */
   readonly writeBuffer: readonly unknown[];
-  readonly transport: { readonly name: string; readonly socket?: RawWebSocket };
+  readonly transport: {
+    readonly name: string;
+    /** False when the client asked for base64 (`b64=1`): binary packets then go as text. */
+    readonly supportsBinary: boolean;
+    readonly socket?: RawWebSocket;
+  };
   write(data: Buffer): void;
 }
 
@@ -209,8 +218,11 @@ const WS_OPEN = 1;
  * the frame through Engine.IO behind it. Over long-polling, the packet goes through Engine.IO.
  *
  * The connection is behind while a frame it was sent has not reached the kernel (the reader is slow, the TCP
- * window is shut) or, over long-polling, while Engine.IO still holds a packet no poll has come for. So at most one
- * frame waits in user space per connection, whatever the client does.
+ * window is shut) or, over long-polling, while Engine.IO still holds a packet no poll has come for, and a flush
+ * sends nothing to a connection that is behind. A flush whose sending is spread over several turns of the event
+ * loop checks first and sends later, and an acknowledgement may fill the socket in between: so at most two frames
+ * (and the answers to a client's own requests, which the rate limit bounds) wait in user space per connection,
+ * whatever the client does.
  */
 export class Connection implements FrameSink {
   readonly socket: FeedSocket;
@@ -255,13 +267,14 @@ export class Connection implements FrameSink {
 
   /**
    * The TCP socket under the connection's WebSocket, when frames may be written to it directly: the transport is
-   * (already) an open WebSocket without permessage-deflate. Looked up again only when the WebSocket changes.
+   * (already) an open WebSocket without permessage-deflate whose client takes binary messages. Looked up again
+   * only when the WebSocket changes.
    */
   private tcpSocket(): TcpSocket | undefined {
     const ws = this.webSocket();
     if (ws !== this.directFor) {
       this.directFor = ws;
-      this.direct = ws?.extensions === '' ? ws._socket : undefined;
+      this.direct = ws?.extensions === '' && this.engine().transport.supportsBinary ? ws._socket : undefined;
     }
     return this.direct;
   }

@@ -24,6 +24,8 @@ export interface ConnectOptions {
   ackTimeoutMs?: number;
   /** Socket.IO's transports, in order of trial; WebSocket only by default (a browser starts polling). */
   transports?: ('websocket' | 'polling')[];
+  /** Asks the server for binary packets as base64 text, as a client without binary support does. */
+  forceBase64?: boolean;
 }
 
 const open = new Set<FeedClient>();
@@ -50,6 +52,7 @@ export class FeedClient {
       parser: msgpackParser,
       forceNew: true,
       reconnection: false,
+      forceBase64: options.forceBase64 ?? false,
       ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
     });
     this.hello = new Promise((resolve) => this.socket.once('hello', resolve));
