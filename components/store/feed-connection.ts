@@ -1,7 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
 import * as msgpackParser from 'socket.io-msgpack-parser';
-import type { ClientToServerEvents, ErrorCode, Refused, ServerToClientEvents } from '../../lib/protocol';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type Refused,
+  type ServerToClientEvents,
+} from '../../lib/protocol';
 import type { MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -17,6 +23,12 @@ const RETRY_MS = 500;
 const BOARD_THROTTLE_MS = 250;
 const CHART_THROTTLE_MS = 100;
 const MAX_RETRY_MS = 5000;
+/**
+ * Connections in a row that opened and closed without the server's hello before the page takes the server for a
+ * newer version: one that changed its encoding can never say hello in a way an older page understands, and closes
+ * the connection (or the page does) at the first packet. A server that is down never opens a connection.
+ */
+export const SILENT_CLOSES_BEFORE_OUTDATED = 3;
 
 export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
@@ -115,6 +127,25 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     });
   };
 
+  /** The server is a version this page does not speak: stop for good and let the badge ask for a reload. */
+  const outdated = () => {
+    store.getState().setStatus('outdated');
+    socket.disconnect();
+  };
+  let helloSinceOpen = false;
+  let silentCloses = 0;
+  socket.io.on('open', () => {
+    helloSinceOpen = false;
+  });
+  socket.io.on('close', () => {
+    if (helloSinceOpen || store.getState().status === 'outdated') return;
+    if (++silentCloses >= SILENT_CLOSES_BEFORE_OUTDATED) outdated();
+  });
+  socket.on('hello', (hello) => {
+    helloSinceOpen = true;
+    silentCloses = 0;
+    if (hello.version !== PROTOCOL_VERSION) outdated();
+  });
   socket.on('connect', () => {
     store.getState().setStatus('live');
     subscribed = new Set();
@@ -124,13 +155,15 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     syncChart(true);
   });
   socket.on('disconnect', (reason) => {
+    if (store.getState().status === 'outdated') return;
     store.getState().setStatus(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
     // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
     if (reason === 'io server disconnect') later(1, () => socket.connect());
   });
   socket.io.on('reconnect_attempt', () => store.getState().setStatus('reconnecting'));
   socket.on('connect_error', () => {
-    if (store.getState().status !== 'connecting') store.getState().setStatus('reconnecting');
+    const { status } = store.getState();
+    if (status !== 'connecting' && status !== 'outdated') store.getState().setStatus('reconnecting');
   });
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGap } = store.getState().applyFrame(frame);
@@ -140,7 +173,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
 
   const goOffline = () => store.getState().setStatus('offline');
   const goOnline = () => {
-    if (!socket.connected) store.getState().setStatus('reconnecting');
+    if (!socket.connected && store.getState().status !== 'outdated')
+      store.getState().setStatus('reconnecting');
   };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);

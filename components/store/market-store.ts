@@ -7,7 +7,11 @@ import type { Interval } from '../../lib/intervals';
 import type { CandlesSubscribed, Frame, QuoteEntry } from '../../lib/protocol';
 import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/**
+ * `outdated`: the server speaks another protocol version than this page (it was deployed since the page loaded);
+ * the page stops reconnecting and asks to be reloaded.
+ */
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated';
 
 export const DEFAULT_WATCHLIST = [
   'AAPL',
