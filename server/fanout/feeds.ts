@@ -52,7 +52,11 @@ export class QuoteFeed {
     if (this.snapshotSeq !== this.seq) {
       const snapshot = this.snapshot();
       if (!snapshot) return undefined;
-      this.snapshotBytes = encodeEntry(snapshot);
+      const bytes = encodeEntry(snapshot);
+      // Kept until the feed changes: a copy in memory of its own, so it does not hold on to a whole 8 KB block of
+      // Node's buffer pool, where small encodings are cut from.
+      this.snapshotBytes = Buffer.allocUnsafeSlow(bytes.length);
+      bytes.copy(this.snapshotBytes);
       this.snapshotSeq = this.seq;
     }
     return this.snapshotBytes;
