@@ -8,7 +8,7 @@ import {
   type Refused,
   type ServerToClientEvents,
 } from '../../lib/protocol';
-import type { MarketStore } from './market-store';
+import type { ConnectionStatus, MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -24,9 +24,9 @@ const BOARD_THROTTLE_MS = 250;
 const CHART_THROTTLE_MS = 100;
 const MAX_RETRY_MS = 5000;
 /**
- * Connections in a row that opened and closed without the server's hello before the page takes the server for a
- * newer version: one that changed its encoding can never say hello in a way an older page understands, and closes
- * the connection (or the page does) at the first packet. A server that is down never opens a connection.
+ * Connections in a row that opened and were closed at the first packet, by the server or by the page failing to
+ * decode it, before any hello, after which the page takes the server for a newer version that changed its
+ * encoding. A server that is down never opens a connection; a timeout or a transport error does not count.
  */
 export const SILENT_CLOSES_BEFORE_OUTDATED = 3;
 
@@ -34,6 +34,8 @@ export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
   url?: string | undefined;
   onError?: (message: string) => void;
+  /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
+  reconnectionDelayMs?: number;
 }
 
 /**
@@ -42,9 +44,11 @@ export interface FeedConnectionOptions {
  * reconnect. Returns the function that disconnects and stops listening.
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
-  const socket: FeedSocket = options.url
-    ? io(options.url, { parser: msgpackParser })
-    : io({ parser: msgpackParser });
+  const socketOptions = {
+    parser: msgpackParser,
+    ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
+  };
+  const socket: FeedSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
   const report = options.onError ?? (() => {});
   let subscribed = new Set<string>();
   let chartStream: { symbol: string; interval: Interval } | undefined;
@@ -127,27 +131,52 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     });
   };
 
-  /** The server is a version this page does not speak: stop for good and let the badge ask for a reload. */
+  /** Every status change but to `outdated` goes through here: once outdated, the page waits for a reload. */
+  const setStatus = (status: ConnectionStatus) => {
+    if (store.getState().status !== 'outdated') store.getState().setStatus(status);
+  };
+  /** The server speaks a newer protocol than this page: stop for good and let the badge ask for a reload. */
   const outdated = () => {
     store.getState().setStatus('outdated');
     socket.disconnect();
   };
-  let helloSinceOpen = false;
+  // A server whose encoding changed cannot say hello in a way this page reads: each connection opens and closes at
+  // the first packet, closed by the server, which could not read ours ('transport close'), or by the page ('parse
+  // error'). Other losses (timeouts, transport errors, the page's own closing) say nothing about versions.
+  let openWithoutHello = false;
   let silentCloses = 0;
-  socket.io.on('open', () => {
-    helloSinceOpen = false;
-  });
-  socket.io.on('close', () => {
-    if (helloSinceOpen || store.getState().status === 'outdated') return;
-    if (++silentCloses >= SILENT_CLOSES_BEFORE_OUTDATED) outdated();
-  });
+  let olderServer = { retries: 0, waiting: false };
+  const onOpen = () => {
+    openWithoutHello = true;
+  };
+  const onClose = (reason: string) => {
+    const silent = openWithoutHello && (reason === 'transport close' || reason === 'parse error');
+    openWithoutHello = false;
+    if (silent && ++silentCloses >= SILENT_CLOSES_BEFORE_OUTDATED) outdated();
+  };
+  const onReconnectAttempt = () => setStatus('reconnecting');
+  socket.io.on('open', onOpen);
+  socket.io.on('close', onClose);
+  socket.io.on('reconnect_attempt', onReconnectAttempt);
   socket.on('hello', (hello) => {
-    helloSinceOpen = true;
+    openWithoutHello = false;
     silentCloses = 0;
-    if (hello.version !== PROTOCOL_VERSION) outdated();
+    if (hello.version > PROTOCOL_VERSION) return outdated();
+    if (hello.version === PROTOCOL_VERSION) {
+      olderServer = { retries: 0, waiting: false };
+      return;
+    }
+    // An older server, met during a rolling deployment: a reload would not help. Try again (another instance,
+    // likely) after a pause that grows.
+    olderServer.waiting = true;
+    socket.disconnect();
+    later(olderServer.retries++, () => {
+      olderServer.waiting = false;
+      socket.connect();
+    });
   });
   socket.on('connect', () => {
-    store.getState().setStatus('live');
+    setStatus('live');
     subscribed = new Set();
     resyncing = new Set();
     chartPending = false;
@@ -155,15 +184,12 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     syncChart(true);
   });
   socket.on('disconnect', (reason) => {
-    if (store.getState().status === 'outdated') return;
-    store.getState().setStatus(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
+    setStatus(reason === 'io client disconnect' && !olderServer.waiting ? 'offline' : 'reconnecting');
     // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
     if (reason === 'io server disconnect') later(1, () => socket.connect());
   });
-  socket.io.on('reconnect_attempt', () => store.getState().setStatus('reconnecting'));
   socket.on('connect_error', () => {
-    const { status } = store.getState();
-    if (status !== 'connecting' && status !== 'outdated') store.getState().setStatus('reconnecting');
+    if (store.getState().status !== 'connecting') setStatus('reconnecting');
   });
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGap } = store.getState().applyFrame(frame);
@@ -171,10 +197,9 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (chartGap && !chartPending) syncChart(true);
   });
 
-  const goOffline = () => store.getState().setStatus('offline');
+  const goOffline = () => setStatus('offline');
   const goOnline = () => {
-    if (!socket.connected && store.getState().status !== 'outdated')
-      store.getState().setStatus('reconnecting');
+    if (!socket.connected) setStatus('reconnecting');
   };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);
@@ -190,6 +215,9 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     unsubscribeStore();
     window.removeEventListener('offline', goOffline);
     window.removeEventListener('online', goOnline);
+    socket.io.off('open', onOpen);
+    socket.io.off('close', onClose);
+    socket.io.off('reconnect_attempt', onReconnectAttempt);
     socket.disconnect();
   };
 }

@@ -45,55 +45,93 @@ async function startServer(options: ConstructorParameters<typeof Server>[1]) {
 
 function connect(url: string): MarketStore {
   const store = createMarketStore();
-  stops.push(connectFeed(store, { url }));
+  stops.push(connectFeed(store, { url, reconnectionDelayMs: 50 }));
   return store;
 }
 
-describe('a page that meets a newer server', () => {
-  it('is outdated when the server says hello with another protocol version, and stops reconnecting', async () => {
-    const { io, url, seen } = await startServer({ parser: msgpackParser });
-    io.on('connection', (socket) => {
-      socket.emit('hello', {
-        version: PROTOCOL_VERSION + 1,
-        flushMs: 100,
-        minFlushMs: 50,
-        maxFlushMs: 1000,
-        serverTime: Date.now(),
-        limits: {
-          maxSymbolsPerRequest: 50,
-          maxSubscriptions: 200,
-          maxCandleStreams: 4,
-          maxRequestBytes: 4096,
-          requestsPerSecond: 20,
-          maxBars: 5000,
-        },
-      });
+const LIMITS = {
+  maxSymbolsPerRequest: 50,
+  maxSubscriptions: 200,
+  maxCandleStreams: 4,
+  maxRequestBytes: 4096,
+  requestsPerSecond: 20,
+  maxBars: 5000,
+};
+
+/** A server of this page's encoding that says hello with `version`, then maybe closes the connection. */
+async function helloServer(version: number, then: 'stay' | 'close' = 'stay') {
+  const server = await startServer({ parser: msgpackParser });
+  server.io.on('connection', (socket) => {
+    socket.emit('hello', {
+      version,
+      flushMs: 100,
+      minFlushMs: 50,
+      maxFlushMs: 1000,
+      serverTime: Date.now(),
+      limits: LIMITS,
     });
+    if (then === 'close') setTimeout(() => socket.conn.close(), 20);
+  });
+  return server;
+}
+
+const enough = SILENT_CLOSES_BEFORE_OUTDATED + 2;
+
+describe('a page that meets a newer server', () => {
+  it('is outdated when the server says hello with a newer protocol version, and stops reconnecting', async () => {
+    const { io, url, seen } = await helloServer(PROTOCOL_VERSION + 1);
     const store = connect(url);
     await waitFor(() => store.getState().status === 'outdated', 5000, 'the outdated status');
-    await sleep(2500);
+    await sleep(1000);
     expect(store.getState().status).toBe('outdated');
     expect(seen.connections).toBe(1);
     expect(io.of('/').sockets.size).toBe(0);
   });
 
-  it(`is outdated after ${SILENT_CLOSES_BEFORE_OUTDATED} connections in a row close without a hello it can read`, async () => {
+  it(`is outdated after ${SILENT_CLOSES_BEFORE_OUTDATED} connections in a row close at the first packet, without a hello`, async () => {
     // A server with another encoding (here Socket.IO's default JSON parser) and the page cannot understand
     // each other: every connection opens and is closed at the first packet.
     const { url, seen } = await startServer({});
     const store = connect(url);
-    await waitFor(() => store.getState().status === 'outdated', 20_000, 'the outdated status');
+    await waitFor(() => store.getState().status === 'outdated', 10_000, 'the outdated status');
     const connections = seen.connections;
     expect(connections).toBe(SILENT_CLOSES_BEFORE_OUTDATED);
-    await sleep(2500);
+    await sleep(1000);
     expect(seen.connections).toBe(connections);
-  }, 30_000);
+  });
 
-  it('keeps trying while the server is down: it never opened a connection, so nothing says it is outdated', async () => {
+  it('stays outdated through the browser going offline and online', async () => {
+    const { url } = await helloServer(PROTOCOL_VERSION + 1);
+    const store = connect(url);
+    await waitFor(() => store.getState().status === 'outdated', 5000, 'the outdated status');
+    window.dispatchEvent(new Event('offline'));
+    expect(store.getState().status).toBe('outdated');
+    window.dispatchEvent(new Event('online'));
+    expect(store.getState().status).toBe('outdated');
+  });
+});
+
+describe('a page that keeps reconnecting', () => {
+  it('while the server is down: no connection ever opened', async () => {
     const { url } = await startServer({ parser: msgpackParser });
     await stops.pop()?.();
     const store = connect(url);
-    await sleep(4000);
+    await sleep(1500); // about ten attempts at 50 to 200 ms
     expect(['connecting', 'reconnecting']).toContain(store.getState().status);
-  }, 15_000);
+  });
+
+  it('when a server of its own version says hello and then drops it, again and again', async () => {
+    const { url, seen } = await helloServer(PROTOCOL_VERSION, 'close');
+    const store = connect(url);
+    await waitFor(() => seen.connections >= enough, 10_000, `${enough} connections`);
+    expect(store.getState().status).not.toBe('outdated');
+  });
+
+  it('when the server is older (a rolling deployment): a reload would not help, so it tries again', async () => {
+    const { url, seen } = await helloServer(PROTOCOL_VERSION - 1);
+    const store = connect(url);
+    await waitFor(() => seen.connections >= 3, 10_000, 'three connections');
+    expect(store.getState().status).not.toBe('outdated');
+    expect(store.getState().status).not.toBe('offline');
+  });
 });
