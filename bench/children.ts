@@ -25,11 +25,23 @@ function openFileLimit(): number {
 const live = new Set<ChildProcess>();
 
 /**
- * Starts a child under Node with tsx, pinned to `core`. When the process may not open `files` files, the child is
- * started through a shell that raises its limit first (which works up to the hard limit).
+ * Starts `script` with `scriptArgs` under Node with tsx, pinned to `core`. When the process may not open `files`
+ * files, the child is started through a shell that raises its limit first (which works up to the hard limit).
  */
-export function spawnChild(script: string, core: string | undefined, files: number): ChildProcess {
-  let command = [process.execPath, '--expose-gc', '--import', 'tsx', resolve(ROOT, 'bench', script)];
+export function spawnChild(
+  script: string,
+  core: string | undefined,
+  files: number,
+  scriptArgs: readonly string[] = [],
+): ChildProcess {
+  let command = [
+    process.execPath,
+    '--expose-gc',
+    '--import',
+    'tsx',
+    resolve(ROOT, 'bench', script),
+    ...scriptArgs,
+  ];
   if (core !== undefined) command = ['taskset', '-c', core, ...command];
   if (openFileLimit() < files) command = ['sh', '-c', `ulimit -n ${files} && exec "$@"`, 'sh', ...command];
   const [file, ...args] = command as [string, ...string[]];

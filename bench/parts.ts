@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:parts`: what one frame of T1 costs the server, in two parts measured apart.
+ *
+ * 1. The fan-out's own work per frame (diffs, encoding, building each client's message), with the sockets left
+ *    out: T1's 500 symbols and 1,000 clients of 20 Zipf-drawn symbols, flushed every 100 ms of simulated time.
+ * 2. The floor under every server: a bare `socket.write` of a frame of that size to each of 1,000 loopback
+ *    sockets every 100 ms, the reader in a child on the other core, as in `npm run bench`.
+ *
+ * The feed (simulator and market) is left out of both; `npm run bench` reports it as "server CPU % before
+ * clients". Run with `--reader <port> <sockets>`, the script is that child.
+ */
+import { createServer, connect, type Socket } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { FanOut } from '../server/fanout/fan-out';
+import { MarketState } from '../server/market/market-state';
+import { syntheticCatalogue } from '../server/source/catalogue';
+import { Simulator } from '../server/source/simulator';
+import type { Clock } from '../server/clock';
+import type { UnixMillis } from '../lib/nominal';
+import { pinning, spawnChild } from './children';
+import { zipfSubscriptions } from './load/subscriptions';
+
+const CLIENTS = 1000;
+const FLUSH_MS = 100;
+const WRITE_WINDOW_MS = 10_000;
+
+function reader(port: number, sockets: number): void {
+  let bytes = 0;
+  for (let i = 0; i < sockets; i++) {
+    connect(port, '127.0.0.1').on('data', (chunk: Buffer) => (bytes += chunk.length));
+  }
+  process.on('message', () => {
+    process.send?.(bytes);
+    process.exit(0);
+  });
+}
+
+/** Part 1: fan-out work per frame, in µs, and the mean frame size. */
+function fanOutPart(): { usPerFrame: number; bytesPerFrame: number } {
+  let now = Date.UTC(2026, 0, 5, 15, 0, 0);
+  const clock: Clock = { now: () => now as UnixMillis, setTimer: () => () => {} };
+  const instruments = syntheticCatalogue(500, 5);
+  const simulator = new Simulator({ seed: 1, instruments, clock, history: false });
+  const market = new MarketState(simulator.instruments, 100);
+  market.backfill(simulator, clock.now());
+  const fanOut = new FanOut(market, {
+    flushMs: FLUSH_MS,
+    minFlushMs: 25,
+    maxFlushMs: 2000,
+    slowClientMs: 30_000,
+    clock,
+  });
+  let frames = 0;
+  let bytes = 0;
+  const sink = {
+    send: (message: Buffer) => void ((frames += 1), (bytes += message.length)),
+    writable: () => true,
+    close() {},
+  };
+  const universe = instruments.map((instrument) => instrument.symbol);
+  for (const symbols of zipfSubscriptions(universe, CLIENTS, 20, 1))
+    fanOut.subscribe(fanOut.addClient(sink), symbols);
+  fanOut.start();
+  const apply = market.apply.bind(market);
+  const flushes = (count: number): number => {
+    let busyNs = 0n;
+    for (let i = 0; i < count; i++) {
+      now += FLUSH_MS;
+      simulator.advance(apply, now);
+      const started = process.hrtime.bigint();
+      fanOut.flush();
+      busyNs += process.hrtime.bigint() - started;
+    }
+    return Number(busyNs) / 1000;
+  };
+  flushes(300);
+  frames = 0;
+  bytes = 0;
+  const busyUs = flushes(1000);
+  fanOut.stop();
+  return { usPerFrame: busyUs / frames, bytesPerFrame: bytes / frames };
+}
+
+/** Part 2: CPU of a bare write of `size` bytes to each of `CLIENTS` loopback sockets every flush. */
+async function writePart(size: number): Promise<{ userUs: number; systemUs: number; writesPerSec: number }> {
+  const cores = pinning();
+  if (cores) spawnSync('taskset', ['-pc', cores.server, String(process.pid)], { stdio: 'ignore' });
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    sockets.push(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const child = spawnChild('parts.ts', cores?.load, CLIENTS + 100, [
+    '--reader',
+    String(port),
+    String(CLIENTS),
+  ]);
+  for (let waited = 0; sockets.length < CLIENTS; waited += 20) {
+    if (waited > 30_000) throw new Error(`only ${sockets.length} of ${CLIENTS} sockets connected`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const frame = Buffer.alloc(size, 0x42);
+  let writes = 0;
+  let measuring = false;
+  const timer = setInterval(() => {
+    for (const socket of sockets) socket.write(Buffer.from(frame));
+    if (measuring) writes += sockets.length;
+  }, FLUSH_MS);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  measuring = true;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, WRITE_WINDOW_MS));
+  const used = process.cpuUsage(cpu);
+  const elapsed = performance.now() - started;
+  measuring = false;
+  clearInterval(timer);
+  const received = new Promise<number>((resolve) => child.once('message', (bytes) => resolve(Number(bytes))));
+  child.send('stop');
+  const bytes = await received;
+  if (bytes < writes * size) throw new Error(`the reader got ${bytes} bytes of at least ${writes * size}`);
+  for (const socket of sockets) socket.destroy();
+  server.close();
+  return {
+    userUs: used.user / writes,
+    systemUs: used.system / writes,
+    writesPerSec: (writes / elapsed) * 1000,
+  };
+}
+
+async function main(): Promise<void> {
+  const fanOut = fanOutPart();
+  const write = await writePart(Math.round(fanOut.bytesPerFrame));
+  const f = (n: number) => n.toFixed(2).padStart(7);
+  process.stdout.write(
+    [
+      `T1's frame, in parts (${CLIENTS} clients, flush ${FLUSH_MS} ms, frames of ${fanOut.bytesPerFrame.toFixed(0)} B)`,
+      `fan-out work per frame, no sockets          ${f(fanOut.usPerFrame)} us`,
+      `bare socket.write per frame, user           ${f(write.userUs)} us`,
+      `bare socket.write per frame, kernel         ${f(write.systemUs)} us`,
+      `sum                                         ${f(fanOut.usPerFrame + write.userUs + write.systemUs)} us`,
+      `(${write.writesPerSec.toFixed(0)} writes a second; the feed itself comes on top)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+const readerAt = process.argv.indexOf('--reader');
+if (readerAt >= 0) reader(Number(process.argv[readerAt + 1]), Number(process.argv[readerAt + 2]));
+else await main();
