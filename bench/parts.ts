@@ -6,8 +6,8 @@
  * 2. The floor under every server: a bare `socket.write` of a frame of that size to each of 1,000 loopback
  *    sockets every 100 ms, the reader in a child on the other core, as in `npm run bench`.
  *
- * The feed (simulator and market) is left out of both; `npm run bench` reports it as "server CPU % before
- * clients". Run with `--reader <port> <sockets>`, the script is that child.
+ * The feed is left out of both: the market's work per event is printed apart, the simulator's not at all
+ * (`npm run bench` reports the whole feed as "server CPU % before clients"). Run with `--reader <port> <sockets>`, the script is that child.
  */
 import { createServer, connect, type Socket } from 'node:net';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
 import type { Clock } from '../server/clock';
 import type { UnixMillis } from '../lib/nominal';
+import type { SourceEvent } from '../server/source/price-source';
 import { pinning, spawnChild } from './children';
 import { zipfSubscriptions } from './load/subscriptions';
 
@@ -35,8 +36,11 @@ function reader(port: number, sockets: number): void {
   });
 }
 
-/** Part 1: fan-out work per frame, in µs, and the mean frame size. */
-function fanOutPart(): { usPerFrame: number; bytesPerFrame: number } {
+/**
+ * Part 1: fan-out work per frame, in µs, and the mean frame size; and the market's work per event (folding it into
+ * the quote and six bar series, with the fan-out listening), in µs.
+ */
+function fanOutPart(): { usPerFrame: number; bytesPerFrame: number; marketUsPerEvent: number } {
   let now = Date.UTC(2026, 0, 5, 15, 0, 0);
   const clock: Clock = { now: () => now as UnixMillis, setTimer: () => () => {} };
   const instruments = syntheticCatalogue(500, 5);
@@ -61,24 +65,38 @@ function fanOutPart(): { usPerFrame: number; bytesPerFrame: number } {
   for (const symbols of zipfSubscriptions(universe, CLIENTS, 20, 1))
     fanOut.subscribe(fanOut.addClient(sink), symbols);
   fanOut.start();
-  const apply = market.apply.bind(market);
-  const flushes = (count: number): number => {
-    let busyNs = 0n;
+  const due: SourceEvent[] = [];
+  const collect = (event: SourceEvent) => void due.push(event);
+  let events = 0;
+  /** Runs `count` flush periods; returns the market's and the fan-out's busy time, in µs. */
+  const flushes = (count: number): { marketUs: number; fanOutUs: number } => {
+    let marketNs = 0n;
+    let fanOutNs = 0n;
     for (let i = 0; i < count; i++) {
       now += FLUSH_MS;
-      simulator.advance(apply, now);
+      due.length = 0;
+      simulator.advance(collect, now);
+      events += due.length;
       const started = process.hrtime.bigint();
+      for (const event of due) market.apply(event);
+      const applied = process.hrtime.bigint();
       fanOut.flush();
-      busyNs += process.hrtime.bigint() - started;
+      marketNs += applied - started;
+      fanOutNs += process.hrtime.bigint() - applied;
     }
-    return Number(busyNs) / 1000;
+    return { marketUs: Number(marketNs) / 1000, fanOutUs: Number(fanOutNs) / 1000 };
   };
   flushes(300);
   frames = 0;
   bytes = 0;
-  const busyUs = flushes(1000);
+  events = 0;
+  const { marketUs, fanOutUs } = flushes(1000);
   fanOut.stop();
-  return { usPerFrame: busyUs / frames, bytesPerFrame: bytes / frames };
+  return {
+    usPerFrame: fanOutUs / frames,
+    bytesPerFrame: bytes / frames,
+    marketUsPerEvent: marketUs / events,
+  };
 }
 
 /** Part 2: CPU of a bare write of `size` bytes to each of `CLIENTS` loopback sockets every flush. */
@@ -142,6 +160,7 @@ async function main(): Promise<void> {
       `bare socket.write per frame, kernel         ${f(write.systemUs)} us`,
       `sum                                         ${f(fanOut.usPerFrame + write.userUs + write.systemUs)} us`,
       `(${write.writesPerSec.toFixed(0)} writes a second; the feed itself comes on top)`,
+      `market: an event into the quote and bars    ${f(fanOut.marketUsPerEvent)} us`,
       '',
     ].join('\n'),
   );
