@@ -29,6 +29,8 @@ const MAX_RETRY_MS = 5000;
  * encoding. A server that is down never opens a connection; a timeout or a transport error does not count.
  */
 export const SILENT_CLOSES_BEFORE_OUTDATED = 3;
+/** Only a close this soon after its connection opened is taken for one at the first packet. */
+const SILENT_CLOSE_WITHIN_MS = 5000;
 
 export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
@@ -57,6 +59,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   /** A candle subscription is on its way; its acknowledgement brings fresh bars anyway. */
   let chartPending = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Connected to a server that said hello in this page's protocol version: requests may go. */
+  let ready = false;
 
   /** Runs `retry` after a pause that doubles with each attempt. */
   const later = (attempt: number, retry: () => void) => {
@@ -71,7 +75,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   };
 
   const subscribe = (symbols: readonly string[], done: () => void = () => {}, attempt = 0) => {
-    if (symbols.length === 0 || !socket.connected) return done();
+    if (symbols.length === 0 || !ready) return done();
     socket.emit('subscribe', { symbols: [...symbols], throttleMs: BOARD_THROTTLE_MS }, (response) => {
       if (!refused(response)) {
         done();
@@ -106,7 +110,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     const added = [...wanted].filter((s) => !subscribed.has(s));
     const removed = [...subscribed].filter((s) => !wanted.has(s));
     subscribed = wanted;
-    if (!socket.connected) return;
+    if (!ready) return;
     subscribe(added);
     if (removed.length > 0) socket.emit('unsubscribe', { symbols: removed }, () => {});
   };
@@ -115,9 +119,9 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     const { selected, interval } = store.getState();
     const same = chartStream?.symbol === selected && chartStream?.interval === interval;
     if (same && !force) return;
-    if (chartStream && !same && socket.connected) socket.emit('unsubscribeCandles', chartStream, () => {});
+    if (chartStream && !same && ready) socket.emit('unsubscribeCandles', chartStream, () => {});
     chartStream = selected ? { symbol: selected, interval } : undefined;
-    if (!chartStream || !socket.connected) return;
+    if (!chartStream || !ready) return;
     const stream = chartStream;
     chartPending = true;
     socket.emit('subscribeCandles', { ...stream, limit: 500, throttleMs: CHART_THROTTLE_MS }, (response) => {
@@ -140,18 +144,22 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     store.getState().setStatus('outdated');
     socket.disconnect();
   };
-  // A server whose encoding changed cannot say hello in a way this page reads: each connection opens and closes at
-  // the first packet, closed by the server, which could not read ours ('transport close'), or by the page ('parse
-  // error'). Other losses (timeouts, transport errors, the page's own closing) say nothing about versions.
-  let openWithoutHello = false;
+  // A server whose encoding changed cannot say hello in a way this page reads: each connection opens and is closed
+  // at the first packet, by the server, which could not read ours ('transport close'), or by the page ('parse
+  // error'). Other losses (timeouts, transport errors, the page's own closing), and a close long after the open,
+  // say nothing about versions.
+  let openedAt: number | undefined;
   let silentCloses = 0;
   let olderServer = { retries: 0, waiting: false };
   const onOpen = () => {
-    openWithoutHello = true;
+    openedAt = Date.now();
   };
   const onClose = (reason: string) => {
-    const silent = openWithoutHello && (reason === 'transport close' || reason === 'parse error');
-    openWithoutHello = false;
+    const silent =
+      openedAt !== undefined &&
+      Date.now() - openedAt < SILENT_CLOSE_WITHIN_MS &&
+      (reason === 'transport close' || reason === 'parse error');
+    openedAt = undefined;
     if (silent && ++silentCloses >= SILENT_CLOSES_BEFORE_OUTDATED) outdated();
   };
   const onReconnectAttempt = () => setStatus('reconnecting');
@@ -159,23 +167,23 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   socket.io.on('close', onClose);
   socket.io.on('reconnect_attempt', onReconnectAttempt);
   socket.on('hello', (hello) => {
-    openWithoutHello = false;
+    openedAt = undefined;
     silentCloses = 0;
     if (hello.version > PROTOCOL_VERSION) return outdated();
-    if (hello.version === PROTOCOL_VERSION) {
-      olderServer = { retries: 0, waiting: false };
+    if (hello.version < PROTOCOL_VERSION) {
+      // An older server, met during a rolling deployment: a reload would not help. Try again (another instance,
+      // likely) after a pause that grows.
+      olderServer.waiting = true;
+      socket.disconnect();
+      later(olderServer.retries++, () => {
+        olderServer.waiting = false;
+        socket.connect();
+      });
       return;
     }
-    // An older server, met during a rolling deployment: a reload would not help. Try again (another instance,
-    // likely) after a pause that grows.
-    olderServer.waiting = true;
-    socket.disconnect();
-    later(olderServer.retries++, () => {
-      olderServer.waiting = false;
-      socket.connect();
-    });
-  });
-  socket.on('connect', () => {
+    olderServer = { retries: 0, waiting: false };
+    // A server of this page's protocol: the page is live and asks for everything it shows.
+    ready = true;
     setStatus('live');
     subscribed = new Set();
     resyncing = new Set();
@@ -184,6 +192,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     syncChart(true);
   });
   socket.on('disconnect', (reason) => {
+    ready = false;
     setStatus(reason === 'io client disconnect' && !olderServer.waiting ? 'offline' : 'reconnecting');
     // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
     if (reason === 'io server disconnect') later(1, () => socket.connect());
@@ -219,5 +228,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     socket.io.off('close', onClose);
     socket.io.off('reconnect_attempt', onReconnectAttempt);
     socket.disconnect();
+    // A socket already down (between retries) reports no disconnect.
+    setStatus('offline');
   };
 }

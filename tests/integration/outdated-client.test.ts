@@ -111,6 +111,35 @@ describe('a page that meets a newer server', () => {
   });
 });
 
+describe('a page before the hello', () => {
+  it('is not live and asks for nothing until the server says hello in its version', async () => {
+    const { io, url } = await startServer({ parser: msgpackParser });
+    const requests: string[] = [];
+    let hello: (() => void) | undefined;
+    io.on('connection', (socket) => {
+      socket.onAny((event: string) => requests.push(event));
+      hello = () =>
+        socket.emit('hello', {
+          version: PROTOCOL_VERSION,
+          flushMs: 100,
+          minFlushMs: 50,
+          maxFlushMs: 1000,
+          serverTime: Date.now(),
+          limits: LIMITS,
+        });
+    });
+    const store = connect(url);
+    store.getState().addSymbol('AAPL');
+    await waitFor(() => hello, 5000, 'the connection');
+    await sleep(500);
+    expect(store.getState().status).toBe('connecting');
+    expect(requests).toEqual([]);
+    hello?.();
+    await waitFor(() => store.getState().status === 'live', 5000, 'the live status');
+    await waitFor(() => requests.includes('subscribe'), 5000, 'a subscribe request');
+  });
+});
+
 describe('a page that keeps reconnecting', () => {
   it('while the server is down: no connection ever opened', async () => {
     const { url } = await startServer({ parser: msgpackParser });
