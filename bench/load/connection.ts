@@ -108,6 +108,9 @@ export class ServerStreamParser {
         this.needed = header + length;
         break;
       }
+      // Control frames (close, ping, pong) are whole and short (5.5).
+      if (first & 0x08 && (!(first & 0x80) || length > 125))
+        return this.fail('a fragmented or long control frame');
       const payload = data.subarray(offset + header, offset + header + length);
       offset += header + length;
       this.needed = 2;
@@ -186,6 +189,8 @@ export class Connection {
         this.settleOpen?.();
       },
       message: (opcode, payload) => {
+        // A client closed by a message before it (a test, say) takes no more from the same read.
+        if (this.closing) return;
         onMessage(opcode === OP_TEXT ? payload.toString('utf8') : payload, this.receivedAt);
       },
       ping: (payload) => this.sendFrame(OP_PONG, payload),

@@ -158,6 +158,14 @@ describe("the load generator's WebSocket reader", () => {
       'open',
       'fail a new message inside a fragmented one',
     ]);
+    expect(parse([answer(), frame(OP_PING, 'p', false)])).toEqual([
+      'open',
+      'fail a fragmented or long control frame',
+    ]);
+    expect(parse([answer(), frame(OP_PING, Buffer.alloc(126))])).toEqual([
+      'open',
+      'fail a fragmented or long control frame',
+    ]);
     expect(parse([answer(), frame(0x3, 'x'), frame(OP_TEXT, 'never read')])).toEqual([
       'open',
       'fail unknown opcode 3',
