@@ -11,6 +11,7 @@
  */
 import { createServer, connect, type Socket } from 'node:net';
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FanOut } from '../server/fanout/fan-out';
 import { MarketState } from '../server/market/market-state';
 import { syntheticCatalogue } from '../server/source/catalogue';
@@ -132,7 +133,7 @@ async function writePart(
   ]);
   for (let waited = 0; sockets.length < CLIENTS; waited += 20) {
     if (waited > 30_000) throw new Error(`only ${sockets.length} of ${CLIENTS} sockets connected`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   // One buffer for every write: building each client's message is part 1's.
   const frame = Buffer.alloc(size, 0x42);
@@ -144,11 +145,11 @@ async function writePart(
     allWrites += sockets.length;
     if (measuring) writes += sockets.length;
   }, FLUSH_MS);
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await sleep(2000);
   measuring = true;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, WRITE_WINDOW_MS));
+  await sleep(WRITE_WINDOW_MS);
   const used = process.cpuUsage(cpu);
   const elapsed = performance.now() - started;
   measuring = false;

@@ -8,20 +8,16 @@ import { useMarket } from './StoreProvider';
  */
 export function ConnectionBadge() {
   const status = useMarket((s) => s.status);
-  if (status === 'outdated') {
-    return (
-      <div role="status" className="badge" data-status={status}>
-        <span className="badge-dot" aria-hidden="true" />
-        <button type="button" className="badge-action" onClick={() => window.location.reload()}>
-          new version: reload
-        </button>
-      </div>
-    );
-  }
   return (
     <div role="status" className="badge" data-status={status}>
       <span className="badge-dot" aria-hidden="true" />
-      {status}
+      {status === 'outdated' ? (
+        <button type="button" className="badge-action" onClick={() => window.location.reload()}>
+          new version: reload
+        </button>
+      ) : (
+        status
+      )}
     </div>
   );
 }

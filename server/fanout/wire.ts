@@ -7,8 +7,8 @@ import type { CandleEntry, QuoteEntry } from '../../lib/protocol';
  * emit), each built already inside the WebSocket message that carries it.
  *
  * The fan-out encodes each entry once per flush and builds every client's message by copying the entries it holds
- * between a fixed head and tail, so a frame costs one allocation and a few copies per client, never an encoding, and goes
- * to the socket in one write.
+ * between a fixed head and tail, so a frame costs one allocation and a few copies per client, never an encoding,
+ * and goes to the socket in one write.
  */
 
 /** One quote or candle entry in MessagePack, shared by every client that gets it in a flush. */

@@ -58,18 +58,21 @@ const LIMITS = {
   maxBars: 5000,
 };
 
+/** A server's hello, in protocol `version`. */
+const helloOf = (version: number) => ({
+  version,
+  flushMs: 100,
+  minFlushMs: 50,
+  maxFlushMs: 1000,
+  serverTime: Date.now(),
+  limits: LIMITS,
+});
+
 /** A server of this page's encoding that says hello with `version`, then maybe closes the connection. */
 async function helloServer(version: number, then: 'stay' | 'close' = 'stay') {
   const server = await startServer({ parser: msgpackParser });
   server.io.on('connection', (socket) => {
-    socket.emit('hello', {
-      version,
-      flushMs: 100,
-      minFlushMs: 50,
-      maxFlushMs: 1000,
-      serverTime: Date.now(),
-      limits: LIMITS,
-    });
+    socket.emit('hello', helloOf(version));
     if (then === 'close') setTimeout(() => socket.conn.close(), 20);
   });
   return server;
@@ -118,15 +121,7 @@ describe('a page before the hello', () => {
     let hello: (() => void) | undefined;
     io.on('connection', (socket) => {
       socket.onAny((event: string) => requests.push(event));
-      hello = () =>
-        socket.emit('hello', {
-          version: PROTOCOL_VERSION,
-          flushMs: 100,
-          minFlushMs: 50,
-          maxFlushMs: 1000,
-          serverTime: Date.now(),
-          limits: LIMITS,
-        });
+      hello = () => socket.emit('hello', helloOf(PROTOCOL_VERSION));
     });
     const store = connect(url);
     store.getState().addSymbol('AAPL');
