@@ -1,5 +1,5 @@
 import { addTrade, barFromTrade, type BarState, type Trade } from './candles';
-import { bucketStart, type Interval } from './intervals';
+import { bucketOfSeconds, INTERVAL_SECONDS, type Interval } from './intervals';
 import type { UnixSeconds } from './nominal';
 
 /**
@@ -10,10 +10,14 @@ export class BarSeries {
   readonly interval: Interval;
   readonly capacity: number;
   private readonly bars: BarState[] = [];
+  /** The bucket length, held as a number: the market adds every trade to six series. */
+  private readonly seconds: number;
+  private newest: BarState | undefined;
 
   constructor(interval: Interval, capacity: number) {
     this.interval = interval;
     this.capacity = capacity;
+    this.seconds = INTERVAL_SECONDS[interval];
   }
 
   get length(): number {
@@ -21,7 +25,7 @@ export class BarSeries {
   }
 
   last(): BarState | undefined {
-    return this.bars[this.bars.length - 1];
+    return this.newest;
   }
 
   /**
@@ -29,11 +33,12 @@ export class BarSeries {
    * every bar kept.
    */
   add(trade: Trade): BarState | undefined {
-    const time = bucketStart(trade.time, this.interval);
-    const last = this.last();
+    const time = bucketOfSeconds(trade.time, this.seconds);
+    const last = this.newest;
     if (!last || time > last.time) {
-      const bar = barFromTrade(trade, this.interval);
+      const bar = barFromTrade(trade, this.interval, time);
       this.bars.push(bar);
+      this.newest = bar;
       if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
       return bar;
     }
@@ -53,7 +58,7 @@ export class BarSeries {
     }
     // Older than every bar: a full series may have dropped its bucket already, one with room has not.
     if (index === 0 && this.bars.length >= this.capacity) return undefined;
-    const bar = barFromTrade(trade, this.interval);
+    const bar = barFromTrade(trade, this.interval, time);
     this.bars.splice(index, 0, bar);
     return bar;
   }

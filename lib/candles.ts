@@ -28,9 +28,14 @@ export interface BarState extends Bar {
   closeTime: UnixMillis;
 }
 
-export function barFromTrade(trade: Trade, interval: Interval): BarState {
+/** A new bar holding one trade; `time` is its bucket's start, when the caller knows it already. */
+export function barFromTrade(
+  trade: Trade,
+  interval: Interval,
+  time: UnixSeconds = bucketStart(trade.time, interval),
+): BarState {
   return {
-    time: bucketStart(trade.time, interval),
+    time,
     open: trade.price,
     high: trade.price,
     low: trade.price,

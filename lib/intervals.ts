@@ -19,6 +19,10 @@ export function isInterval(value: unknown): value is Interval {
 
 /** The UTC start, in unix seconds, of the bucket of `interval` that holds `time`. */
 export function bucketStart(time: UnixMillis, interval: Interval): UnixSeconds {
-  const size = INTERVAL_SECONDS[interval];
-  return (Math.floor(time / 1000 / size) * size) as UnixSeconds;
+  return bucketOfSeconds(time, INTERVAL_SECONDS[interval]);
+}
+
+/** `bucketStart` for a bucket of `seconds`, for callers that look the length up once. */
+export function bucketOfSeconds(time: UnixMillis, seconds: number): UnixSeconds {
+  return (Math.floor(time / 1000 / seconds) * seconds) as UnixSeconds;
 }

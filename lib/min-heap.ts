@@ -34,8 +34,20 @@ export class MinHeap<T> {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
-    if (items.length === 0 || last === undefined) return top;
-    const k = this.key(last);
+    if (items.length > 0 && last !== undefined) this.siftDown(last);
+    return top;
+  }
+
+  /** Restores the order after the top item's key grew: cheaper than a pop and a push of it. */
+  updateTop(): void {
+    const top = this.items[0];
+    if (top !== undefined) this.siftDown(top);
+  }
+
+  /** Places `item` from the root down, where the root's slot is free to take it. */
+  private siftDown(item: T): void {
+    const items = this.items;
+    const k = this.key(item);
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
@@ -47,7 +59,6 @@ export class MinHeap<T> {
       items[i] = items[child] as T;
       i = child;
     }
-    items[i] = last;
-    return top;
+    items[i] = item;
   }
 }

@@ -178,9 +178,8 @@ export class Simulator implements PriceSource {
   /** Emits every event due up to `until`, in time order across symbols. */
   advance(sink: EventSink, until: number): void {
     for (let due = this.queue.peek(); due && due.nextTime <= until; due = this.queue.peek()) {
-      this.queue.pop();
       const event = due.step();
-      this.queue.push(due);
+      this.queue.updateTop();
       sink(event);
     }
   }
