@@ -35,8 +35,9 @@ class Period {
   nextDue = 0;
   readonly quotes = new Map<string, QuoteFeed>();
   readonly candles = new Map<string, CandleFeed>();
-  dirtyQuotes: QuoteFeed[] = [];
-  dirtyCandles: CandleFeed[] = [];
+  /** Emptied by each flush, so its feeds can hold on to them. */
+  readonly dirtyQuotes: QuoteFeed[] = [];
+  readonly dirtyCandles: CandleFeed[] = [];
 
   constructor(ms: number) {
     this.ms = ms;
@@ -60,9 +61,8 @@ export class FanOut {
   private readonly clock: Clock;
   private readonly options: FanOutOptions;
   private readonly periods = new Map<number, Period>();
-  /** Per symbol, the quote and candle feeds that have subscribers. */
-  private readonly quoteWatchers = new Map<string, QuoteFeed[]>();
-  private readonly candleWatchers = new Map<string, CandleFeed[]>();
+  /** Per symbol, the quote and candle feeds that have subscribers: one lookup per market event. */
+  private readonly watchers = new Map<string, Watchers>();
   private readonly clients = new Set<Client>();
   private readonly behind = new Set<Client>();
   private pending: Client[] = [];
@@ -137,7 +137,7 @@ export class FanOut {
       if (!this.market.has(symbol)) continue;
       let feed = period.quotes.get(symbol);
       if (!feed) {
-        feed = new QuoteFeed(symbol, period.ms);
+        feed = new QuoteFeed(symbol, period.ms, period.dirtyQuotes);
         period.quotes.set(symbol, feed);
       }
       const held = client.symbols.get(symbol);
@@ -145,7 +145,7 @@ export class FanOut {
       if (feed.subscribers.size === 0) {
         // Nobody was sent this feed's deltas, so none is owed: bring it up to date before snapshotting it.
         feed.publish(this.market.quote(symbol));
-        watch(this.quoteWatchers, symbol, feed);
+        addOnce(this.watchersOf(symbol).quotes, feed);
       }
       feed.subscribers.add(client);
       client.symbols.set(symbol, feed);
@@ -176,7 +176,7 @@ export class FanOut {
     const key = `${symbol}\u0000${interval}`;
     let feed = period.candles.get(key);
     if (!feed) {
-      feed = new CandleFeed(symbol, interval, period.ms);
+      feed = new CandleFeed(symbol, interval, period.ms, period.dirtyCandles);
       period.candles.set(key, feed);
     }
     for (const held of client.candleStreams) {
@@ -185,7 +185,7 @@ export class FanOut {
     }
     if (feed.subscribers.size === 0) {
       feed.touched = [];
-      watch(this.candleWatchers, symbol, feed);
+      addOnce(this.watchersOf(symbol).candles, feed);
     }
     feed.subscribers.add(client);
     client.addCandleStream(feed);
@@ -235,8 +235,8 @@ export class FanOut {
   }
 
   private flushPeriod(period: Period, now: number): void {
+    // Nothing below reaches the market, so no feed joins these lists while they are read.
     const quotes = period.dirtyQuotes;
-    period.dirtyQuotes = [];
     for (const feed of quotes) {
       feed.dirty = false;
       if (feed.subscribers.size === 0) continue;
@@ -248,8 +248,8 @@ export class FanOut {
         else client.owe(feed);
       }
     }
+    quotes.length = 0;
     const candles = period.dirtyCandles;
-    period.dirtyCandles = [];
     for (const feed of candles) {
       const touched = feed.touched;
       feed.touched = [];
@@ -264,6 +264,7 @@ export class FanOut {
         else client.oweCandles(feed, since);
       }
     }
+    candles.length = 0;
   }
 
   /**
@@ -352,47 +353,62 @@ export class FanOut {
     feed.subscribers.delete(client);
     client.forgive(feed);
     if (client.symbols.get(feed.symbol) === feed) client.symbols.delete(feed.symbol);
-    if (feed.subscribers.size === 0) unwatch(this.quoteWatchers, feed.symbol, feed);
+    if (feed.subscribers.size === 0) this.unwatch(feed.symbol, feed);
   }
 
   private leaveCandles(client: Client, feed: CandleFeed): void {
     feed.subscribers.delete(client);
     client.deleteCandleStream(feed);
     client.forgiveCandles(feed);
-    if (feed.subscribers.size === 0) unwatch(this.candleWatchers, feed.symbol, feed);
+    if (feed.subscribers.size === 0) this.unwatch(feed.symbol, feed);
   }
 
   private markDirty(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
-    const quotes = this.quoteWatchers.get(symbol);
-    if (quotes) {
-      for (const feed of quotes) {
-        if (feed.dirty) continue;
-        feed.dirty = true;
-        this.periods.get(feed.periodMs)?.dirtyQuotes.push(feed);
-      }
+    const watchers = this.watchers.get(symbol);
+    if (!watchers) return;
+    for (const feed of watchers.quotes) {
+      if (feed.dirty) continue;
+      feed.dirty = true;
+      feed.changed.push(feed);
     }
     if (!touched) return;
-    const candles = this.candleWatchers.get(symbol);
-    if (!candles) return;
-    for (const feed of candles) {
+    for (const feed of watchers.candles) {
       const bar = touched[feed.intervalIndex];
       if (!bar) continue;
-      if (feed.touched.length === 0) this.periods.get(feed.periodMs)?.dirtyCandles.push(feed);
+      if (feed.touched.length === 0) feed.changed.push(feed);
       if (!feed.touched.includes(bar)) feed.touched.push(bar);
     }
   }
+
+  private watchersOf(symbol: string): Watchers {
+    let watchers = this.watchers.get(symbol);
+    if (!watchers) {
+      watchers = { quotes: [], candles: [] };
+      this.watchers.set(symbol, watchers);
+    }
+    return watchers;
+  }
+
+  private unwatch(symbol: string, feed: QuoteFeed | CandleFeed): void {
+    const watchers = this.watchers.get(symbol);
+    if (!watchers) return;
+    if (feed instanceof QuoteFeed) remove(watchers.quotes, feed);
+    else remove(watchers.candles, feed);
+    if (watchers.quotes.length === 0 && watchers.candles.length === 0) this.watchers.delete(symbol);
+  }
 }
 
-function watch<T>(watchers: Map<string, T[]>, symbol: string, feed: T): void {
-  const list = watchers.get(symbol);
-  if (!list) watchers.set(symbol, [feed]);
-  else if (!list.includes(feed)) list.push(feed);
+/** The feeds a symbol's changes mark dirty. */
+interface Watchers {
+  quotes: QuoteFeed[];
+  candles: CandleFeed[];
 }
 
-function unwatch<T>(watchers: Map<string, T[]>, symbol: string, feed: T): void {
-  const list = watchers.get(symbol);
-  if (!list) return;
-  const index = list.indexOf(feed);
+function addOnce<T>(list: T[], item: T): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+function remove<T>(list: T[], item: T): void {
+  const index = list.indexOf(item);
   if (index >= 0) list.splice(index, 1);
-  if (list.length === 0) watchers.delete(symbol);
 }

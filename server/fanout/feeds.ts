@@ -14,12 +14,15 @@ export class QuoteFeed {
   readonly subscribers = new Set<Client>();
   /** Changed since this feed's last flush. */
   dirty = false;
+  /** Its flush period's list of changed feeds, which it joins when it first changes after a flush. */
+  readonly changed: QuoteFeed[];
   private snapshotSeq = -1;
   private snapshotBytes: EncodedEntry | undefined;
 
-  constructor(symbol: string, periodMs: number) {
+  constructor(symbol: string, periodMs: number, changed: QuoteFeed[]) {
     this.symbol = symbol;
     this.periodMs = periodMs;
+    this.changed = changed;
   }
 
   /**
@@ -73,11 +76,14 @@ export class CandleFeed {
   seq = 0;
   readonly subscribers = new Set<Client>();
   touched: BarState[] = [];
+  /** Its flush period's list of changed streams, which it joins when a trade first touches it after a flush. */
+  readonly changed: CandleFeed[];
 
-  constructor(symbol: string, interval: Interval, periodMs: number) {
+  constructor(symbol: string, interval: Interval, periodMs: number, changed: CandleFeed[]) {
     this.symbol = symbol;
     this.interval = interval;
     this.intervalIndex = INTERVALS.indexOf(interval);
     this.periodMs = periodMs;
+    this.changed = changed;
   }
 }
