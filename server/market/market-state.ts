@@ -28,7 +28,8 @@ interface SymbolState {
  */
 export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
-  private readonly listeners = new Set<ChangeListener>();
+  /** Replaced, never changed in place, so a listener may stop listening while being called. */
+  private listeners: readonly ChangeListener[] = [];
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
   private readonly historyBars: number;
   /** Per interval, trades before this time (ms) are not aggregated: they would be trimmed at once. */
@@ -96,8 +97,10 @@ export class MarketState {
 
   /** Listens to every change; returns the function that stops listening. */
   onChange(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((known) => known !== listener);
+    };
   }
 
   apply(event: SourceEvent): void {
