@@ -47,8 +47,11 @@ export interface Memory {
 
 export interface ServerCommands {
   start: { request: ServerStart; reply: { port: number } };
-  /** CPU use over `ms` as things stand (before any client: the feed and the market alone). */
-  idle: { request: { ms: number }; reply: { cpuPct: number } };
+  /**
+   * CPU use over `ms` as things stand, and the simulator's share of it: before any client (the feed and the market
+   * alone), or at the base rate just before a spike.
+   */
+  steady: { request: { ms: number }; reply: { cpuPct: number; simCpuPct: number } };
   /** Memory after a full garbage collection. */
   memory: { request: null; reply: Memory };
   /** What the feed lets through from now on. */

@@ -23,6 +23,12 @@ export interface RunResult {
   cpuUsPerUpdateExSim: number;
   /** Server CPU with the feed running and no client connected: the part of cpuPct every server pays alike. */
   idleCpuPct: number;
+  /**
+   * A spike scenario's server CPU (and the simulator's share of it) over a window at the base rate just before the
+   * spike, in the same process with the same clients: the steady state the spike's cpuPct is compared with.
+   */
+  beforeSpikeCpuPct?: number;
+  beforeSpikeSimCpuPct?: number;
   /** JS heap and buffers per connection, after GC: what rssKbPerConn is, without allocator and heap slack. */
   heapKbPerConn: number;
   /**
@@ -77,6 +83,7 @@ export interface Outside {
 export interface Measured {
   connected: Connected;
   idleCpuPct: number;
+  beforeSpike?: { cpuPct: number; simCpuPct: number } | undefined;
   before: Memory;
   connectedMemory: Memory;
   /** Undefined when the server did not report on the window in time (its event loop was blocked). */
@@ -138,6 +145,10 @@ export function derive(scenario: Scenario, m: Measured): RunResult {
     gcMaxMs: server?.gcMaxMs ?? NaN,
     drainMs: m.drained?.ms ?? NaN,
   };
+  if (m.beforeSpike) {
+    result.beforeSpikeCpuPct = m.beforeSpike.cpuPct;
+    result.beforeSpikeSimCpuPct = m.beforeSpike.simCpuPct;
+  }
   if (server?.behindMax !== undefined) result.behindMax = server.behindMax;
   if (scenario.slowShare > 0) {
     result.fastP99Ms = Histogram.from(load.fast.latency).quantile(0.99) / 1000;
@@ -212,6 +223,8 @@ const ROWS: readonly Row[] = [
   { label: 'server CPU %', key: 'cpuPct', ratios: true },
   { label: '  of which simulator', key: 'simCpuPct', ratios: false },
   { label: 'server CPU % before clients', key: 'idleCpuPct', ratios: false },
+  { label: 'server CPU % before the spike', key: 'beforeSpikeCpuPct', ratios: false },
+  { label: '  of which simulator', key: 'beforeSpikeSimCpuPct', ratios: false },
   { label: 'CPU us / update', key: 'cpuUsPerUpdate', ratios: true },
   { label: 'CPU us / update ex. sim', key: 'cpuUsPerUpdateExSim', ratios: true },
   { label: 'frames / CPU-s', key: 'framesPerCpuSec', ratios: true },

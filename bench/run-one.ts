@@ -15,6 +15,8 @@ import { Remote } from './rpc';
 import { SEED, type Scenario } from './scenarios';
 import type { ServerKind } from './servers/bench-server';
 
+/** How long a spike scenario's server is measured at the base rate before the spike. */
+const BEFORE_SPIKE_MS = 15_000;
 /** Connections opened at a time. */
 const CONNECT_BATCH = 200;
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -79,7 +81,7 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
     );
     // Past start-up's compilation before measuring the feed alone.
     await sleep(options.quick ? 500 : 1000);
-    const idle = await server.call('idle', { ms: options.quick ? 500 : 2000 }, CONTROL_MS);
+    const idle = await server.call('steady', { ms: options.quick ? 500 : 2000 }, CONTROL_MS);
     // Clients connect with the feed shut: the connection cost is measured on idle connections, and a server
     // busy with ticks does not slow the connecting.
     await server.call('feed', { mode: 'closed' }, CONTROL_MS);
@@ -107,7 +109,12 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
     await server.call('feed', { mode: 'base' }, CONTROL_MS);
 
     await sleep(scenario.warmupMs);
-    if (scenario.spikeTicksPerSec !== undefined) await server.call('feed', { mode: 'spike' }, CONTROL_MS);
+    let beforeSpike: { cpuPct: number; simCpuPct: number } | undefined;
+    if (scenario.spikeTicksPerSec !== undefined) {
+      // The steady state the spike is measured against: the same process, clients and base rate, just before.
+      beforeSpike = await server.call('steady', { ms: options.quick ? 1000 : BEFORE_SPIKE_MS }, CONTROL_MS);
+      await server.call('feed', { mode: 'spike' }, CONTROL_MS);
+    }
     await Promise.all([
       server.call('measureStart', { windowMs: scenario.windowMs }, CONTROL_MS),
       load.call(
@@ -142,6 +149,7 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
     const measured = {
       connected,
       idleCpuPct: idle.cpuPct,
+      beforeSpike,
       before,
       connectedMemory,
       outside,

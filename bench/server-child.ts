@@ -101,12 +101,17 @@ serve<ServerCommands>({
     server = await STARTERS[options.kind]({ feed, flushMs: options.flushMs });
     return { port: server.port };
   },
-  async idle({ ms }) {
+  async steady({ ms }) {
+    const simulatorMs = running().feed.simulatorMs;
     const cpu = process.cpuUsage();
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, ms));
     const used = process.cpuUsage(cpu);
-    return { cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
+    const elapsedMs = performance.now() - started;
+    return {
+      cpuPct: ((used.user + used.system) / 1000 / elapsedMs) * 100,
+      simCpuPct: ((running().feed.simulatorMs - simulatorMs) / elapsedMs) * 100,
+    };
   },
   memory() {
     collectGarbage();
