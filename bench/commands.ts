@@ -47,17 +47,16 @@ export interface Memory {
 
 export interface ServerCommands {
   start: { request: ServerStart; reply: { port: number } };
-  /**
-   * CPU use over `ms` as things stand, and the simulator's share of it: before any client (the feed and the market
-   * alone), or at the base rate just before a spike.
-   */
-  steady: { request: { ms: number }; reply: { cpuPct: number; simCpuPct: number } };
+  /** CPU use over `ms` as things stand (before any client: the feed and the market alone). */
+  idle: { request: { ms: number }; reply: { cpuPct: number } };
+  /** The simulator's CPU time so far, and the server's clock when it answered (both ms). */
+  simulator: { request: null; reply: { ms: number; at: number } };
   /** Memory after a full garbage collection. */
   memory: { request: null; reply: Memory };
   /** What the feed lets through from now on. */
   feed: { request: { mode: FeedMode }; reply: null };
-  /** Opens the window; the feed shuts by itself when it ends. */
-  measureStart: { request: { windowMs: number }; reply: null };
+  /** Opens the window; the feed shuts by itself when it ends (or goes back to `then`: the base rate after a spike). */
+  measureStart: { request: { windowMs: number; then?: FeedMode }; reply: null };
   measureEnd: { request: null; reply: ServerWindow };
   stopTicks: { request: null; reply: null };
   finalState: { request: null; reply: Record<string, number[]> };

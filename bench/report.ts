@@ -24,11 +24,14 @@ export interface RunResult {
   /** Server CPU with the feed running and no client connected: the part of cpuPct every server pays alike. */
   idleCpuPct: number;
   /**
-   * A spike scenario's server CPU (and the simulator's share of it) over a window at the base rate just before the
-   * spike, in the same process with the same clients: the steady state the spike's cpuPct is compared with.
+   * A spike scenario's server CPU (and the simulator's share of it) over windows at the base rate just before and
+   * just after the spike, in the same process with the same clients: their mean is the steady state the spike's
+   * cpuPct is compared with, which cancels a machine that speeds up or slows down steadily over the run.
    */
   beforeSpikeCpuPct?: number;
   beforeSpikeSimCpuPct?: number;
+  afterSpikeCpuPct?: number;
+  afterSpikeSimCpuPct?: number;
   /** JS heap and buffers per connection, after GC: what rssKbPerConn is, without allocator and heap slack. */
   heapKbPerConn: number;
   /**
@@ -84,6 +87,7 @@ export interface Measured {
   connected: Connected;
   idleCpuPct: number;
   beforeSpike?: { cpuPct: number; simCpuPct: number } | undefined;
+  afterSpike?: { cpuPct: number; simCpuPct: number } | undefined;
   before: Memory;
   connectedMemory: Memory;
   /** Undefined when the server did not report on the window in time (its event loop was blocked). */
@@ -148,6 +152,10 @@ export function derive(scenario: Scenario, m: Measured): RunResult {
   if (m.beforeSpike) {
     result.beforeSpikeCpuPct = m.beforeSpike.cpuPct;
     result.beforeSpikeSimCpuPct = m.beforeSpike.simCpuPct;
+  }
+  if (m.afterSpike) {
+    result.afterSpikeCpuPct = m.afterSpike.cpuPct;
+    result.afterSpikeSimCpuPct = m.afterSpike.simCpuPct;
   }
   if (server?.behindMax !== undefined) result.behindMax = server.behindMax;
   if (scenario.slowShare > 0) {
@@ -225,6 +233,8 @@ const ROWS: readonly Row[] = [
   { label: 'server CPU % before clients', key: 'idleCpuPct', ratios: false },
   { label: 'server CPU % before the spike', key: 'beforeSpikeCpuPct', ratios: false },
   { label: '  of which simulator', key: 'beforeSpikeSimCpuPct', ratios: false },
+  { label: 'server CPU % after the spike', key: 'afterSpikeCpuPct', ratios: false },
+  { label: '  of which simulator', key: 'afterSpikeSimCpuPct', ratios: false },
   { label: 'CPU us / update', key: 'cpuUsPerUpdate', ratios: true },
   { label: 'CPU us / update ex. sim', key: 'cpuUsPerUpdateExSim', ratios: true },
   { label: 'frames / CPU-s', key: 'framesPerCpuSec', ratios: true },

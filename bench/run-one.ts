@@ -15,7 +15,7 @@ import { Remote } from './rpc';
 import { SEED, type Scenario } from './scenarios';
 import type { ServerKind } from './servers/bench-server';
 
-/** How long a spike scenario's server is measured at the base rate before the spike. */
+/** How long a spike scenario's server is measured at the base rate before the spike, and again after it. */
 const BEFORE_SPIKE_MS = 15_000;
 /** Connections opened at a time. */
 const CONNECT_BATCH = 200;
@@ -52,6 +52,30 @@ export function profileSummary(scenario: Scenario, kind: ServerKind): string[] {
   });
 }
 
+/**
+ * The server's CPU over `ms`, read from /proc so that a saturated server (whose event loop answers many seconds
+ * late) is measured on time, and the simulator's share of it from the server's own account, NaN when it does not
+ * answer promptly.
+ */
+async function steadyState(
+  server: Remote<ServerCommands>,
+  pid: number | undefined,
+  ms: number,
+): Promise<{ cpuPct: number; simCpuPct: number }> {
+  const simulator = () => server.call('simulator', null, 2000).catch(() => undefined);
+  const start = sampleProcess(pid);
+  const started = performance.now();
+  const simStart = await simulator();
+  await sleep(ms - (performance.now() - started));
+  const end = sampleProcess(pid);
+  const elapsedMs = performance.now() - started;
+  const simEnd = await simulator();
+  return {
+    cpuPct: start && end ? ((end.cpuUs - start.cpuUs) / 1000 / elapsedMs) * 100 : NaN,
+    simCpuPct: simStart && simEnd ? ((simEnd.ms - simStart.ms) / (simEnd.at - simStart.at)) * 100 : NaN,
+  };
+}
+
 export async function runOne(scenario: Scenario, kind: ServerKind, options: RunOptions): Promise<RunResult> {
   const cores = pinning();
   const files = scenario.clients + 1024;
@@ -81,7 +105,7 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
     );
     // Past start-up's compilation before measuring the feed alone.
     await sleep(options.quick ? 500 : 1000);
-    const idle = await server.call('steady', { ms: options.quick ? 500 : 2000 }, CONTROL_MS);
+    const idle = await server.call('idle', { ms: options.quick ? 500 : 2000 }, CONTROL_MS);
     // Clients connect with the feed shut: the connection cost is measured on idle connections, and a server
     // busy with ticks does not slow the connecting.
     await server.call('feed', { mode: 'closed' }, CONTROL_MS);
@@ -112,11 +136,16 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
     let beforeSpike: { cpuPct: number; simCpuPct: number } | undefined;
     if (scenario.spikeTicksPerSec !== undefined) {
       // The steady state the spike is measured against: the same process, clients and base rate, just before.
-      beforeSpike = await server.call('steady', { ms: options.quick ? 1000 : BEFORE_SPIKE_MS }, CONTROL_MS);
+      beforeSpike = await steadyState(server, serverChild.pid, options.quick ? 1000 : BEFORE_SPIKE_MS);
       await server.call('feed', { mode: 'spike' }, CONTROL_MS);
     }
     await Promise.all([
-      server.call('measureStart', { windowMs: scenario.windowMs }, CONTROL_MS),
+      server.call(
+        'measureStart',
+        // After a spike the base rate comes back, for the steady state after it.
+        { windowMs: scenario.windowMs, then: beforeSpike ? 'base' : 'closed' },
+        CONTROL_MS,
+      ),
       load.call(
         'measureStart',
         {
@@ -138,6 +167,10 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
       serverWaitMs: serverEnd && serverStart && serverEnd.waitMs - serverStart.waitMs,
       loadWaitMs: loadEnd && loadStart && loadEnd.waitMs - loadStart.waitMs,
     };
+    // After a spike the feed is back at the base rate: measured as the spike's steady state after it, from now.
+    const afterSpike = beforeSpike
+      ? steadyState(server, serverChild.pid, options.quick ? 1000 : BEFORE_SPIKE_MS)
+      : undefined;
     const [loadWindow, serverWindow] = await Promise.all([
       load.call('measureEnd', null, CONTROL_MS),
       // A server still blocked a minute after its feed shut is reported from the outside only.
@@ -150,6 +183,7 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
       connected,
       idleCpuPct: idle.cpuPct,
       beforeSpike,
+      afterSpike: await afterSpike,
       before,
       connectedMemory,
       outside,

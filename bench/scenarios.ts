@@ -42,7 +42,7 @@ export const SCENARIOS: readonly Scenario[] = [
     ...T1,
     name: 'T2',
     title:
-      'spike: T1 with ticks at 50/s for 30 s (the measure window), after 15 s at T1 rate (the steady state)',
+      'spike: T1 with ticks at 50/s for 30 s (the measure window), 15 s at T1 rate before and after (steady state)',
     spikeTicksPerSec: 50,
     windowMs: 30_000,
   },

@@ -101,17 +101,15 @@ serve<ServerCommands>({
     server = await STARTERS[options.kind]({ feed, flushMs: options.flushMs });
     return { port: server.port };
   },
-  async steady({ ms }) {
-    const simulatorMs = running().feed.simulatorMs;
+  async idle({ ms }) {
     const cpu = process.cpuUsage();
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, ms));
     const used = process.cpuUsage(cpu);
-    const elapsedMs = performance.now() - started;
-    return {
-      cpuPct: ((used.user + used.system) / 1000 / elapsedMs) * 100,
-      simCpuPct: ((running().feed.simulatorMs - simulatorMs) / elapsedMs) * 100,
-    };
+    return { cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
+  },
+  simulator() {
+    return { ms: running().feed.simulatorMs, at: performance.now() };
   },
   memory() {
     collectGarbage();
@@ -122,9 +120,9 @@ serve<ServerCommands>({
     running().feed.setMode(mode);
     return null;
   },
-  async measureStart({ windowMs }) {
+  async measureStart({ windowMs, then }) {
     if (profilePath) stopProfiler = await startProfiler();
-    running().feed.closeAfter(windowMs);
+    running().feed.closeAfter(windowMs, then);
     endWindow = measure();
     return null;
   },

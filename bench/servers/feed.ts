@@ -25,10 +25,10 @@ export interface BenchFeed {
   readonly source: PriceSource;
   setMode(mode: FeedMode): void;
   /**
-   * Shuts the feed `ms` from now, checked on every batch of ticks: a server too busy to read its messages in time
-   * still stops taking ticks on time, and the events it is behind on are dropped.
+   * Shuts the feed (or sets it to `then`) `ms` from now, checked on every batch of ticks: a server too busy to read
+   * its messages in time still stops taking ticks on time, and the events it is behind on are dropped.
    */
-  closeAfter(ms: number): void;
+  closeAfter(ms: number, then?: FeedMode): void;
   /** Stops the ticks for good (the final state is then fixed). */
   stop(): void;
   /** Events passed to the market so far. */
@@ -74,6 +74,7 @@ export function createFeed(options: FeedOptions): BenchFeed {
   const keepOneIn = Math.max(1, Math.round(peak / options.ticksPerSec));
   let mode: FeedMode = 'base';
   let closeAt = Infinity;
+  let afterClose: FeedMode = 'closed';
   let events = 0;
   let stopSimulator: (() => void) | undefined;
   const passes = (event: SourceEvent): boolean => {
@@ -89,7 +90,7 @@ export function createFeed(options: FeedOptions): BenchFeed {
         deliver = (due) => {
           // Checked once a batch (a few milliseconds of ticks), before any of it reaches the server.
           if (closeAt !== Infinity && performance.now() >= closeAt) {
-            mode = 'closed';
+            mode = afterClose;
             closeAt = Infinity;
           }
           for (const event of due) {
@@ -106,8 +107,9 @@ export function createFeed(options: FeedOptions): BenchFeed {
       mode = next;
       closeAt = Infinity;
     },
-    closeAfter(ms) {
+    closeAfter(ms, then = 'closed') {
       closeAt = performance.now() + ms;
+      afterClose = then;
     },
     stop() {
       stopSimulator?.();
