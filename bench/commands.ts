@@ -55,8 +55,11 @@ export interface ServerCommands {
   memory: { request: null; reply: Memory };
   /** What the feed lets through from now on. */
   feed: { request: { mode: FeedMode }; reply: null };
-  /** Opens the window; the feed shuts by itself when it ends (or goes back to `then`: the base rate after a spike). */
-  measureStart: { request: { windowMs: number; then?: FeedMode }; reply: null };
+  /**
+   * Opens the window, with the feed in `mode` when given (a spike); the feed shuts by itself when it ends, or goes
+   * to `then` (back to the base rate after a spike).
+   */
+  measureStart: { request: { windowMs: number; mode?: FeedMode; then?: FeedMode }; reply: null };
   measureEnd: { request: null; reply: ServerWindow };
   stopTicks: { request: null; reply: null };
   finalState: { request: null; reply: Record<string, number[]> };

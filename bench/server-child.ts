@@ -120,8 +120,9 @@ serve<ServerCommands>({
     running().feed.setMode(mode);
     return null;
   },
-  async measureStart({ windowMs, then }) {
+  async measureStart({ windowMs, mode, then }) {
     if (profilePath) stopProfiler = await startProfiler();
+    if (mode) running().feed.setMode(mode);
     running().feed.closeAfter(windowMs, then);
     endWindow = measure();
     return null;
