@@ -177,10 +177,6 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
       serverWaitMs: serverEnd && serverStart && serverEnd.waitMs - serverStart.waitMs,
       loadWaitMs: loadEnd && loadStart && loadEnd.waitMs - loadStart.waitMs,
     };
-    // After a spike the feed is back at the base rate: measured as the spike's steady state after it, from now.
-    const afterSpike = beforeSpike
-      ? steadyState(server, serverChild.pid, options.quick ? 1000 : BEFORE_SPIKE_MS)
-      : undefined;
     const [loadWindow, serverWindow] = await Promise.all([
       load.call('measureEnd', null, CONTROL_MS),
       // A server still blocked a minute after its feed shut is reported from the outside only.
@@ -191,18 +187,37 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
           })
         : undefined,
     ]);
+    // After a spike the feed is back at the base rate: once the server has closed its window and sent what the
+    // spike left queued, that is measured as the spike's steady state after it. A server that started its window
+    // late (a saturated N) spiked at a time nobody knows, so nothing is measured after it.
+    let afterSpike: { cpuPct: number; simCpuPct: number } | undefined;
+    if (beforeSpike && serverWindow) {
+      await sleep(3 * scenario.flushMs);
+      afterSpike = await steadyState(server, serverChild.pid, options.quick ? 1000 : BEFORE_SPIKE_MS);
+    }
     const measured = {
       connected,
       idleCpuPct: idle.cpuPct,
       beforeSpike,
-      afterSpike: await afterSpike,
+      afterSpike,
       before,
       connectedMemory,
       outside,
       load: loadWindow,
     };
     if (!serverWindow) {
-      return derive(scenario, { ...measured, server: undefined, drained: undefined, verdict: undefined });
+      const result = derive(scenario, {
+        ...measured,
+        server: undefined,
+        drained: undefined,
+        verdict: undefined,
+      });
+      if (!serverMeasuring) {
+        result.error = `the server answered the start of the window late: ${
+          beforeSpike ? 'when its spike began is unknown, so ' : ''
+        }its figures are the load side's and /proc's over a window it may not have shared, and unchecked`;
+      }
+      return result;
     }
 
     await server.call('stopTicks', null, CONTROL_MS);
