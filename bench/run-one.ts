@@ -7,7 +7,7 @@ import type { Profiler } from 'node:inspector';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ROOT, pinning, spawnChild, stopChild } from './children';
-import type { LoadCommands, ServerCommands } from './commands';
+import type { Connected, LoadCommands, ServerCommands } from './commands';
 import { sampleProcess } from './proc-stats';
 import { topSelfTime } from './profile';
 import { derive, failed, type Outside, type RunResult } from './report';
@@ -57,7 +57,7 @@ export function profileSummary(scenario: Scenario, kind: ServerKind): string[] {
  * late) is measured on time, and the simulator's share of it from the server's own account, NaN when it does not
  * answer promptly.
  */
-async function steadyState(
+export async function steadyState(
   server: Remote<ServerCommands>,
   pid: number | undefined,
   ms: number,
@@ -76,6 +76,50 @@ async function steadyState(
   };
 }
 
+/** The server child's start request for `scenario`: the seeded feed every server runs. */
+export function startRequest(
+  scenario: Scenario,
+  kind: ServerKind,
+  profile: string | undefined = undefined,
+): ServerCommands['start']['request'] {
+  return {
+    kind,
+    seed: SEED,
+    symbols: scenario.symbols,
+    ticksPerSec: scenario.ticksPerSec,
+    spikeTicksPerSec: scenario.spikeTicksPerSec,
+    flushMs: scenario.flushMs,
+    watchQueues: scenario.slowShare > 0,
+    profilePath: profile,
+  };
+}
+
+/** Opens and subscribes the scenario's clients, a batch at a time, with a deadline that grows with their number. */
+export function connectClients(
+  load: Remote<LoadCommands>,
+  scenario: Scenario,
+  kind: ServerKind,
+  port: number,
+): Promise<Connected> {
+  const deadlineMs = 30_000 + scenario.clients * 10;
+  return load.call(
+    'connect',
+    {
+      kind,
+      port,
+      seed: SEED,
+      symbols: scenario.symbols,
+      clients: scenario.clients,
+      symbolsPerClient: scenario.symbolsPerClient,
+      slowShare: scenario.slowShare,
+      batch: CONNECT_BATCH,
+      timeoutMs: CONNECT_TIMEOUT_MS,
+      deadlineMs,
+    },
+    deadlineMs + CONNECT_TIMEOUT_MS + CONTROL_MS,
+  );
+}
+
 export async function runOne(scenario: Scenario, kind: ServerKind, options: RunOptions): Promise<RunResult> {
   const cores = pinning();
   const files = scenario.clients + 1024;
@@ -91,16 +135,7 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
   try {
     const { port } = await server.call(
       'start',
-      {
-        kind,
-        seed: SEED,
-        symbols: scenario.symbols,
-        ticksPerSec: scenario.ticksPerSec,
-        spikeTicksPerSec: scenario.spikeTicksPerSec,
-        flushMs: scenario.flushMs,
-        watchQueues: scenario.slowShare > 0,
-        profilePath: options.profile ? profilePath(scenario, kind, 'server') : undefined,
-      },
+      startRequest(scenario, kind, options.profile ? profilePath(scenario, kind, 'server') : undefined),
       CONTROL_MS,
     );
     // Past start-up's compilation before measuring the feed alone.
@@ -111,23 +146,7 @@ export async function runOne(scenario: Scenario, kind: ServerKind, options: RunO
     await server.call('feed', { mode: 'closed' }, CONTROL_MS);
     const before = await server.call('memory', null, CONTROL_MS);
 
-    const deadlineMs = 30_000 + scenario.clients * 10;
-    const connected = await load.call(
-      'connect',
-      {
-        kind,
-        port,
-        seed: SEED,
-        symbols: scenario.symbols,
-        clients: scenario.clients,
-        symbolsPerClient: scenario.symbolsPerClient,
-        slowShare: scenario.slowShare,
-        batch: CONNECT_BATCH,
-        timeoutMs: CONNECT_TIMEOUT_MS,
-        deadlineMs,
-      },
-      deadlineMs + CONNECT_TIMEOUT_MS + CONTROL_MS,
-    );
+    const connected = await connectClients(load, scenario, kind, port);
     log(`  ${connected.connected} clients in ${Math.round(connected.ms)} ms, ${connected.failures} failed`);
     const connectedMemory = await server.call('memory', null, CONTROL_MS);
     await server.call('feed', { mode: 'base' }, CONTROL_MS);

@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { pinning, spawnChild, stopChild } from './children';
 import type { LoadCommands, ServerCommands } from './commands';
-import { sampleProcess } from './proc-stats';
 import { Remote } from './rpc';
-import { SCENARIOS, SEED } from './scenarios';
+import { connectClients, startRequest, steadyState } from './run-one';
+import { SCENARIOS } from './scenarios';
 import type { ServerKind } from './servers/bench-server';
 
 const CONTROL_MS = 60_000;
@@ -39,37 +39,9 @@ const loadChild = spawnChild('load-child.ts', cores?.load, scenario.clients + 10
 const server = new Remote<ServerCommands>(serverChild, `${kind} server`);
 const load = new Remote<LoadCommands>(loadChild, 'load');
 try {
-  const { port } = await server.call(
-    'start',
-    {
-      kind,
-      seed: SEED,
-      symbols: scenario.symbols,
-      ticksPerSec: scenario.ticksPerSec,
-      spikeTicksPerSec: scenario.spikeTicksPerSec,
-      flushMs: scenario.flushMs,
-      watchQueues: false,
-      profilePath: undefined,
-    },
-    CONTROL_MS,
-  );
+  const { port } = await server.call('start', startRequest(scenario, kind), CONTROL_MS);
   await server.call('feed', { mode: 'closed' }, CONTROL_MS);
-  const connected = await load.call(
-    'connect',
-    {
-      kind,
-      port,
-      seed: SEED,
-      symbols: scenario.symbols,
-      clients: scenario.clients,
-      symbolsPerClient: scenario.symbolsPerClient,
-      slowShare: 0,
-      batch: 200,
-      timeoutMs: 20_000,
-      deadlineMs: 30_000 + scenario.clients * 10,
-    },
-    CONTROL_MS + 30_000 + scenario.clients * 10,
-  );
+  const connected = await connectClients(load, scenario, kind, port);
   process.stdout.write(`${kind} under ${scenario.name}: ${connected.connected} clients\n`);
   const steadyMode = values.alternate ? 'base' : scenario.spikeTicksPerSec === undefined ? 'base' : 'spike';
   await server.call('feed', { mode: steadyMode }, CONTROL_MS);
@@ -82,12 +54,8 @@ try {
       await server.call('feed', { mode }, CONTROL_MS);
       await sleep(500);
     }
-    const start = sampleProcess(serverChild.pid);
-    const started = performance.now();
-    await sleep(windowMs);
-    const end = sampleProcess(serverChild.pid);
-    if (!start || !end) throw new Error('no /proc here');
-    const pct = ((end.cpuUs - start.cpuUs) / 1000 / (performance.now() - started)) * 100;
+    const { cpuPct: pct } = await steadyState(server, serverChild.pid, windowMs);
+    if (Number.isNaN(pct)) throw new Error('no /proc here');
     byMode.set(mode, [...(byMode.get(mode) ?? []), pct]);
     process.stdout.write(
       `window ${String(i + 1).padStart(2)}  ${mode.padEnd(5)}  server CPU ${pct.toFixed(1)}%\n`,

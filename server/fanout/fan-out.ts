@@ -137,7 +137,7 @@ export class FanOut {
       if (!this.market.has(symbol)) continue;
       let feed = period.quotes.get(symbol);
       if (!feed) {
-        feed = new QuoteFeed(symbol, period.ms, period.dirtyQuotes);
+        feed = new QuoteFeed(symbol, period.dirtyQuotes);
         period.quotes.set(symbol, feed);
       }
       const held = client.symbols.get(symbol);
@@ -176,7 +176,7 @@ export class FanOut {
     const key = `${symbol}\u0000${interval}`;
     let feed = period.candles.get(key);
     if (!feed) {
-      feed = new CandleFeed(symbol, interval, period.ms, period.dirtyCandles);
+      feed = new CandleFeed(symbol, interval, period.dirtyCandles);
       period.candles.set(key, feed);
     }
     for (const held of client.candleStreams) {

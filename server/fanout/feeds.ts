@@ -8,7 +8,6 @@ import { encodeEntry, type EncodedEntry } from './wire';
 /** What the subscribers of one symbol at one flush period have been sent. */
 export class QuoteFeed {
   readonly symbol: string;
-  readonly periodMs: number;
   seq = 0;
   published: Quote | undefined;
   readonly subscribers = new Set<Client>();
@@ -19,9 +18,8 @@ export class QuoteFeed {
   private snapshotSeq = -1;
   private snapshotBytes: EncodedEntry | undefined;
 
-  constructor(symbol: string, periodMs: number, changed: QuoteFeed[]) {
+  constructor(symbol: string, changed: QuoteFeed[]) {
     this.symbol = symbol;
-    this.periodMs = periodMs;
     this.changed = changed;
   }
 
@@ -72,18 +70,16 @@ export class CandleFeed {
   readonly interval: Interval;
   /** Position of `interval` in `INTERVALS`, where the market reports the bar a trade touched. */
   readonly intervalIndex: number;
-  readonly periodMs: number;
   seq = 0;
   readonly subscribers = new Set<Client>();
   touched: BarState[] = [];
   /** Its flush period's list of changed streams, which it joins when a trade first touches it after a flush. */
   readonly changed: CandleFeed[];
 
-  constructor(symbol: string, interval: Interval, periodMs: number, changed: CandleFeed[]) {
+  constructor(symbol: string, interval: Interval, changed: CandleFeed[]) {
     this.symbol = symbol;
     this.interval = interval;
     this.intervalIndex = INTERVALS.indexOf(interval);
-    this.periodMs = periodMs;
     this.changed = changed;
   }
 }

@@ -165,7 +165,8 @@ function run(commands: readonly Command[]) {
     flushing = true;
     fanOut.flush();
     flushing = false;
-    const built = new Map<string, string>();
+    // By feed: one per symbol and period.
+    const built = new Map<unknown, string>();
     for (const subscriber of subscribers) {
       const sent = subscriber.frames.filter((f) => f.flush === flushes);
       expect(sent.length).toBeLessThanOrEqual(1);
@@ -176,7 +177,7 @@ function run(commands: readonly Command[]) {
           // One delta per symbol and period per flush, the same for every subscriber of that period (a client
           // catching up gets a snapshot instead).
           if (entry[2] === SNAPSHOT) continue;
-          const key = `${entry[0]}@${subscriber.client.symbols.get(entry[0])?.periodMs}`;
+          const key = subscriber.client.symbols.get(entry[0]);
           const text = JSON.stringify(entry);
           const shared = built.get(key) ?? text;
           built.set(key, shared);
