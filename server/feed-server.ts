@@ -1,7 +1,6 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Limits } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -10,6 +9,7 @@ import { createApi } from './http/api';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originAllowed } from './socket/origin';
+import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
 import type { PriceSource } from './source/price-source';
@@ -90,10 +90,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   });
   const io: FeedIo = new Server(http, {
     serveClient: false,
-    // MessagePack, as every client of the feed (docs/protocol.md).
-    parser: msgpackParser,
+    // MessagePack, as every client of the feed (docs/protocol.md), decoded within limits (server/socket/packet-parser.ts).
+    parser: serverParser,
     // A packet over this closes the connection; requests are refused politely far below it (maxRequestBytes).
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
     allowRequest: (request, callback) => {
       const allowed = originAllowed(request, config.ALLOWED_ORIGINS);
       callback(allowed ? null : 'origin not allowed', allowed);

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
-import * as msgpackParser from 'socket.io-msgpack-parser';
+import { clientParser } from '../../lib/msgpack-parser';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -47,7 +47,7 @@ export interface FeedConnectionOptions {
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
-    parser: msgpackParser,
+    parser: clientParser,
     ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
   };
   const socket: FeedSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
