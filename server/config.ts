@@ -30,6 +30,8 @@ const schema = z.object({
         .filter(Boolean),
     ),
   MAX_SUBSCRIPTIONS: integer(1, 10_000, 200),
+  /** Bytes one connection may leave unread (answers and frames) before it is closed. */
+  MAX_QUEUED_BYTES: integer(64 * 1024, 256 * 1024 * 1024, 4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

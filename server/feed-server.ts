@@ -44,6 +44,7 @@ export function limitsFor(config: Config): Limits {
     maxRequestBytes: 4096,
     requestsPerSecond: 20,
     maxBars: config.HISTORY_BARS,
+    maxQueuedBytes: config.MAX_QUEUED_BYTES,
   };
 }
 

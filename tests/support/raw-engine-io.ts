@@ -12,6 +12,8 @@ export interface RawConnection {
   connectSocketIo(): Promise<void>;
   /** Sends each packet as its own message (WebSocket) or record (one POST for all of them). */
   send(packets: readonly (Uint8Array | string)[]): Promise<void>;
+  /** Stops reading what the server sends (WebSocket: the TCP socket is paused; long-polling: no more polls). */
+  stopReading(): void;
   /** Resolves once the server has closed the connection (or after `timeoutMs`, with false). */
   closedByServer(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -51,6 +53,9 @@ export async function rawWebSocket(port: number): Promise<RawConnection> {
         if (closed) return;
         ws.send(packet, { binary: typeof packet !== 'string' });
       }
+    },
+    stopReading() {
+      (ws as unknown as { _socket: { pause(): void } })._socket.pause();
     },
     async closedByServer(timeoutMs) {
       return within(onClosed, timeoutMs);
@@ -97,14 +102,16 @@ export async function rawPolling(port: number): Promise<RawConnection> {
         packets.map((p) => (typeof p === 'string' ? `4${p}` : `b${Buffer.from(p).toString('base64')}`)),
       );
     },
+    stopReading() {
+      // Polls are only made by connectSocketIo and closedByServer.
+    },
     async closedByServer(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!closed && Date.now() < deadline) {
-        try {
-          await poll(AbortSignal.timeout(Math.max(1, deadline - Date.now())));
-        } catch {
-          // the poll timed out with the session still open
-        }
+        await poll(AbortSignal.timeout(Math.max(1, deadline - Date.now()))).catch((error: unknown) => {
+          // A poll that timed out found the session still open.
+          if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error;
+        });
       }
       return closed;
     },
