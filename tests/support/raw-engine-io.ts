@@ -73,7 +73,10 @@ export async function rawPolling(port: number): Promise<RawConnection> {
   if (!opened.startsWith('0')) throw new Error(`no open packet: ${opened.slice(0, 80)}`);
   const { sid } = JSON.parse(opened.slice(1)) as { sid: string };
   const url = `${base}&sid=${encodeURIComponent(sid)}`;
+  /** The server will take nothing more (it closed the session, or refused a POST). */
   let closed = false;
+  /** The session is gone from the server: a close packet came, or the session id is unknown. */
+  let over = false;
   const post = async (records: readonly string[]): Promise<void> => {
     const response = await fetch(url, {
       method: 'POST',
@@ -81,13 +84,18 @@ export async function rawPolling(port: number): Promise<RawConnection> {
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
     });
     await response.arrayBuffer();
+    // 413 (over maxHttpBufferSize) leaves the session open on the server until its heartbeat times out.
     if (response.status !== 200) closed = true;
+    if (response.status === 400) over = true;
   };
   /** One GET: true when the server says the session is over (a close packet or an unknown session). */
   const poll = async (signal?: AbortSignal): Promise<boolean> => {
     const response = await fetch(url, signal ? { signal } : {});
     const body = await response.text();
-    if (response.status !== 200 || body.split('\x1e').includes('1')) closed = true;
+    if (response.status !== 200 || body.split('\x1e').includes('1')) {
+      closed = true;
+      over = true;
+    }
     return closed;
   };
   return {
@@ -116,8 +124,9 @@ export async function rawPolling(port: number): Promise<RawConnection> {
       return closed;
     },
     close() {
-      if (closed) return;
+      if (over) return;
       closed = true;
+      over = true;
       void fetch(url, { method: 'POST', body: '1' }).then(
         (response) => response.arrayBuffer(),
         () => undefined,
