@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originAllowed } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
-import { attachSockets, type FeedIo } from './socket/socket-server';
+import { attachSockets, sweepQueues, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
 import type { PriceSource, SourceEvent } from './source/price-source';
 import { Simulator } from './source/simulator';
@@ -34,6 +34,9 @@ export interface FeedServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/** How often every connection's unread output is checked against MAX_QUEUED_BYTES. */
+const QUEUE_SWEEP_MS = 1000;
 
 /** Request limits, the same for every connection. */
 export function limitsFor(config: Config): Limits {
@@ -127,6 +130,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
+  const stopSweep = sweepQueues(io, clock, QUEUE_SWEEP_MS);
   const sink = (event: SourceEvent): void => market.apply(event);
   const stops = sources.map((source) => source.start(sink));
   const port = (http.address() as AddressInfo).port;
@@ -140,6 +144,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     async close() {
       for (const stop of stops) stop();
       stopStatus();
+      stopSweep();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -8,7 +8,7 @@ import {
   type Refused,
   type ServerToClientEvents,
 } from '../../lib/protocol';
-import type { Clock } from '../clock';
+import { every, type Clock } from '../clock';
 import type { Client, FanOut, FrameSink } from '../fanout/fan-out';
 import { packetOf } from '../fanout/wire';
 import type { Logger } from '../logger';
@@ -212,6 +212,17 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
       serverTime: clock.now(),
       limits,
     });
+  });
+}
+
+/**
+ * Checks every connection's unread output every `everyMs` and closes those over their bound. Requests are checked
+ * as they come; this catches a connection that asks for nothing and never reads while the server still writes to it
+ * (status broadcasts, heartbeats answered blindly). Returns the function that stops it.
+ */
+export function sweepQueues(io: FeedIo, clock: Clock, everyMs: number): () => void {
+  return every(clock, everyMs, () => {
+    for (const socket of io.of('/').sockets.values()) socket.data.connection?.overQueueBound();
   });
 }
 
