@@ -153,9 +153,25 @@ export interface ClientToServerEvents {
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
 }
 
+/**
+ * Sent just before the server ends a connection for a reason the page should show: `TOKEN_EXPIRED` when the
+ * token the connection was admitted with runs out (with AUTH_SECRET set). A new token admits it again.
+ */
+export interface Goodbye {
+  code: 'TOKEN_EXPIRED';
+  message: string;
+}
+
+/**
+ * The message of a `connect_error` (and the start of a 401's) when a token is required and missing, forged or
+ * expired: `unauthorized: a token is required`, `unauthorized: invalid token`, `unauthorized: token expired`.
+ */
+export const UNAUTHORIZED = 'unauthorized';
+
 export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   frame: (frame: Frame) => void;
+  goodbye: (goodbye: Goodbye) => void;
 }
 
 export function barToTuple(bar: Bar): BarTuple {
