@@ -93,7 +93,9 @@ const schema = z.object({
 function isOrigin(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  // A host name of letters, digits, dots and hyphens, or an IP address: `https://*.example` is no wildcard here.
+  const host = /^[a-z0-9.-]+$/.test(url.hostname) || /^\[[0-9a-f:.]+\]$/.test(url.hostname);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && host && url.origin === value;
 }
 
 function isOriginEntry(value: string): boolean {
