@@ -13,6 +13,13 @@ export interface SecurityHeaderOptions {
 /** Two years, the preload lists' figure; sent only on a request that came over TLS. */
 const HSTS = 'max-age=63072000';
 
+/**
+ * The one inline <style> the page needs that carries no nonce: lightweight-charts 5 adds it for its TradingView
+ * attribution logo, with fixed text. Its hash lets exactly that text in; a chart library upgrade that changes it
+ * shows up as a violation in tests/e2e/security.spec.ts.
+ */
+const CHART_LOGO_STYLE = "'sha256-3pRED1tOXas1FXFoPb9TGCjmYe9XQsmO9OV23khV2nY='";
+
 /** Headers every response of the server carries, page or API. */
 function common(request: IncomingMessage, response: ServerResponse, trusted: ProxyTrust): void {
   response.setHeader('x-content-type-options', 'nosniff');
@@ -30,7 +37,7 @@ export function setApiHeaders(request: IncomingMessage, response: ServerResponse
 
 /**
  * The policy for a page: scripts only with this response's nonce (and what they load, 'strict-dynamic': Next's
- * chunks), styles from the origin or with the nonce, the feed over the own origin's ws: or wss:, no plugins, no
+ * chunks), styles from the origin, with the nonce or the chart's logo style, the feed over the own origin's ws: or wss:, no plugins, no
  * framing, no <base>, forms only to the origin.
  */
 export function pagePolicy(nonce: string, feedOrigin: string | undefined, dev: boolean): string {
@@ -38,7 +45,7 @@ export function pagePolicy(nonce: string, feedOrigin: string | undefined, dev: b
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}' ${CHART_LOGO_STYLE}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${socket ? ` ${socket}` : ''}`,
