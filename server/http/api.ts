@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toPrice, toQuantity } from '../../lib/instrument';
 import { INTERVALS } from '../../lib/intervals';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION, type CandlesResponse } from '../../lib/protocol';
+import { PROTOCOL_VERSION, type CandlesResponse, type SymbolsResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import { AddressRate } from '../guard/address-rate';
 import { bearerToken, TokenError, type TokenVerifier } from '../guard/token';
@@ -75,7 +75,6 @@ function tooMany(response: ServerResponse, retryAfterSeconds: number, message: s
 export function createApi(options: ApiOptions): ApiHandler {
   const { market, clock, maxBars, origins, trusted, verify, logger, health } = options;
   const schema = candleQuery(maxBars);
-  const symbols = market.instruments;
   const requests = new AddressRate({
     rate: options.requestsPerSecond,
     burst: options.requestsPerSecond * 2,
@@ -141,8 +140,10 @@ export function createApi(options: ApiOptions): ApiHandler {
         return;
       }
     }
-    if (url.pathname === '/api/symbols') send(response, 200, { symbols }, 60);
-    else if (url.pathname === '/api/candles') candles(response, url, address);
+    if (url.pathname === '/api/symbols') {
+      // Not cached: statuses change, and a relay adds the instruments it learns after start.
+      send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
+    } else if (url.pathname === '/api/candles') candles(response, url, address);
     else send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
   };
 
