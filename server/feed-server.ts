@@ -16,14 +16,13 @@ import { MarketState } from './market/market-state';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { attachSockets, type FeedIo } from './socket/socket-server';
-import { CATALOGUE } from './source/catalogue';
 import type { PriceSource, SourceEvent } from './source/price-source';
-import { Simulator } from './source/simulator';
+import { createSources } from './source/sources';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Where prices come from, one source or several; defaults to the seeded simulator over the whole catalogue. */
+  /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
   source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
   /**
@@ -67,7 +66,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const given = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+  const given = options.source ?? createSources(config, clock, logger);
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
   const limits = limitsFor(config);
 
