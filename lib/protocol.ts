@@ -193,6 +193,7 @@ export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   frame: (frame: Frame) => void;
   status: (update: StatusUpdate) => void;
+  goodbye: (goodbye: Goodbye) => void;
 }
 
 /** An instrument as `GET /api/symbols` lists it: where its prices come from and whether they are current. */
@@ -206,6 +207,21 @@ export interface ListedInstrument extends Instrument {
 export interface SymbolsResponse {
   symbols: ListedInstrument[];
 }
+
+/**
+ * Sent just before the server ends a connection for a reason the page should show: `TOKEN_EXPIRED` when the
+ * token the connection was admitted with runs out (with AUTH_SECRET set). A new token admits it again.
+ */
+export interface Goodbye {
+  code: 'TOKEN_EXPIRED';
+  message: string;
+}
+
+/**
+ * The message of a `connect_error` (and the start of a 401's) when a token is required and missing, forged or
+ * expired: `unauthorized: a token is required`, `unauthorized: invalid token`, `unauthorized: token expired`.
+ */
+export const UNAUTHORIZED = 'unauthorized';
 
 export function barToTuple(bar: Bar): BarTuple {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];
