@@ -15,7 +15,8 @@ import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
-import { attachSockets, sweepQueues, type FeedIo } from './socket/socket-server';
+import { sweepQueues } from './socket/connection';
+import { attachSockets, type FeedIo } from './socket/socket-server';
 import type { PriceSource, SourceEvent } from './source/price-source';
 import { createSources } from './source/sources';
 
