@@ -60,6 +60,11 @@ export interface Limits {
   requestsPerSecond: number;
   /** Bars one candle request may ask for. */
   maxBars: number;
+  /**
+   * Bytes the server may hold unread for one connection (answers and frames it has not taken); a connection over
+   * it when it next asks for something is closed.
+   */
+  maxQueuedBytes: number;
 }
 
 export interface Hello {
@@ -153,6 +158,17 @@ export interface ClientToServerEvents {
   subscribeCandles: (request: CandleRequest, ack: Ack<CandlesSubscribed>) => void;
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
 }
+
+/** The request a client sends with `event`. */
+export type RequestOf<Event extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[Event]>[0];
+
+/** What the server answers `event` with in its acknowledgement: the accepted answer or a refusal. */
+export type AnswerOf<Event extends keyof ClientToServerEvents> = Parameters<
+  Parameters<ClientToServerEvents[Event]>[1]
+>[0];
+
+/** The acknowledgement of an accepted `event`. */
+export type AcceptedOf<Event extends keyof ClientToServerEvents> = Exclude<AnswerOf<Event>, Refused>;
 
 /**
  * Whether a symbol's prices are current: `live`, `stale` (its upstream is down or has been silent for the server's

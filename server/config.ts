@@ -102,6 +102,8 @@ const schema = z.object({
     .default('')
     .refine((value) => value === '' || value.length >= 32, 'must be at least 32 characters (or unset)'),
   MAX_SUBSCRIPTIONS: integer(1, 10_000, 200),
+  /** Bytes one connection may leave unread (answers and frames) before it is closed. */
+  MAX_QUEUED_BYTES: integer(64 * 1024, 256 * 1024 * 1024, 4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where prices come from, comma separated: the simulator and any of the relays. */
   FEED: list('sim').pipe(

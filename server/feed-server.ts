@@ -1,7 +1,6 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
@@ -15,15 +14,15 @@ import { frontDoor } from './http/front-door';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originPolicy } from './socket/origin';
+import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { attachSockets, type FeedIo } from './socket/socket-server';
-import { CATALOGUE } from './source/catalogue';
 import type { PriceSource, SourceEvent } from './source/price-source';
-import { Simulator } from './source/simulator';
+import { createSources } from './source/sources';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Where prices come from, one source or several; defaults to the seeded simulator over the whole catalogue. */
+  /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
   source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
   /**
@@ -54,6 +53,7 @@ export function limitsFor(config: Config): Limits {
     maxRequestBytes: 4096,
     requestsPerSecond: 20,
     maxBars: config.HISTORY_BARS,
+    maxQueuedBytes: config.MAX_QUEUED_BYTES,
   };
 }
 
@@ -66,7 +66,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const given = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+  const given = options.source ?? createSources(config, clock, logger);
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
   const limits = limitsFor(config);
 
@@ -122,10 +122,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   );
   const io: FeedIo = new Server(http, {
     serveClient: false,
-    // MessagePack, as every client of the feed (docs/protocol.md).
-    parser: msgpackParser,
+    // MessagePack, as every client of the feed (docs/protocol.md), decoded within limits (server/socket/packet-parser.ts).
+    parser: serverParser,
     // A packet over this closes the connection; requests are refused politely far below it (maxRequestBytes).
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
     // An Engine.IO connection that has not joined the namespace by then is closed.
     connectTimeout: config.HANDSHAKE_TIMEOUT_MS,
     allowRequest: (request, callback) => {

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
-import * as msgpackParser from 'socket.io-msgpack-parser';
+import { clientParser } from '../../lib/msgpack-parser';
 import {
   PROTOCOL_VERSION,
   UNAUTHORIZED,
@@ -49,7 +49,7 @@ export interface FeedConnectionOptions {
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
-    parser: msgpackParser,
+    parser: clientParser,
     // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
     auth: (send: (auth: { token?: string }) => void) => {
       const token = pageToken();
