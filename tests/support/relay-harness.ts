@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { Bar } from '../../lib/candles';
 import { toPrice, toQuantity, type Instrument } from '../../lib/instrument';
 import type { ApiBar, ListedInstrument } from '../../lib/protocol';
-import { systemClock } from '../../server/clock';
+import { systemClock, type Clock } from '../../server/clock';
 import { configWith } from '../../server/config';
 import { startFeedServer, type FeedServer } from '../../server/feed-server';
 import type { Logger } from '../../server/logger';
@@ -32,11 +32,12 @@ export async function startRelayFeed(
   venue: Venue,
   symbols: readonly string[],
   logger: Logger,
+  clock: Clock = systemClock,
 ): Promise<{ server: FeedServer; relay: Relay; url: string }> {
   const relay = new Relay({
     venue,
     symbols,
-    clock: systemClock,
+    clock,
     logger,
     historyBars: 2000,
     ...TEST_TIMINGS,
@@ -46,6 +47,7 @@ export async function startRelayFeed(
     config: configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', STALE_MS: TEST_TIMINGS.staleMs }),
     source: relay,
     logger,
+    clock,
   });
   return { server, relay, url: `http://127.0.0.1:${server.port}` };
 }
