@@ -44,7 +44,15 @@ export async function startRelayFeed(
     backoff: () => createBackoff({ minMs: 50, maxMs: 200 }),
   });
   const server = await startFeedServer({
-    config: configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', STALE_MS: TEST_TIMINGS.staleMs }),
+    config: configWith({
+      PORT: 0,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      STALE_MS: TEST_TIMINGS.staleMs,
+      // The tests read every bar at every interval, quickly.
+      API_REQUESTS_PER_SECOND: 10_000,
+      API_BARS_PER_SECOND: 10_000_000,
+    }),
     source: relay,
     logger,
     clock,
