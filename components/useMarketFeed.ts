@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
-import { authHeaders } from './auth-token';
+import { authHeaders, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import type { PageStore } from './StoreProvider';
 
@@ -79,7 +79,7 @@ export function useMarketFeed(store: PageStore): MarketFeed {
   useEffect(() => {
     // Connecting only once the persisted watchlist is in avoids subscribing the defaults and dropping them again.
     if (!hydrated) return;
-    return connectFeed(store, { onError: setProblem });
+    return connectFeed(store, { onError: setProblem, token: pageToken });
   }, [store, hydrated]);
 
   return { hydrated, problem, report: setProblem };

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
+import { sweepQueues } from './socket/connection';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import type { PriceSource, SourceEvent } from './source/price-source';
 import { createSources } from './source/sources';
@@ -43,6 +44,9 @@ export interface FeedServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/** How often every connection's unread output is checked against MAX_QUEUED_BYTES. */
+const QUEUE_SWEEP_MS = 1000;
 
 /** Request limits, the same for every connection. */
 export function limitsFor(config: Config): Limits {
@@ -170,6 +174,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
+  const stopSweep = sweepQueues(io, clock, QUEUE_SWEEP_MS);
   const sink = (event: SourceEvent): void => market.apply(event);
   const stops = sources.map((source) => source.start(sink));
   const port = (http.address() as AddressInfo).port;
@@ -183,6 +188,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     async close() {
       for (const stop of stops) stop();
       stopStatus();
+      stopSweep();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -9,7 +9,6 @@ import {
   type Refused,
   type ServerToClientEvents,
 } from '../../lib/protocol';
-import { pageToken } from '../auth-token';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -40,6 +39,8 @@ export interface FeedConnectionOptions {
   onError?: (message: string) => void;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
+  /** The token to present in the handshake, read at every attempt (none without `AUTH_SECRET`). */
+  token?: () => string | undefined;
 }
 
 /**
@@ -52,7 +53,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     parser: clientParser,
     // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
     auth: (send: (auth: { token?: string }) => void) => {
-      const token = pageToken();
+      const token = options.token?.();
       send(token ? { token } : {});
     },
     ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
