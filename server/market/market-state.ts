@@ -1,7 +1,8 @@
 import { BarSeries } from '../../lib/bar-series';
 import { toBar, type Bar, type BarState } from '../../lib/candles';
+import { sessionAt } from '../../lib/calendar/sessions';
 import type { Instrument } from '../../lib/instrument';
-import { INTERVAL_SECONDS, INTERVALS, type Interval } from '../../lib/intervals';
+import { INTERVAL_SECONDS, INTERVALS, isCalendarInterval, type Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import type { Quote } from '../../lib/quote';
 import type { PriceSource, SourceEvent } from '../source/price-source';
@@ -18,13 +19,18 @@ interface SymbolState {
   instrument: Instrument;
   quote: Quote | undefined;
   series: BarSeries[];
-  prevClose: Ticks | undefined;
+  /** The latest trade by time, in any session, and the trading day it belongs to. */
+  lastTime: number;
+  last: Ticks;
+  lastDay: UnixSeconds | undefined;
 }
 
 /**
- * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The quote's day
- * fields (open, high, low, volume) are read off the current 1d bar and the previous close off the bar before
- * it, so the board and the charts agree by construction.
+ * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The last price is
+ * the latest trade of any session; the quote's day fields (open, high, low, volume) are read off the 1d bar of the
+ * latest trade's trading day and the previous close off the 1d bar before it, so the board and the charts agree
+ * by construction. An equity's 1d bar holds its regular session only: before the day's open (pre-market) the day
+ * fields all stand at the previous close, with no volume.
  */
 export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
@@ -41,8 +47,10 @@ export class MarketState {
       this.symbols.set(instrument.symbol, {
         instrument,
         quote: undefined,
-        series: INTERVALS.map((interval) => new BarSeries(interval, historyBars)),
-        prevClose: undefined,
+        series: INTERVALS.map((interval) => new BarSeries(interval, historyBars, instrument.assetClass)),
+        lastTime: -Infinity,
+        last: 0 as Ticks,
+        lastDay: undefined,
       });
     }
   }
@@ -75,8 +83,11 @@ export class MarketState {
    * which makes a long history cheap to load.
    */
   backfill(source: PriceSource, now: UnixMillis): void {
+    // Calendar bars skip weekends and holidays: their kept bars reach further back than their nominal length.
     this.horizon = INTERVALS.map(
-      (interval) => now - this.historyBars * 1.25 * INTERVAL_SECONDS[interval] * 1000,
+      (interval) =>
+        now -
+        this.historyBars * (isCalendarInterval(interval) ? 2 : 1.25) * INTERVAL_SECONDS[interval] * 1000,
     );
     try {
       source.backfill((event) => this.apply(event), now);
@@ -114,42 +125,42 @@ export class MarketState {
       this.emit(event.symbol, undefined);
       return;
     }
-    const daySeries = state.series[DAY] as BarSeries;
-    const dayBefore = daySeries.last();
     for (let i = 0; i < INTERVALS.length; i++) {
       this.touched[i] =
         event.time >= (this.horizon[i] as number) ? (state.series[i] as BarSeries).add(event) : undefined;
     }
-    const day = daySeries.last() as BarState;
-    if (dayBefore && dayBefore !== day && dayBefore.time < day.time) state.prevClose = dayBefore.close;
-    // A trade older than the current day changes history, not the quote.
-    if (this.touched[DAY] !== day && state.quote) {
-      this.emit(event.symbol, this.touched);
-      return;
+    const newest = event.time >= state.lastTime;
+    if (newest) {
+      state.lastTime = event.time;
+      state.last = event.price;
+      state.lastDay = sessionAt(state.instrument.assetClass, event.time).day ?? state.lastDay;
     }
     const quote = (state.quote ??= {
-      last: day.close,
+      last: event.price,
       bid: event.bid,
       ask: event.ask,
-      open: day.open,
-      high: day.high,
-      low: day.low,
-      prevClose: day.open,
-      volume: day.volume,
+      open: event.price,
+      high: event.price,
+      low: event.price,
+      prevClose: event.price,
+      volume: 0 as Lots,
       time: event.time,
     });
-    if (event.time >= quote.time) {
+    if (newest) {
       quote.bid = event.bid;
       quote.ask = event.ask;
       quote.time = event.time;
     }
-    // The last price is the day bar's close: the latest trade by time, whatever order trades arrive in.
-    quote.last = day.close;
-    quote.open = day.open;
-    quote.high = day.high;
-    quote.low = day.low;
-    quote.volume = day.volume as Lots;
-    quote.prevClose = state.prevClose ?? day.open;
+    quote.last = state.last;
+    const daySeries = state.series[DAY] as BarSeries;
+    const newestDay = daySeries.last();
+    const day = newestDay && newestDay.time === state.lastDay ? newestDay : undefined;
+    const before = day ? daySeries.beforeLast() : newestDay;
+    quote.prevClose = before?.close ?? day?.open ?? quote.prevClose;
+    quote.open = day?.open ?? quote.prevClose;
+    quote.high = day?.high ?? quote.prevClose;
+    quote.low = day?.low ?? quote.prevClose;
+    quote.volume = day?.volume ?? (0 as Lots);
     this.emit(event.symbol, this.touched);
   }
 
