@@ -1,4 +1,4 @@
-import { addTrade, barFromTrade, type BarState, type Trade } from './candles';
+import { addTrade, barFromTrade, type Bar, type BarState, type Trade } from './candles';
 import type { AssetClass } from './instrument';
 import { bucketer, type Interval } from './intervals';
 import type { UnixMillis, UnixSeconds } from './nominal';
@@ -69,6 +69,36 @@ export class BarSeries {
     const bar = barFromTrade(trade, this.interval, time);
     this.bars.splice(index, 0, bar);
     return bar;
+  }
+
+  /**
+   * Puts whole bars (history a source computed or fetched), ascending, each replacing the bar of its time. They
+   * hold every trade before `asOf` (ms; the end of each bar's bucket when omitted): a later trade becomes the
+   * close, an earlier one only widens the range.
+   */
+  load(bars: readonly Bar[], asOf?: UnixMillis): void {
+    for (const bar of bars) {
+      const state: BarState = {
+        time: bar.time,
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+        openTime: (bar.time * 1000) as UnixMillis,
+        closeTime: (asOf === undefined ? bar.time * 1000 : asOf - 1) as UnixMillis,
+      };
+      const newest = this.bars.at(-1);
+      if (!newest || newest.time < bar.time) {
+        this.bars.push(state);
+        continue;
+      }
+      const index = this.indexAtOrAfter(bar.time);
+      if (this.bars[index]?.time === bar.time) this.bars[index] = state;
+      else this.bars.splice(index, 0, state);
+    }
+    if (this.bars.length > this.capacity) this.bars.splice(0, this.bars.length - this.capacity);
+    this.newest = this.bars.at(-1);
   }
 
   /** Up to `limit` bars ending before `before` (exclusive; the newest when omitted), ascending. */

@@ -2,8 +2,9 @@ import { createServer, ServerResponse, type IncomingMessage, type Server as Http
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
+import type { UnixMillis } from '../lib/nominal';
 import type { Limits } from '../lib/protocol';
-import { systemClock, type Clock } from './clock';
+import { shiftedClock, systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
 import { createApi } from './http/api';
@@ -13,12 +14,12 @@ import { originAllowed } from './socket/origin';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
 import type { PriceSource } from './source/price-source';
-import { Simulator } from './source/simulator';
+import { MarketSimulator } from './source/market-simulator';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Defaults to the seeded simulator over the whole catalogue. */
+  /** Defaults to the seeded market simulator over the whole catalogue. */
   source?: PriceSource;
   logger?: Logger;
   /** Serves what the feed does not (the Next.js pages); without it such requests get a 404. */
@@ -33,6 +34,13 @@ export interface FeedServer {
   /** The port it listens on (useful with PORT=0). */
   readonly port: number;
   close(): Promise<void>;
+}
+
+/** The system clock, or with `SIM_START` one that starts there and runs at the real pace. */
+export function clockFor(config: Config): Clock {
+  return config.SIM_START === undefined
+    ? systemClock
+    : shiftedClock(systemClock, config.SIM_START as UnixMillis);
 }
 
 /** Request limits, the same for every connection. */
@@ -54,9 +62,16 @@ export function limitsFor(config: Config): Limits {
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? clockFor(config);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const source = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+  const source =
+    options.source ??
+    new MarketSimulator({
+      seed: config.SIM_SEED,
+      instruments: CATALOGUE,
+      clock,
+      historyBars: config.HISTORY_BARS,
+    });
   const limits = limitsFor(config);
 
   const market = new MarketState(source.instruments, config.HISTORY_BARS);

@@ -78,7 +78,7 @@ export function createFeed(options: FeedOptions): BenchFeed {
   let events = 0;
   let stopSimulator: (() => void) | undefined;
   const passes = (event: SourceEvent): boolean => {
-    if (mode === 'spike') return true;
+    if (mode === 'spike' || event.type === 'bars') return true;
     return mode === 'base' && (keepOneIn === 1 || hashSeed(event.symbol, event.time) % keepOneIn === 0);
   };
 

@@ -44,10 +44,29 @@ export function dayKeyOf(day: UnixSeconds): string {
   return new Date(day * 1000).toISOString().slice(0, 10);
 }
 
+/** NYSE's day by date number (days since 1970): closed, a full day or an early close. Looked up once per date. */
+const nyseDays = new Map<number, 'closed' | 'full' | 'early'>();
+
+function nyseDay(year: number, month: number, day: number): 'closed' | 'full' | 'early' {
+  const date = Date.UTC(year, month - 1, day) / 86_400_000;
+  let kind = nyseDays.get(date);
+  if (kind === undefined) {
+    const weekday = (date + 4) % 7;
+    const key = dateKey(year, month, day);
+    kind =
+      weekday === 0 || weekday === 6 || key in NYSE_HOLIDAYS
+        ? 'closed'
+        : key in NYSE_EARLY_CLOSES
+          ? 'early'
+          : 'full';
+    nyseDays.set(date, kind);
+  }
+  return kind;
+}
+
 /** Whether NYSE trades on this New York date: a weekday that is not one of its holidays. */
 export function isNyseTradingDate(year: number, month: number, day: number): boolean {
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !(dateKey(year, month, day) in NYSE_HOLIDAYS);
+  return nyseDay(year, month, day) !== 'closed';
 }
 
 /** The session of an instrument of `assetClass` at `time`. */
@@ -63,8 +82,9 @@ export function sessionAt(assetClass: AssetClass, time: UnixMillis): Session {
     const date = daySeconds(wall.year, wall.month, wall.day);
     return { phase: 'regular', day: (minutes >= FX_ROLL ? date + DAY_S : date) as UnixSeconds };
   }
-  if (!isNyseTradingDate(wall.year, wall.month, wall.day)) return { phase: 'closed', day: undefined };
-  const early = dateKey(wall.year, wall.month, wall.day) in NYSE_EARLY_CLOSES;
+  const kind = nyseDay(wall.year, wall.month, wall.day);
+  if (kind === 'closed') return { phase: 'closed', day: undefined };
+  const early = kind === 'early';
   const m = wall.minutes;
   const phase: SessionPhase =
     m < PRE_OPEN

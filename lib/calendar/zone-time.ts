@@ -12,9 +12,10 @@ export interface WallTime {
   minutes: number;
 }
 
+const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Offsets by zone and UTC hour: zones change offset on whole UTC hours (every zone this project uses does). */
-const offsets = new Map<string, number>();
+const offsets = new Map<string, Map<number, number>>();
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let found = formatters.get(zone);
@@ -37,8 +38,9 @@ function formatter(zone: string): Intl.DateTimeFormat {
 /** How far `zone`'s wall clock is ahead of UTC at `time`, in ms, as the platform's time-zone data says. */
 export function zoneOffset(zone: string, time: number): number {
   const hour = Math.floor(time / HOUR_MS);
-  const key = `${zone}@${hour}`;
-  const cached = offsets.get(key);
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, (byHour = new Map()));
+  const cached = byHour.get(hour);
   if (cached !== undefined) return cached;
   const at = hour * HOUR_MS;
   const fields: Record<string, number> = {};
@@ -47,21 +49,38 @@ export function zoneOffset(zone: string, time: number): number {
   }
   const { year = 0, month = 1, day = 1, hour: h = 0, minute = 0, second = 0 } = fields;
   const offset = Date.UTC(year, month - 1, day, h, minute, second) - at;
-  if (offsets.size > 50_000) offsets.clear();
-  offsets.set(key, offset);
+  if (byHour.size > 200_000) byHour.clear();
+  byHour.set(hour, offset);
   return offset;
 }
 
 /** The wall-clock date and time in `zone` at `time`. */
 export function wallTime(zone: string, time: UnixMillis): WallTime {
-  const local = new Date(time + zoneOffset(zone, time));
+  const local = time + zoneOffset(zone, time);
+  const days = Math.floor(local / DAY_MS);
+  const { year, month, day } = civilDate(days);
   return {
-    year: local.getUTCFullYear(),
-    month: local.getUTCMonth() + 1,
-    day: local.getUTCDate(),
-    weekday: local.getUTCDay(),
-    minutes: local.getUTCHours() * 60 + local.getUTCMinutes() + local.getUTCSeconds() / 60,
+    year,
+    month,
+    day,
+    weekday: (days + 4) % 7 < 0 ? ((days + 4) % 7) + 7 : (days + 4) % 7,
+    minutes: (local - days * DAY_MS) / 60_000,
   };
+}
+
+/** The proleptic Gregorian date of a count of days since 1970-01-01 (the usual era-based arithmetic, no Date). */
+export function civilDate(days: number): { year: number; month: number; day: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /**

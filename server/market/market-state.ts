@@ -117,6 +117,11 @@ export class MarketState {
   apply(event: SourceEvent): void {
     const state = this.symbols.get(event.symbol);
     if (!state) return;
+    if (event.type === 'bars') {
+      (state.series[INTERVALS.indexOf(event.interval)] as BarSeries).load(event.bars, event.asOf);
+      this.emit(event.symbol, undefined);
+      return;
+    }
     if (event.type === 'quote') {
       if (!state.quote) return;
       state.quote.bid = event.bid;

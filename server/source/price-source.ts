@@ -1,4 +1,6 @@
+import type { Bar } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
+import type { Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 
 /** A change of the best bid and ask without a trade. */
@@ -21,7 +23,23 @@ export interface TradeEvent {
   ask: Ticks;
 }
 
-export type SourceEvent = QuoteEvent | TradeEvent;
+/**
+ * Bars of one interval a source has whole (history it computed or fetched), ascending. Each replaces the market's
+ * bar of the same time.
+ */
+export interface BarsEvent {
+  type: 'bars';
+  symbol: string;
+  interval: Interval;
+  bars: readonly Bar[];
+  /**
+   * The bars hold every trade before this time, unix ms, and none after: trades from then on follow as trades
+   * (and become the newest bar's close). Without it each bar holds its whole bucket.
+   */
+  asOf?: UnixMillis | undefined;
+}
+
+export type SourceEvent = QuoteEvent | TradeEvent | BarsEvent;
 export type EventSink = (event: SourceEvent) => void;
 
 /**

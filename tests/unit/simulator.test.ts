@@ -3,7 +3,9 @@ import { INTERVALS, type Interval } from '../../lib/intervals';
 import { configWith } from '../../server/config';
 import { MarketState } from '../../server/market/market-state';
 import { CATALOGUE, type SimulatedInstrument } from '../../server/source/catalogue';
-import type { SourceEvent } from '../../server/source/price-source';
+import type { QuoteEvent, SourceEvent, TradeEvent } from '../../server/source/price-source';
+
+type TickEvent = QuoteEvent | TradeEvent;
 import { Simulator } from '../../server/source/simulator';
 import { ManualClock } from '../support/manual-clock';
 
@@ -21,18 +23,20 @@ function instruments(...symbols: string[]): SimulatedInstrument[] {
 function record(seed: number, of: readonly SimulatedInstrument[], liveMs: number) {
   const clock = new ManualClock(START);
   const simulator = new Simulator({ seed, instruments: of, clock });
-  const history: SourceEvent[] = [];
-  const live: SourceEvent[] = [];
-  simulator.backfill((event) => history.push(event), clock.now());
-  const stop = simulator.start((event) => live.push(event));
+  const history: TickEvent[] = [];
+  const live: TickEvent[] = [];
+  // This simulator emits trades and quotes only.
+  const keep = (into: TickEvent[]) => (event: SourceEvent) =>
+    void (event.type !== 'bars' && into.push(event));
+  simulator.backfill(keep(history), clock.now());
+  const stop = simulator.start(keep(live));
   clock.advance(liveMs);
   stop();
   expect(clock.pendingTimers).toBe(0);
   return { history, live };
 }
 
-const bySymbol = (events: readonly SourceEvent[], symbol: string) =>
-  events.filter((e) => e.symbol === symbol);
+const bySymbol = (events: readonly TickEvent[], symbol: string) => events.filter((e) => e.symbol === symbol);
 
 /** Intraday: 500 bars; a year of 1d bars (about 250 trading days), weeks and months. */
 const MIN_BARS: Record<Interval, number> = {
