@@ -1,4 +1,4 @@
-import { addTrade, barFromTrade, type Bar, type BarState, type Trade } from './candles';
+import { addTrade, barFromTrade, type BarState, type Trade } from './candles';
 import type { AssetClass } from './instrument';
 import { bucketer, type Interval } from './intervals';
 import type { UnixMillis, UnixSeconds } from './nominal';
@@ -28,11 +28,6 @@ export class BarSeries {
 
   last(): BarState | undefined {
     return this.newest;
-  }
-
-  /** The bar before the newest, if any. */
-  beforeLast(): BarState | undefined {
-    return this.bars[this.bars.length - 2];
   }
 
   /**
@@ -71,34 +66,27 @@ export class BarSeries {
     return bar;
   }
 
+  /** The bar at `index` (0 the oldest kept, -1 the newest), or undefined. */
+  at(index: number): BarState | undefined {
+    return this.bars.at(index);
+  }
+
   /**
-   * Puts whole bars (history a source computed or fetched), ascending, each replacing the bar of its time. They
-   * hold every trade before `asOf` (ms; the end of each bar's bucket when omitted): a later trade becomes the
-   * close, an earlier one only widens the range.
+   * Puts a whole bar in place of the one of the same time (or inserts it by time) and returns it; undefined when
+   * the series is full and the bar is older than every bar kept.
    */
-  load(bars: readonly Bar[], asOf?: UnixMillis): void {
-    for (const bar of bars) {
-      const state: BarState = {
-        time: bar.time,
-        open: bar.open,
-        high: bar.high,
-        low: bar.low,
-        close: bar.close,
-        volume: bar.volume,
-        openTime: (bar.time * 1000) as UnixMillis,
-        closeTime: (asOf === undefined ? bar.time * 1000 : asOf - 1) as UnixMillis,
-      };
-      const newest = this.bars.at(-1);
-      if (!newest || newest.time < bar.time) {
-        this.bars.push(state);
-        continue;
-      }
-      const index = this.indexAtOrAfter(bar.time);
-      if (this.bars[index]?.time === bar.time) this.bars[index] = state;
-      else this.bars.splice(index, 0, state);
+  put(bar: BarState): BarState | undefined {
+    const index = this.indexAtOrAfter(bar.time);
+    const found = this.bars[index];
+    if (found?.time === bar.time) {
+      Object.assign(found, bar);
+      return found;
     }
-    if (this.bars.length > this.capacity) this.bars.splice(0, this.bars.length - this.capacity);
-    this.newest = this.bars.at(-1);
+    if (index === 0 && this.bars.length >= this.capacity) return undefined;
+    this.bars.splice(index, 0, bar);
+    if (index === this.bars.length - 1) this.newest = bar;
+    if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+    return bar;
   }
 
   /** Up to `limit` bars ending before `before` (exclusive; the newest when omitted), ascending. */

@@ -10,6 +10,7 @@
  * of ticks in unix milliseconds and bar times in unix seconds (the UTC start of the bar's bucket).
  */
 import type { Bar } from './candles';
+import type { Instrument } from './instrument';
 import type { Interval } from './intervals';
 import type { Lots, Ticks, UnixSeconds } from './nominal';
 
@@ -59,6 +60,11 @@ export interface Limits {
   requestsPerSecond: number;
   /** Bars one candle request may ask for. */
   maxBars: number;
+  /**
+   * Bytes the server may hold unread for one connection (answers and frames it has not taken); a connection over
+   * it when it next asks for something is closed.
+   */
+  maxQueuedBytes: number;
 }
 
 export interface Hello {
@@ -153,10 +159,69 @@ export interface ClientToServerEvents {
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
 }
 
+/** The request a client sends with `event`. */
+export type RequestOf<Event extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[Event]>[0];
+
+/** What the server answers `event` with in its acknowledgement: the accepted answer or a refusal. */
+export type AnswerOf<Event extends keyof ClientToServerEvents> = Parameters<
+  Parameters<ClientToServerEvents[Event]>[1]
+>[0];
+
+/** The acknowledgement of an accepted `event`. */
+export type AcceptedOf<Event extends keyof ClientToServerEvents> = Exclude<AnswerOf<Event>, Refused>;
+
+/**
+ * Whether a symbol's prices are current: `live`, `stale` (its upstream is down or has been silent for the server's
+ * STALE_MS: the last prices are shown as they were, nothing is invented meanwhile) or `closed` (outside its
+ * trading session).
+ */
+export type SymbolStatus = 'live' | 'stale' | 'closed';
+export const SYMBOL_STATUSES = ['live', 'stale', 'closed'] as const satisfies readonly SymbolStatus[];
+
+/** One symbol's status: `[symbol, status, source, time]`, `time` the unix ms of its last market event (0: none). */
+export type StatusEntry = [symbol: string, status: SymbolStatus, source: string, time: number];
+
+/**
+ * Sent once on connection with every symbol, then with the symbols whose status changed. A symbol not in
+ * `/api/symbols` yet (a relay learned it after the page loaded) is a reason to fetch the instruments again.
+ */
+export interface StatusUpdate {
+  symbols: StatusEntry[];
+}
+
 export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   frame: (frame: Frame) => void;
+  status: (update: StatusUpdate) => void;
+  goodbye: (goodbye: Goodbye) => void;
 }
+
+/** An instrument as `GET /api/symbols` lists it: where its prices come from and whether they are current. */
+export interface ListedInstrument extends Instrument {
+  /** The source that carries it: `sim`, `binance`, `coinbase` or `finnhub`. */
+  source: string;
+  status: SymbolStatus;
+}
+
+/** The body of `GET /api/symbols`. */
+export interface SymbolsResponse {
+  symbols: ListedInstrument[];
+}
+
+/**
+ * Sent just before the server ends a connection for a reason the page should show: `TOKEN_EXPIRED` when the
+ * token the connection was admitted with runs out (with AUTH_SECRET set). A new token admits it again.
+ */
+export interface Goodbye {
+  code: 'TOKEN_EXPIRED';
+  message: string;
+}
+
+/**
+ * The message of a `connect_error` (and the start of a 401's) when a token is required and missing, forged or
+ * expired: `unauthorized: a token is required`, `unauthorized: invalid token`, `unauthorized: token expired`.
+ */
+export const UNAUTHORIZED = 'unauthorized';
 
 export function barToTuple(bar: Bar): BarTuple {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];

@@ -1,11 +1,12 @@
 import { BarSeries } from '../../lib/bar-series';
 import { toBar, type Bar, type BarState } from '../../lib/candles';
-import { sessionAt } from '../../lib/calendar/sessions';
+import { monthOf, sessionAt, weekOf } from '../../lib/calendar/sessions';
 import type { Instrument } from '../../lib/instrument';
 import { INTERVAL_SECONDS, INTERVALS, isCalendarInterval, type Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
-import type { Quote } from '../../lib/quote';
-import type { PriceSource, SourceEvent } from '../source/price-source';
+import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
+import { NO_PRICE, type Quote } from '../../lib/quote';
+import type { BarsEvent, PriceSource, SourceEvent } from '../source/price-source';
 
 const DAY = INTERVALS.indexOf('1d');
 
@@ -15,14 +16,21 @@ const DAY = INTERVALS.indexOf('1d');
  */
 export type ChangeListener = (symbol: string, touched: readonly (BarState | undefined)[] | undefined) => void;
 
+/** Called when a symbol's status changes (or a symbol is added), with its new status entry. */
+export type StatusListener = (entry: StatusEntry) => void;
+
 interface SymbolState {
   instrument: Instrument;
+  source: string;
+  status: SymbolStatus;
   quote: Quote | undefined;
   series: BarSeries[];
   /** The latest trade by time, in any session, and the trading day it belongs to. */
   lastTime: number;
   last: Ticks;
   lastDay: UnixSeconds | undefined;
+  /** Intervals the source has sent bars of; 1w and 1M bars are otherwise rolled up from its 1d bars. */
+  sourced: Set<Interval>;
 }
 
 /**
@@ -36,27 +44,65 @@ export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
   /** Replaced, never changed in place, so a listener may stop listening while being called. */
   private listeners: readonly ChangeListener[] = [];
+  private statusListeners: readonly StatusListener[] = [];
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
   private readonly historyBars: number;
   /** Per interval, trades before this time (ms) are not aggregated: they would be trimmed at once. */
   private horizon: number[] = INTERVALS.map(() => -Infinity);
 
-  constructor(instruments: readonly Instrument[], historyBars: number) {
+  /** `instruments` are carried by the source named `source`, live from the start. */
+  constructor(instruments: readonly Instrument[], historyBars: number, source = 'sim') {
     this.historyBars = historyBars;
-    for (const instrument of instruments) {
-      this.symbols.set(instrument.symbol, {
-        instrument,
-        quote: undefined,
-        series: INTERVALS.map((interval) => new BarSeries(interval, historyBars, instrument.assetClass)),
-        lastTime: -Infinity,
-        last: 0 as Ticks,
-        lastDay: undefined,
-      });
-    }
+    for (const instrument of instruments) this.addInstrument(instrument, source, 'live');
   }
 
   get instruments(): Instrument[] {
     return [...this.symbols.values()].map((state) => state.instrument);
+  }
+
+  /** Every instrument with its source and status, as `GET /api/symbols` lists them. */
+  listing(): ListedInstrument[] {
+    return [...this.symbols.values()].map((state) => ({
+      ...state.instrument,
+      source: state.source,
+      status: state.status,
+    }));
+  }
+
+  /** Every symbol's status entry. */
+  statuses(): StatusEntry[] {
+    return [...this.symbols.values()].map((state) => statusEntry(state));
+  }
+
+  status(symbol: string): SymbolStatus | undefined {
+    return this.symbols.get(symbol)?.status;
+  }
+
+  /**
+   * Adds an instrument a source carries; a symbol already known keeps its bars and quote (a source reconnecting
+   * learns its instruments again) but takes the new instrument, source and status.
+   */
+  addInstrument(instrument: Instrument, source: string, status: SymbolStatus): void {
+    const known = this.symbols.get(instrument.symbol);
+    if (known) {
+      known.instrument = instrument;
+      known.source = source;
+      this.setStatus(known, status);
+      return;
+    }
+    const state: SymbolState = {
+      instrument,
+      source,
+      status,
+      quote: undefined,
+      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars, instrument.assetClass)),
+      lastTime: -Infinity,
+      last: 0 as Ticks,
+      lastDay: undefined,
+      sourced: new Set(),
+    };
+    this.symbols.set(instrument.symbol, state);
+    this.emitStatus(state);
   }
 
   has(symbol: string): boolean {
@@ -106,6 +152,14 @@ export class MarketState {
       .map(toBar);
   }
 
+  /** Listens to status changes and added symbols; returns the function that stops listening. */
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners = [...this.statusListeners, listener];
+    return () => {
+      this.statusListeners = this.statusListeners.filter((known) => known !== listener);
+    };
+  }
+
   /** Listens to every change; returns the function that stops listening. */
   onChange(listener: ChangeListener): () => void {
     this.listeners = [...this.listeners, listener];
@@ -115,19 +169,26 @@ export class MarketState {
   }
 
   apply(event: SourceEvent): void {
-    const state = this.symbols.get(event.symbol);
-    if (!state) return;
-    if (event.type === 'bars') {
-      (state.series[INTERVALS.indexOf(event.interval)] as BarSeries).load(event.bars, event.asOf);
-      this.emit(event.symbol, undefined);
+    if (event.type === 'instrument') {
+      this.addInstrument(event.instrument, event.source, event.status);
       return;
     }
+    const state = this.symbols.get(event.symbol);
+    if (!state) return;
     if (event.type === 'quote') {
       if (!state.quote) return;
       state.quote.bid = event.bid;
       state.quote.ask = event.ask;
       state.quote.time = event.time;
       this.emit(event.symbol, undefined);
+      return;
+    }
+    if (event.type === 'status') {
+      this.setStatus(state, event.status);
+      return;
+    }
+    if (event.type === 'bars') {
+      this.putBars(state, event);
       return;
     }
     for (let i = 0; i < INTERVALS.length; i++) {
@@ -142,8 +203,8 @@ export class MarketState {
     }
     const quote = (state.quote ??= {
       last: event.price,
-      bid: event.bid,
-      ask: event.ask,
+      bid: event.bid ?? NO_PRICE,
+      ask: event.ask ?? NO_PRICE,
       open: event.price,
       high: event.price,
       low: event.price,
@@ -152,24 +213,136 @@ export class MarketState {
       time: event.time,
     });
     if (newest) {
-      quote.bid = event.bid;
-      quote.ask = event.ask;
+      if (event.bid !== undefined) quote.bid = event.bid;
+      if (event.ask !== undefined) quote.ask = event.ask;
       quote.time = event.time;
     }
     quote.last = state.last;
-    const daySeries = state.series[DAY] as BarSeries;
-    const newestDay = daySeries.last();
-    const day = newestDay && newestDay.time === state.lastDay ? newestDay : undefined;
-    const before = day ? daySeries.beforeLast() : newestDay;
-    quote.prevClose = before?.close ?? day?.open ?? quote.prevClose;
-    quote.open = day?.open ?? quote.prevClose;
-    quote.high = day?.high ?? quote.prevClose;
-    quote.low = day?.low ?? quote.prevClose;
-    quote.volume = day?.volume ?? (0 as Lots);
+    setDayFields(state, quote);
     this.emit(event.symbol, this.touched);
+  }
+
+  /** Puts a source's bars in place of the market's, then brings the quote's day fields up to date. */
+  private putBars(state: SymbolState, event: BarsEvent): void {
+    state.sourced.add(event.interval);
+    const index = INTERVALS.indexOf(event.interval);
+    const series = state.series[index] as BarSeries;
+    const seconds = INTERVAL_SECONDS[event.interval];
+    const touched = new Array<BarState | undefined>(INTERVALS.length);
+    const symbol = state.instrument.symbol;
+    for (const bar of event.bars) {
+      const end = (bar.time + seconds) * 1000 - 1;
+      const closeTime = (event.asOf === undefined ? end : Math.min(end, event.asOf - 1)) as UnixMillis;
+      const openTime = (bar.time * 1000) as UnixMillis;
+      const { time, open, high, low, close, volume } = bar;
+      const put = series.put({
+        time,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        openTime,
+        closeTime,
+        openId: undefined,
+        closeId: undefined,
+      });
+      if (!put) continue;
+      touched[index] = put;
+      this.emit(symbol, touched);
+    }
+    if (index !== DAY) return;
+    this.rollUpDays(state, event.bars);
+    const day = series.last();
+    if (!day) return;
+    // Before any trade, the day bar stands for the last price; a later trade takes over.
+    if (state.lastTime < day.closeTime) {
+      state.lastTime = day.closeTime;
+      state.last = day.close;
+      state.lastDay = day.time;
+    }
+    const quote = (state.quote ??= {
+      last: day.close,
+      bid: NO_PRICE,
+      ask: NO_PRICE,
+      open: day.open,
+      high: day.high,
+      low: day.low,
+      prevClose: day.open,
+      volume: day.volume,
+      time: day.closeTime,
+    });
+    quote.last = state.last;
+    setDayFields(state, quote);
+    this.emit(symbol, undefined);
+  }
+
+  /**
+   * Rebuilds the 1w and 1M bars that hold `days` from the 1d series, for a source that sends day bars but no
+   * weeks or months (a venue's klines): a week or a month is exactly its trading days.
+   */
+  private rollUpDays(state: SymbolState, days: readonly Bar[]): void {
+    const daySeries = state.series[DAY] as BarSeries;
+    for (const interval of ['1w', '1M'] as const) {
+      if (state.sourced.has(interval)) continue;
+      const index = INTERVALS.indexOf(interval);
+      const series = state.series[index] as BarSeries;
+      const bucketOf = interval === '1w' ? weekOf : monthOf;
+      const buckets = new Set(days.map((day) => bucketOf(day.time)));
+      const all = daySeries.slice(daySeries.length);
+      for (const bucket of buckets) {
+        const members = all.filter((day) => bucketOf(day.time) === bucket);
+        const first = members[0];
+        const last = members.at(-1);
+        if (!first || !last) continue;
+        series.put({
+          time: bucket,
+          open: first.open,
+          high: Math.max(...members.map((day) => day.high)) as Ticks,
+          low: Math.min(...members.map((day) => day.low)) as Ticks,
+          close: last.close,
+          volume: members.reduce((sum, day) => sum + day.volume, 0) as Lots,
+          openTime: first.openTime,
+          closeTime: last.closeTime,
+          openId: first.openId,
+          closeId: last.closeId,
+        });
+      }
+    }
+  }
+
+  private setStatus(state: SymbolState, status: SymbolStatus): void {
+    if (state.status === status) return;
+    state.status = status;
+    this.emitStatus(state);
+  }
+
+  private emitStatus(state: SymbolState): void {
+    const entry = statusEntry(state);
+    for (const listener of this.statusListeners) listener(entry);
   }
 
   private emit(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
     for (const listener of this.listeners) listener(symbol, touched);
   }
+}
+
+function statusEntry(state: SymbolState): StatusEntry {
+  return [state.instrument.symbol, state.status, state.source, state.quote?.time ?? 0];
+}
+
+/**
+ * Open, high, low, volume and previous close from the 1d bar of the latest trade's trading day, or, before that
+ * day's bar exists (an equity's pre-market), all at the previous trading day's close.
+ */
+function setDayFields(state: SymbolState, quote: Quote): void {
+  const daySeries = state.series[DAY] as BarSeries;
+  const newestDay = daySeries.last();
+  const day = newestDay && newestDay.time === state.lastDay ? newestDay : undefined;
+  const before = day ? daySeries.at(-2) : newestDay;
+  quote.prevClose = before?.close ?? day?.open ?? quote.prevClose;
+  quote.open = day?.open ?? quote.prevClose;
+  quote.high = day?.high ?? quote.prevClose;
+  quote.low = day?.low ?? quote.prevClose;
+  quote.volume = day?.volume ?? (0 as Lots);
 }

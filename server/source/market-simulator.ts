@@ -1,5 +1,6 @@
 import type { Bar } from '../../lib/candles';
-import { monthOf, sessionAt, sessionSpans, weekOf } from '../../lib/calendar/sessions';
+import { monthOf, nextPhaseChange, sessionAt, sessionSpans, weekOf } from '../../lib/calendar/sessions';
+import type { AssetClass } from '../../lib/instrument';
 import { INTERVAL_SECONDS, type Interval } from '../../lib/intervals';
 import { MinHeap } from '../../lib/min-heap';
 import type { Lots, UnixMillis, UnixSeconds } from '../../lib/nominal';
@@ -15,7 +16,8 @@ import {
   MINUTES_PER_BLOCK,
   type PathBar,
 } from './market-path';
-import type { EventSink, PriceSource, QuoteEvent, TradeEvent } from './price-source';
+import type { SymbolStatus } from '../../lib/protocol';
+import type { EventSink, PriceSource, QuoteEvent, SourceHealth, TradeEvent } from './price-source';
 
 type TickEvent = TradeEvent | QuoteEvent;
 
@@ -126,7 +128,13 @@ export interface MarketSimulatorOptions {
  * whole bars per interval, up to the symbol's last trade before the start, then that trade.
  */
 export class MarketSimulator implements PriceSource {
+  readonly name = 'sim';
   readonly instruments;
+  private readonly created: UnixMillis;
+  /** Each symbol's status as last sent: `closed` outside its sessions, `live` in them (extended hours too). */
+  private readonly statuses = new Map<string, SymbolStatus>();
+  /** When each asset class's phase next changes, so statuses are looked at only then. */
+  private readonly phaseChanges = new Map<AssetClass, number>();
   private readonly clock: Clock;
   private readonly paths: MarketPath[];
   private readonly historyBars: number;
@@ -139,6 +147,33 @@ export class MarketSimulator implements PriceSource {
     this.paths = options.instruments.map((instrument) => new MarketPath(options.seed, instrument));
     this.historyBars = options.historyBars ?? 2000;
     this.historyDays = options.historyDays ?? 400;
+    this.created = this.clock.now();
+  }
+
+  health(): SourceHealth {
+    return { state: 'live', since: this.created };
+  }
+
+  /** Sends a `status` event for each symbol whose open or closed state differs from what was last sent. */
+  private updateStatuses(sink: EventSink, now: number): void {
+    for (const path of this.paths) {
+      const { symbol, assetClass } = path.instrument;
+      const due = this.phaseChanges.get(assetClass);
+      if (due !== undefined && now < due) continue;
+      const status: SymbolStatus =
+        sessionAt(assetClass, now as UnixMillis).phase === 'closed' ? 'closed' : 'live';
+      if (this.statuses.get(symbol) !== status) {
+        // A symbol starts live in the market: only a change (or a closed start) needs saying.
+        if (this.statuses.has(symbol) || status === 'closed') sink({ type: 'status', symbol, status });
+        this.statuses.set(symbol, status);
+      }
+    }
+    for (const { assetClass } of this.instruments) {
+      const due = this.phaseChanges.get(assetClass);
+      if (due === undefined || now >= due) {
+        this.phaseChanges.set(assetClass, nextPhaseChange(assetClass, now as UnixMillis) ?? Infinity);
+      }
+    }
   }
 
   backfill(sink: EventSink, now: UnixMillis): void {
@@ -149,15 +184,20 @@ export class MarketSimulator implements PriceSource {
       cursor.seek(now);
       this.queue.push(cursor);
     }
+    this.statuses.clear();
+    this.phaseChanges.clear();
+    this.updateStatuses(sink, now);
   }
 
-  /** Emits every event due up to `until`, in time order across symbols. */
+  /** Emits every event due up to `until`, in time order across symbols, with status changes as sessions turn. */
   advance(sink: EventSink, until: number): void {
     for (let due = this.queue.peek(); due && due.nextTime <= until; due = this.queue.peek()) {
+      this.updateStatuses(sink, due.nextTime);
       const event = due.take();
       this.queue.updateTop();
       sink(event);
     }
+    this.updateStatuses(sink, until);
   }
 
   start(sink: EventSink): () => void {
@@ -168,7 +208,7 @@ export class MarketSimulator implements PriceSource {
       if (stopped) return;
       const now = this.clock.now();
       this.advance(sink, now);
-      const next = this.queue.peek()?.nextTime ?? Infinity;
+      const next = Math.min(this.queue.peek()?.nextTime ?? Infinity, ...this.phaseChanges.values());
       // Closed over a weekend, the next event may be days away: wake at least hourly.
       cancel = this.clock.setTimer(pump, Math.min(3_600_000, Math.max(2, next - now)));
     };
@@ -306,7 +346,8 @@ export class MarketSimulator implements PriceSource {
     }
 
     // The oldest bar of each interval may have begun before its span: it goes, so every bar sent is whole.
-    for (const [interval, roller] of Object.entries(rollers) as [Interval, Roller][]) {
+    // Coarsest first: the market rolls a source's 1d bars up into weeks and months only if it sends none of its own.
+    for (const [interval, roller] of (Object.entries(rollers) as [Interval, Roller][]).reverse()) {
       const whole = roller.bars.slice(1);
       if (whole.length > 0) sink({ type: 'bars', symbol, interval, bars: whole, asOf: last.time });
     }

@@ -10,6 +10,7 @@ import {
   type Hello,
   type Refused,
   type ServerToClientEvents,
+  type StatusUpdate,
   type Subscribed,
   type Unsubscribed,
 } from '../../lib/protocol';
@@ -26,6 +27,10 @@ export interface ConnectOptions {
   transports?: ('websocket' | 'polling')[];
   /** Asks the server for binary packets as base64 text, as a client without binary support does. */
   forceBase64?: boolean;
+  /** More handshake headers (a Host, as a rebinding browser would send its own). */
+  headers?: Record<string, string>;
+  /** The handshake's `auth` payload (a token: `{ token }`). */
+  auth?: Record<string, unknown>;
 }
 
 const open = new Set<FeedClient>();
@@ -40,6 +45,8 @@ export class FeedClient {
   /** Every frame received, in order. */
   readonly frames: Frame[] = [];
   readonly mirror = new ClientMirror();
+  /** Every status update received, in order (the first one lists every symbol). */
+  readonly statusUpdates: StatusUpdate[] = [];
   /** The server's hello (it is sent once, on connection). */
   readonly hello: Promise<Hello>;
   private readonly connection: Promise<void>;
@@ -53,7 +60,11 @@ export class FeedClient {
       forceNew: true,
       reconnection: false,
       forceBase64: options.forceBase64 ?? false,
-      ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
+      extraHeaders: {
+        ...options.headers,
+        ...(options.origin === undefined ? {} : { origin: options.origin }),
+      },
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
     });
     this.hello = new Promise((resolve) => this.socket.once('hello', resolve));
     this.connection = new Promise((resolve, reject) => {
@@ -63,6 +74,7 @@ export class FeedClient {
     // Only some tests await the connection; a refused handshake must not turn into an unhandled rejection.
     // The refusal stays observable through connected().
     this.connection.catch(() => {});
+    this.socket.on('status', (update) => this.statusUpdates.push(update));
     this.socket.on('frame', (frame) => {
       this.frames.push(frame);
       this.mirror.frame(frame);

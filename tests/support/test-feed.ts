@@ -5,7 +5,7 @@ import { configWith, type Config } from '../../server/config';
 import { clockFor, startFeedServer, type FeedServer } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
 import { CATALOGUE } from '../../server/source/catalogue';
-import type { EventSink, PriceSource } from '../../server/source/price-source';
+import type { EventSink, PriceSource, SourceHealth } from '../../server/source/price-source';
 import { MarketSimulator } from '../../server/source/market-simulator';
 
 /**
@@ -18,6 +18,14 @@ export class StoppableSource implements PriceSource {
 
   constructor(inner: PriceSource) {
     this.inner = inner;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  health(): SourceHealth {
+    return this.inner.health();
   }
 
   get instruments(): readonly Instrument[] {
@@ -53,7 +61,7 @@ export interface TestFeedOptions {
 const running = new Set<FeedServer>();
 
 /**
- * Starts the real feed server (seeded market simulator, full catalogue, `SIM_START` honoured) on a free port of 127.0.0.1, silent. Close it
+ * Starts the real feed server (seeded market simulator, full catalogue, SIM_START honoured) on a free port of 127.0.0.1, silent. Close it
  * with `closeTestFeeds` in an `afterAll`.
  */
 export async function startTestFeed(

@@ -205,8 +205,8 @@ describe('market path levels', () => {
         for (const event of events) {
           expect(event.time).toBeGreaterThanOrEqual(start + j * MINUTE_MS);
           expect(event.time).toBeLessThan(start + (j + 1) * MINUTE_MS);
-          expect(event.ask - event.bid).toBeGreaterThanOrEqual(1);
-          expect(event.bid).toBeGreaterThan(0);
+          expect((event.ask ?? 0) - (event.bid ?? 0)).toBeGreaterThanOrEqual(1);
+          expect(event.bid ?? 0).toBeGreaterThan(0);
         }
         expect(aggregate(trades(events), '1m')).toEqual([minute]);
       }),
