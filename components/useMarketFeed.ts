@@ -54,7 +54,17 @@ export function useMarketFeed(store: PageStore): MarketFeed {
       }
     };
     void load();
+    // A relay learns its instruments after start: a status for a symbol not listed yet means the list grew.
+    let reloading = false;
+    const stopWatching = store.subscribe((state, previous) => {
+      if (state.feeds === previous.feeds || reloading) return;
+      if (Object.keys(state.feeds).some((symbol) => !(symbol in state.instruments))) {
+        reloading = true;
+        void load().finally(() => (reloading = false));
+      }
+    });
     return () => {
+      stopWatching();
       abort.abort();
       clearTimeout(retry);
     };
