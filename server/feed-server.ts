@@ -23,7 +23,13 @@ import { createSources } from './source/sources';
 
 export interface FeedServerOptions {
   config: Config;
+  /** The market's time (with `SIM_START`, a shifted one). */
   clock?: Clock;
+  /**
+   * Real time, for what guards the server: token expiry, per-address rates, the handshake timeout. It stays the
+   * wall clock when `SIM_START` shifts the market's; given a `clock` (a test's), that one by default.
+   */
+  wallClock?: Clock;
   /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
   source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
@@ -77,6 +83,7 @@ export function clockFor(config: Config): Clock {
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
   const clock = options.clock ?? clockFor(config);
+  const wallClock = options.wallClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const given = options.source ?? createSources(config, clock, logger);
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
@@ -104,10 +111,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     publicOrigin: config.PUBLIC_ORIGIN,
     trusted,
   });
-  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, clock) : undefined;
+  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, wallClock) : undefined;
   const api = createApi({
     market,
-    clock,
+    clock: wallClock,
     maxBars: limits.maxBars,
     origins,
     trusted,
@@ -151,7 +158,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
     handshakeTimeoutMs: config.HANDSHAKE_TIMEOUT_MS,
     trusted,
-    clock,
+    clock: wallClock,
     logger,
   });
   io.engine.on('connection', (raw: Omit<EngineSession, 'request'> & { request: unknown }) => {
@@ -163,7 +170,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['X-Content-Type-Options'] = 'nosniff';
   });
-  if (verify) requireSocketToken(io, verify, clock, logger);
+  if (verify) requireSocketToken(io, verify, wallClock, logger);
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
   const stopStatus = pushStatus(io, market);
