@@ -92,7 +92,10 @@ export class Relay implements PriceSource {
 
   start(sink: EventSink): () => void {
     this.sink = sink;
-    void this.learn();
+    this.learn().catch((error: unknown) => {
+      this.setHealth('down', `could not start: ${(error as Error).message}`);
+      this.log.error({ venue: this.name, err: (error as Error).message }, 'relay failed to start');
+    });
     return () => this.stop();
   }
 
