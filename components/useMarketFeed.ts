@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
-import { authHeaders, pageToken } from './auth-token';
+import { authHeaders, onTokenLink, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import type { PageStore } from './StoreProvider';
 
@@ -81,6 +81,9 @@ export function useMarketFeed(store: PageStore): MarketFeed {
     if (!hydrated) return;
     return connectFeed(store, { onError: setProblem, token: pageToken });
   }, [store, hydrated]);
+
+  // A new token link opened in this tab: start again with it (instruments, history and feed all need it).
+  useEffect(() => onTokenLink(() => window.location.reload()), []);
 
   return { hydrated, problem, report: setProblem };
 }

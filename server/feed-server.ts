@@ -1,8 +1,9 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import type { UnixMillis } from '../lib/nominal';
 import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
-import { systemClock, type Clock } from './clock';
+import { shiftedClock, systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
 import { guardConnections, type EngineSession } from './guard/connections';
@@ -61,6 +62,13 @@ export function limitsFor(config: Config): Limits {
   };
 }
 
+/** The system clock, or with `SIM_START` one that starts there and runs at the real pace. */
+export function clockFor(config: Config): Clock {
+  return config.SIM_START === undefined
+    ? systemClock
+    : shiftedClock(systemClock, config.SIM_START as UnixMillis);
+}
+
 /**
  * Builds the feed end to end (source, market state, fan-out, sockets and HTTP API), backfills the history and
  * listens. Data flows one way: source events update the market state, which marks the fan-out dirty, which sends
@@ -68,7 +76,7 @@ export function limitsFor(config: Config): Limits {
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? clockFor(config);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const given = options.source ?? createSources(config, clock, logger);
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];

@@ -37,10 +37,10 @@ export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
   url?: string | undefined;
   onError?: (message: string) => void;
+  /** The token for a server that requires one (read at every connection attempt); none by default. */
+  token?: () => string | undefined;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
-  /** The token to present in the handshake, read at every attempt (none without `AUTH_SECRET`). */
-  token?: () => string | undefined;
 }
 
 /**
@@ -51,7 +51,7 @@ export interface FeedConnectionOptions {
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
     parser: clientParser,
-    // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
+    // Read at every attempt, so a reconnect presents the newest token the page holds.
     auth: (send: (auth: { token?: string }) => void) => {
       const token = options.token?.();
       send(token ? { token } : {});
