@@ -4,6 +4,7 @@ import type { KeyboardEvent } from 'react';
 import { ticks } from '../lib/nominal';
 import { quoteChange, quoteChangePercent } from '../lib/quote';
 import { FlashCell } from './FlashCell';
+import { SessionTag } from './SessionTag';
 import { arrowOf, directionOf, formatChange, formatPercent, formatPrice, formatVolume } from './format';
 import { useMarket, useMarketStore } from './StoreProvider';
 
@@ -62,6 +63,7 @@ export function WatchlistRow({ symbol }: { symbol: string }) {
       </th>
       <FlashCell value={quote?.last} arrow>
         {ready ? formatPrice(quote.last, instrument) : EMPTY}
+        {instrument ? <SessionTag assetClass={instrument.assetClass} /> : null}
       </FlashCell>
       <td className={`num ${direction}`}>
         {ready ? (

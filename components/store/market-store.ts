@@ -42,10 +42,13 @@ export interface MarketState {
   chartChanged: readonly Bar[];
   /** Grows whenever the chart's bars are replaced wholesale rather than updated (new stream, older history). */
   chartRevision: number;
+  /** The server's clock minus this browser's, from its hello: sessions are read at the server's time. */
+  serverOffsetMs: number;
 }
 
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
+  setServerTime(serverTime: number): void;
   setInstruments(instruments: readonly Instrument[]): void;
   addSymbol(symbol: string): void;
   removeSymbol(symbol: string): void;
@@ -100,9 +103,11 @@ export function createMarketStore(initial?: Partial<MarketState>) {
         chart: undefined,
         chartChanged: [],
         chartRevision: 0,
+        serverOffsetMs: 0,
         ...initial,
 
         setStatus: (status) => set({ status }),
+        setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
         setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
         addSymbol: (symbol) => {
           const { watchlist, selected } = get();

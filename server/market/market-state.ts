@@ -256,7 +256,7 @@ export class MarketState {
     const day = series.last();
     if (!day) return;
     // Before any trade, the day bar stands for the last price; a later trade takes over.
-    if (state.lastTime < day.closeTime) {
+    if (state.lastTime <= day.closeTime) {
       state.lastTime = day.closeTime;
       state.last = day.close;
       state.lastDay = day.time;
