@@ -128,7 +128,7 @@ export class MarketState {
    * Applies a source's history up to `now`. Trades too old for an interval's kept bars skip that interval,
    * which makes a long history cheap to load.
    */
-  backfill(source: PriceSource, now: UnixMillis): void {
+  backfill(source: Pick<PriceSource, 'backfill'>, now: UnixMillis): void {
     // Calendar bars skip weekends and holidays: their kept bars reach further back than their nominal length.
     this.horizon = INTERVALS.map(
       (interval) =>
@@ -139,6 +139,23 @@ export class MarketState {
       source.backfill((event) => this.apply(event), now);
     } finally {
       this.horizon = INTERVALS.map(() => -Infinity);
+    }
+  }
+
+  /**
+   * Forgets every quote and bar (a replay's seek rebuilds them from its recording); instruments, their sources and
+   * statuses, and the listeners stay.
+   */
+  reset(): void {
+    for (const state of this.symbols.values()) {
+      state.quote = undefined;
+      state.series = INTERVALS.map(
+        (interval) => new BarSeries(interval, this.historyBars, state.instrument.assetClass),
+      );
+      state.lastTime = -Infinity;
+      state.last = 0 as Ticks;
+      state.lastDay = undefined;
+      state.sourced.clear();
     }
   }
 
