@@ -31,6 +31,22 @@ interface SymbolState {
   lastDay: UnixSeconds | undefined;
   /** Intervals the source has sent bars of; 1w and 1M bars are otherwise rolled up from its 1d bars. */
   sourced: Set<Interval>;
+  /** The trading day of a moment in any session, looked up once a minute. */
+  dayOf: (time: UnixMillis) => UnixSeconds | undefined;
+}
+
+/** `sessionAt(...).day`, looked up once per minute: sessions change on whole minutes. */
+function tradingDayLookup(instrument: Instrument): (time: UnixMillis) => UnixSeconds | undefined {
+  let minute = Number.NaN;
+  let day: UnixSeconds | undefined;
+  return (time) => {
+    const m = Math.floor(time / 60_000);
+    if (m !== minute) {
+      minute = m;
+      day = sessionAt(instrument.assetClass, time).day;
+    }
+    return day;
+  };
 }
 
 /**
@@ -100,6 +116,7 @@ export class MarketState {
       last: 0 as Ticks,
       lastDay: undefined,
       sourced: new Set(),
+      dayOf: tradingDayLookup(instrument),
     };
     this.symbols.set(instrument.symbol, state);
     this.emitStatus(state);
@@ -216,7 +233,7 @@ export class MarketState {
     if (newest) {
       state.lastTime = event.time;
       state.last = event.price;
-      state.lastDay = sessionAt(state.instrument.assetClass, event.time).day ?? state.lastDay;
+      state.lastDay = state.dayOf(event.time) ?? state.lastDay;
     }
     const quote = (state.quote ??= {
       last: event.price,
