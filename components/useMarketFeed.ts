@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
-import { authHeaders } from './auth-token';
+import { authHeaders, onTokenLink, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import type { PageStore } from './StoreProvider';
 
@@ -54,7 +54,17 @@ export function useMarketFeed(store: PageStore): MarketFeed {
       }
     };
     void load();
+    // A relay learns its instruments after start: a status for a symbol not listed yet means the list grew.
+    let reloading = false;
+    const stopWatching = store.subscribe((state, previous) => {
+      if (state.feeds === previous.feeds || reloading) return;
+      if (Object.keys(state.feeds).some((symbol) => !(symbol in state.instruments))) {
+        reloading = true;
+        void load().finally(() => (reloading = false));
+      }
+    });
     return () => {
+      stopWatching();
       abort.abort();
       clearTimeout(retry);
     };
@@ -69,8 +79,11 @@ export function useMarketFeed(store: PageStore): MarketFeed {
   useEffect(() => {
     // Connecting only once the persisted watchlist is in avoids subscribing the defaults and dropping them again.
     if (!hydrated) return;
-    return connectFeed(store, { onError: setProblem });
+    return connectFeed(store, { onError: setProblem, token: pageToken });
   }, [store, hydrated]);
+
+  // A new token link opened in this tab: start again with it (instruments, history and feed all need it).
+  useEffect(() => onTokenLink(() => window.location.reload()), []);
 
   return { hydrated, problem, report: setProblem };
 }

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
+import { sweepQueues } from './socket/connection';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import type { PriceSource, SourceEvent } from './source/price-source';
 import { createSources, isReplay } from './source/sources';
@@ -51,6 +52,9 @@ export interface FeedServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/** How often every connection's unread output is checked against MAX_QUEUED_BYTES. */
+const QUEUE_SWEEP_MS = 1000;
 
 /** Request limits, the same for every connection. */
 export function limitsFor(config: Config): Limits {
@@ -201,6 +205,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
+  const stopSweep = sweepQueues(io, clock, QUEUE_SWEEP_MS);
   const sink = (event: SourceEvent): void => market.apply(event);
   const stops = sources.map((source) => source.start(sink));
   const port = (http.address() as AddressInfo).port;
@@ -217,6 +222,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       for (const stop of stops) stop();
       recorder?.close();
       stopStatus();
+      stopSweep();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

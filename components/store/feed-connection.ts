@@ -9,7 +9,6 @@ import {
   type Refused,
   type ServerToClientEvents,
 } from '../../lib/protocol';
-import { pageToken } from '../auth-token';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -38,6 +37,8 @@ export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
   url?: string | undefined;
   onError?: (message: string) => void;
+  /** The token for a server that requires one (read at every connection attempt); none by default. */
+  token?: () => string | undefined;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
@@ -50,9 +51,9 @@ export interface FeedConnectionOptions {
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
     parser: clientParser,
-    // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
+    // Read at every attempt, so a reconnect presents the newest token the page holds.
     auth: (send: (auth: { token?: string }) => void) => {
-      const token = pageToken();
+      const token = options.token?.();
       send(token ? { token } : {});
     },
     ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
@@ -214,6 +215,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (store.getState().status !== 'connecting') setStatus('reconnecting');
   });
   socket.on('goodbye', (goodbye) => report(goodbye.message));
+  socket.on('status', (update) => store.getState().applyStatus(update.symbols));
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGap } = store.getState().applyFrame(frame);
     resync(quoteGaps);
