@@ -190,6 +190,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
       return;
     }
     olderServer = { retries: 0, waiting: false };
+    store.getState().setServerTime(hello.serverTime);
     // A server of this page's protocol: the page is live and asks for everything it shows.
     ready = true;
     setStatus('live');
