@@ -10,6 +10,7 @@
  * of ticks in unix milliseconds and bar times in unix seconds (the UTC start of the bar's bucket).
  */
 import type { Bar } from './candles';
+import type { DecimalQuote } from './decimals';
 import type { Interval } from './intervals';
 import type { Lots, Ticks, UnixSeconds } from './nominal';
 
@@ -189,4 +190,14 @@ export interface CandlesResponse {
   symbol: string;
   interval: Interval;
   bars: ApiBar[];
+}
+
+/** A quote as `GET /api/quotes` serves it: decimal prices and quantity, change since the previous close. */
+export interface ApiQuote extends DecimalQuote {
+  symbol: string;
+}
+
+/** The body of `GET /api/quotes`, in the order the symbols were asked. */
+export interface QuotesResponse {
+  quotes: ApiQuote[];
 }
