@@ -77,7 +77,8 @@ export class CandleRegistry {
     stream.subscribers.add(subscription);
     subscription.refresh(stream.status, stream.error);
     // A stream already held: the newcomer starts from its bars.
-    if (stream.chart && stream.status === 'live') subscription.receive(this.updateOf(stream, stream.chart.bars, true));
+    if (stream.chart && stream.status === 'live')
+      subscription.receive(this.updateOf(stream, stream.chart.bars, true));
     queueMicrotask(() => this.reconcile());
     return subscription;
   }
@@ -128,13 +129,25 @@ export class CandleRegistry {
     }
   }
 
+  /** The client ended (an outdated server, a refused token): every subscription fails with `error`. */
+  failAll(error: TickerboardError): void {
+    for (const stream of this.streams.values()) {
+      stream.error = error;
+      this.setStatus(stream, 'failed');
+    }
+  }
+
   reconcile(): void {
     if (!this.channel.ready) return;
     // Drops go first: the server holds a few streams per connection, and a switch must not exceed them.
     for (const [key, stream] of this.streams) {
       if (stream.pending || (stream.subscribers.size > 0 && stream.status !== 'failed')) continue;
       if (stream.held) {
-        this.channel.emit('unsubscribeCandles', { symbol: stream.symbol, interval: stream.interval }, () => {});
+        this.channel.emit(
+          'unsubscribeCandles',
+          { symbol: stream.symbol, interval: stream.interval },
+          () => {},
+        );
         stream.held = false;
       }
       if (stream.subscribers.size === 0) this.streams.delete(key);
@@ -159,7 +172,10 @@ export class CandleRegistry {
       ...(throttles.length > 0 ? { throttleMs: Math.min(...throttles) } : {}),
     };
     this.channel.emit('subscribeCandles', request, (response) => {
-      if (epoch !== this.channel.epoch || this.streams.get(keyOf(stream.symbol, stream.interval)) !== stream) {
+      if (
+        epoch !== this.channel.epoch ||
+        this.streams.get(keyOf(stream.symbol, stream.interval)) !== stream
+      ) {
         return;
       }
       if (refused(response) && TRANSIENT.includes(response.error.code)) {

@@ -88,6 +88,7 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   private openedAt: number | undefined;
   private silentCloses = 0;
   private olderServer = { retries: 0, waiting: false };
+  private refusal = '';
 
   constructor(url: string | undefined, options: ConnectOptions = {}) {
     super();
@@ -100,7 +101,9 @@ export class TickerboardClient extends Emitter<ClientEvents> {
       forceNew: true,
       ...(options.transports ? { transports: options.transports } : {}),
       ...(options.token ? { auth: { token: options.token } } : {}),
-      ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
+      ...(options.reconnectionDelayMs === undefined
+        ? {}
+        : { reconnectionDelay: options.reconnectionDelayMs }),
     };
     this.socket = url ? io(url, socketOptions) : io(socketOptions);
     this.listen();
@@ -137,7 +140,10 @@ export class TickerboardClient extends Emitter<ClientEvents> {
         return true;
       };
       if (check()) return;
-      const stops = [this.on('state', () => check() && stopAll()), this.on('instruments', () => check() && stopAll())];
+      const stops = [
+        this.on('state', () => check() && stopAll()),
+        this.on('instruments', () => check() && stopAll()),
+      ];
       const stopAll = () => stops.forEach((stop) => stop());
     });
   }
@@ -195,8 +201,11 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   }
 
   private endError(): TickerboardError {
-    if (this.current === 'outdated') return new TickerboardError('OUTDATED', 'the server speaks a newer protocol');
-    if (this.current === 'refused') return new TickerboardError('UNAUTHORIZED', 'the server refused the connection');
+    if (this.current === 'outdated')
+      return new TickerboardError('OUTDATED', 'the server speaks a newer protocol');
+    if (this.current === 'refused') {
+      return new TickerboardError('UNAUTHORIZED', `the server refused the connection: ${this.refusal}`);
+    }
     return new TickerboardError('CLOSED', 'the client was closed');
   }
 
@@ -205,6 +214,11 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     const previous = this.current;
     this.current = state;
     this.emit('state', { state, previous, reason });
+    if (state === 'outdated' || state === 'refused') {
+      const error = this.endError();
+      this.quoteRegistry.failAll(error);
+      this.candleRegistry.failAll(error);
+    }
   }
 
   private later(attempt: number, retry: () => void): void {
@@ -303,8 +317,8 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     socket.on('connect_error', (error) => {
       // A refusal by the server's middleware (a token, say) is final: Socket.IO does not retry it.
       if (!socket.active) {
+        this.refusal = error.message;
         this.setState('refused', error.message);
-        this.emit('error', new TickerboardError('UNAUTHORIZED', `connection refused: ${error.message}`));
         return;
       }
       if (this.current !== 'connecting') this.setState('reconnecting', error.message);

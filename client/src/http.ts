@@ -36,8 +36,12 @@ export async function getResponse(path: string, { base, token, signal }: HttpOpt
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
-    throw new TickerboardError('UNREACHABLE', `cannot reach ${base || 'the server'}${cause ? ` (${cause})` : ''}`);
+    const cause =
+      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
+    throw new TickerboardError(
+      'UNREACHABLE',
+      `cannot reach ${base || 'the server'}${cause ? ` (${cause})` : ''}`,
+    );
   }
   if (response.ok) return response;
   const body = (await response.json().catch(() => ({}))) as ErrorBody;

@@ -10,7 +10,14 @@ export type { CandleOptions, CandleUpdate } from './candles';
 export type { StateChange, SubscriptionEvents, SubscriptionState } from './subscription';
 export { TickerboardError } from './errors';
 export type { ClientErrorCode } from './errors';
-export { fetchCandles, fetchHistory, fetchHistoryBars, fetchInstruments, fetchQuotes, HISTORY_PAGE_BARS } from './http';
+export {
+  fetchCandles,
+  fetchHistory,
+  fetchHistoryBars,
+  fetchInstruments,
+  fetchQuotes,
+  HISTORY_PAGE_BARS,
+} from './http';
 export type { CandlePage, HistoryRange, HttpOptions } from './http';
 export { PROTOCOL_VERSION } from '../../lib/protocol';
 export type { ApiBar, ApiQuote, QuotesResponse } from '../../lib/protocol';

@@ -133,6 +133,14 @@ export class QuoteRegistry {
     this.transientAttempt = 0;
   }
 
+  /** The client ended (an outdated server, a refused token): every subscription fails with `error`. */
+  failAll(error: TickerboardError): void {
+    for (const [symbol, slot] of this.slots) {
+      slot.error = new TickerboardError(error.code, error.message, [symbol]);
+      this.setStatus(symbol, 'failed');
+    }
+  }
+
   /** Moves what the server holds toward what the subscriptions want. Safe to call at any time. */
   reconcile(): void {
     if (!this.channel.ready) return;
