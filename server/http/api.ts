@@ -1,11 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { toPrice, toQuantity } from '../../lib/instrument';
-import { INTERVALS } from '../../lib/intervals';
+import type { z } from 'zod';
+import { barsToCsv } from '../../lib/csv';
+import { decimalBar, decimalQuote } from '../../lib/decimals';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION, type CandlesResponse } from '../../lib/protocol';
+import { PROTOCOL_VERSION } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
+import { openApiDocument } from './openapi';
+import {
+  candleQuery,
+  quoteQuery,
+  type candlesResponse,
+  type ErrorResponse,
+  type quotesResponse,
+} from './schemas';
 
 export interface ApiOptions {
   market: MarketState;
@@ -20,23 +28,6 @@ export interface ApiOptions {
 /** A request handler for the HTTP API; returns false for paths it does not serve. */
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
-const candleQuery = (maxBars: number) =>
-  z.object({
-    symbol: z.string({ error: 'is required' }).min(1, 'is required'),
-    interval: z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` }),
-    limit: z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(maxBars, `must be at most ${maxBars}`)
-      .default(500),
-    before: z.coerce
-      .number({ error: 'must be unix seconds' })
-      .int('must be unix seconds')
-      .min(0, 'must be unix seconds')
-      .optional(),
-  });
-
 function send(response: ServerResponse, status: number, body: unknown, cacheSeconds = 0): void {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -45,10 +36,35 @@ function send(response: ServerResponse, status: number, body: unknown, cacheSeco
   response.end(JSON.stringify(body));
 }
 
-/** Serves GET /healthz, /api/symbols and /api/candles. */
+/** The 400 answer of the first problem zod found in a query. */
+function invalidParameter(response: ServerResponse, error: z.ZodError): void {
+  const issue = error.issues[0];
+  const parameter = String(issue?.path[0] ?? 'query');
+  send(response, 400, {
+    error: {
+      code: 'INVALID_PARAMETER',
+      parameter,
+      message: `${parameter} ${issue?.message ?? 'is invalid'}`,
+    },
+  } satisfies ErrorResponse);
+}
+
+function unknownSymbols(response: ServerResponse, symbols: readonly string[], parameter: string): void {
+  send(response, 404, {
+    error: {
+      code: 'UNKNOWN_SYMBOL',
+      parameter,
+      message: `unknown symbol${symbols.length > 1 ? 's' : ''} ${symbols.join(', ')}`,
+      symbols: [...symbols],
+    },
+  } satisfies ErrorResponse);
+}
+
+/** Serves GET /healthz, /api/symbols, /api/quotes, /api/candles and /api/openapi.json. */
 export function createApi({ market, maxBars, allowedOrigins, health }: ApiOptions): ApiHandler {
   const schema = candleQuery(maxBars);
   const symbols = market.instruments;
+  const openApi = openApiDocument(maxBars);
 
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -70,37 +86,51 @@ export function createApi({ market, maxBars, allowedOrigins, health }: ApiOption
       send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
     } else if (route === '/api/symbols') {
       send(response, 200, { symbols }, 60);
+    } else if (route === '/api/openapi.json') {
+      send(response, 200, openApi, 60);
+    } else if (route === '/api/quotes') {
+      const parsed = quoteQuery.safeParse(Object.fromEntries(url.searchParams));
+      if (!parsed.success) {
+        invalidParameter(response, parsed.error);
+        return true;
+      }
+      const asked = [...new Set(parsed.data.symbols)];
+      const unknown = asked.filter((symbol) => !market.has(symbol));
+      if (unknown.length > 0) {
+        unknownSymbols(response, unknown, 'symbols');
+        return true;
+      }
+      const quotes = asked.flatMap((symbol) => {
+        const quote = market.quote(symbol);
+        const instrument = market.instrument(symbol);
+        return quote && instrument ? [{ symbol, ...decimalQuote(quote, instrument) }] : [];
+      });
+      send(response, 200, { quotes } satisfies z.infer<typeof quotesResponse>);
     } else if (route === '/api/candles') {
       const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const parameter = String(issue?.path[0] ?? 'query');
-        send(response, 400, {
-          error: {
-            code: 'INVALID_PARAMETER',
-            parameter,
-            message: `${parameter} ${issue?.message ?? 'is invalid'}`,
-          },
-        });
+        invalidParameter(response, parsed.error);
         return true;
       }
-      const { symbol, interval, limit, before } = parsed.data;
+      const { symbol, interval, limit, before, format } = parsed.data;
       const instrument = market.instrument(symbol);
       if (!instrument) {
-        send(response, 404, {
-          error: { code: 'UNKNOWN_SYMBOL', parameter: 'symbol', message: `unknown symbol ${symbol}` },
-        });
+        unknownSymbols(response, [symbol], 'symbol');
         return true;
       }
-      const bars = market.bars(symbol, interval, limit, before as UnixSeconds | undefined).map((bar) => ({
-        time: bar.time,
-        open: toPrice(bar.open, instrument),
-        high: toPrice(bar.high, instrument),
-        low: toPrice(bar.low, instrument),
-        close: toPrice(bar.close, instrument),
-        volume: toQuantity(bar.volume, instrument),
-      }));
-      send(response, 200, { symbol, interval, bars } satisfies CandlesResponse);
+      const bars = market
+        .bars(symbol, interval, limit, before as UnixSeconds | undefined)
+        .map((bar) => decimalBar(bar, instrument));
+      if (format === 'csv') {
+        response.writeHead(200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${symbol}-${interval}.csv"`,
+          'cache-control': 'no-store',
+        });
+        response.end(barsToCsv(bars));
+        return true;
+      }
+      send(response, 200, { symbol, interval, bars } satisfies z.infer<typeof candlesResponse>);
     } else {
       send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${route}` } });
     }
