@@ -21,6 +21,7 @@ export {
 export type { CandlePage, HistoryRange, HttpOptions } from './http';
 export { PROTOCOL_VERSION } from '../../lib/protocol';
 export type { ApiBar, ApiQuote, QuotesResponse } from '../../lib/protocol';
+export { BAR_CSV_COLUMNS, barsToCsv } from '../../lib/csv';
 export type { Instrument } from '../../lib/instrument';
 export type { Interval } from '../../lib/intervals';
 export { INTERVALS } from '../../lib/intervals';
