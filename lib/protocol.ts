@@ -159,6 +159,17 @@ export interface ServerToClientEvents {
   frame: (frame: Frame) => void;
 }
 
+/** Every event a client may emit, by name (the types are `ClientToServerEvents`); docs/asyncapi.yaml lists them. */
+export const CLIENT_EVENTS = [
+  'subscribe',
+  'unsubscribe',
+  'subscribeCandles',
+  'unsubscribeCandles',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+
+/** Every event the server emits, by name (the types are `ServerToClientEvents`). */
+export const SERVER_EVENTS = ['hello', 'frame'] as const satisfies readonly (keyof ServerToClientEvents)[];
+
 export function barToTuple(bar: Bar): BarTuple {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];
 }
