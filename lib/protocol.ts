@@ -11,6 +11,7 @@
  */
 import type { Bar } from './candles';
 import type { DecimalQuote } from './decimals';
+import type { Instrument } from './instrument';
 import type { Interval } from './intervals';
 import type { Lots, Ticks, UnixSeconds } from './nominal';
 
@@ -154,9 +155,41 @@ export interface ClientToServerEvents {
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
 }
 
+/**
+ * Whether a symbol's prices are current: `live`, `stale` (its upstream is down or has been silent for the server's
+ * STALE_MS: the last prices are shown as they were, nothing is invented meanwhile) or `closed` (outside its
+ * trading session).
+ */
+export type SymbolStatus = 'live' | 'stale' | 'closed';
+export const SYMBOL_STATUSES = ['live', 'stale', 'closed'] as const satisfies readonly SymbolStatus[];
+
+/** One symbol's status: `[symbol, status, source, time]`, `time` the unix ms of its last market event (0: none). */
+export type StatusEntry = [symbol: string, status: SymbolStatus, source: string, time: number];
+
+/**
+ * Sent once on connection with every symbol, then with the symbols whose status changed. A symbol not in
+ * `/api/symbols` yet (a relay learned it after the page loaded) is a reason to fetch the instruments again.
+ */
+export interface StatusUpdate {
+  symbols: StatusEntry[];
+}
+
 export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   frame: (frame: Frame) => void;
+  status: (update: StatusUpdate) => void;
+}
+
+/** An instrument as `GET /api/symbols` lists it: where its prices come from and whether they are current. */
+export interface ListedInstrument extends Instrument {
+  /** The source that carries it: `sim`, `binance`, `coinbase` or `finnhub`. */
+  source: string;
+  status: SymbolStatus;
+}
+
+/** The body of `GET /api/symbols`. */
+export interface SymbolsResponse {
+  symbols: ListedInstrument[];
 }
 
 /** Every event a client may emit, by name (the types are `ClientToServerEvents`); docs/asyncapi.yaml lists them. */
@@ -168,7 +201,11 @@ export const CLIENT_EVENTS = [
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Every event the server emits, by name (the types are `ServerToClientEvents`). */
-export const SERVER_EVENTS = ['hello', 'frame'] as const satisfies readonly (keyof ServerToClientEvents)[];
+export const SERVER_EVENTS = [
+  'hello',
+  'frame',
+  'status',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 export function barToTuple(bar: Bar): BarTuple {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];
@@ -203,9 +240,15 @@ export interface CandlesResponse {
   bars: ApiBar[];
 }
 
-/** A quote as `GET /api/quotes` serves it: decimal prices and quantity, change since the previous close. */
+/**
+ * A quote as `GET /api/quotes` serves it: decimal prices and quantity, change since the previous close, and
+ * whether it is current.
+ */
 export interface ApiQuote extends DecimalQuote {
   symbol: string;
+  status: SymbolStatus;
+  /** The source that carries it (`sim`, `binance`, …). */
+  source: string;
 }
 
 /** The body of `GET /api/quotes`, in the order the symbols were asked. */

@@ -10,6 +10,7 @@ import {
   type Limits,
   type QuotesResponse,
   type ServerToClientEvents,
+  type StatusEntry,
 } from '../../lib/protocol';
 import { CandleRegistry, type CandleOptions, type CandleSubscription } from './candles';
 import type { Channel } from './channel';
@@ -35,8 +36,10 @@ export interface ClientEvents {
   hello: Hello;
   /** The server is newer than this client (`serverVersion` undefined when it could not even say hello). */
   outdated: { serverVersion: number | undefined; clientVersion: number };
-  /** Instruments arrived from `GET /api/symbols`. */
+  /** Instruments arrived from `GET /api/symbols` (again whenever the server names a symbol not among them). */
   instruments: readonly Instrument[];
+  /** The server's per-symbol status entries: all of them after hello, then those that changed. */
+  status: readonly StatusEntry[];
   /** Something went wrong that the client handles itself (it retries); for showing, not for acting on. */
   error: TickerboardError;
 }
@@ -83,6 +86,7 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   private serverHello: Hello | undefined;
   private known = new Map<string, Instrument>();
   private loaded = false;
+  private loading = false;
   private connectedNow = false;
   private epochCount = 0;
   private openedAt: number | undefined;
@@ -234,16 +238,20 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   }
 
   private async loadInstruments(): Promise<void> {
+    if (this.loading) return;
+    this.loading = true;
     try {
       const list = await fetchInstruments(this.http);
       this.known = new Map(list.map((instrument) => [instrument.symbol, instrument]));
       this.loaded = true;
+      this.loading = false;
       this.emit('instruments', list);
       this.reconcile();
     } catch (error) {
       if (this.instrumentsAbort.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       this.emit('error', new TickerboardError('HTTP', `Symbols unavailable (${message}); retrying`));
+      this.loading = false;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         void this.loadInstruments();
@@ -322,6 +330,12 @@ export class TickerboardClient extends Emitter<ClientEvents> {
         return;
       }
       if (this.current !== 'connecting') this.setState('reconnecting', error.message);
+    });
+    socket.on('status', ({ symbols }) => {
+      this.quoteRegistry.status(symbols);
+      this.emit('status', symbols);
+      // A relay learns its instruments at start: a symbol not known yet means the instruments grew.
+      if (this.loaded && symbols.some(([symbol]) => !this.known.has(symbol))) void this.loadInstruments();
     });
     socket.on('frame', (frame) => {
       if (frame.q) this.quoteRegistry.frame(frame.q);

@@ -1,5 +1,5 @@
 import type { Instrument } from '../../lib/instrument';
-import type { QuoteEntry, Subscribed } from '../../lib/protocol';
+import type { QuoteEntry, StatusEntry, Subscribed, SymbolStatus } from '../../lib/protocol';
 import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
 import type { Quote } from '../../lib/quote';
 import { decimalQuote, type DecimalQuote } from '../../lib/decimals';
@@ -17,6 +17,13 @@ export interface LiveQuote extends DecimalQuote {
   ticks: Quote;
   /** An update was missed: the quote is held as it was until a snapshot replaces it. */
   stale: boolean;
+  /**
+   * Whether the server's prices of it are current (`live`, `stale`: its upstream is down or silent, `closed`:
+   * outside its session), from the server's `status` events; undefined until the first.
+   */
+  status: SymbolStatus | undefined;
+  /** The source that carries it (`sim`, `binance`, …), once known. */
+  source: string | undefined;
 }
 
 export interface QuoteUpdate {
@@ -53,6 +60,7 @@ interface Slot {
 export class QuoteRegistry {
   private readonly slots = new Map<string, Slot>();
   private book: QuoteBook = {};
+  private readonly statuses = new Map<string, StatusEntry>();
   private transientAttempt = 0;
 
   constructor(private readonly channel: Channel) {}
@@ -85,7 +93,7 @@ export class QuoteRegistry {
     this.schedule();
   }
 
-  status(symbol: string): { status: SlotStatus; error: TickerboardError | undefined } | undefined {
+  slotState(symbol: string): { status: SlotStatus; error: TickerboardError | undefined } | undefined {
     const slot = this.slots.get(symbol);
     return slot && { status: slot.status, error: slot.error };
   }
@@ -100,6 +108,8 @@ export class QuoteRegistry {
       seq: entry.seq,
       ticks: entry.quote,
       stale: entry.stale,
+      status: this.statuses.get(symbol)?.[1],
+      source: this.statuses.get(symbol)?.[2],
       ...decimalQuote(entry.quote, instrument),
     };
   }
@@ -120,6 +130,18 @@ export class QuoteRegistry {
     const changed = entries.map((entry) => entry[0]).filter((symbol) => !gaps.includes(symbol));
     this.deliver([...new Set(changed)]);
     if (gaps.length > 0) this.reconcile();
+  }
+
+  /** Takes the server's status entries; subscribers of a symbol whose status changed get an update. */
+  status(entries: readonly StatusEntry[]): void {
+    const changed: string[] = [];
+    for (const entry of entries) {
+      const [symbol, status, source] = entry;
+      const before = this.statuses.get(symbol);
+      this.statuses.set(symbol, entry);
+      if (before?.[1] !== status || before[2] !== source) changed.push(symbol);
+    }
+    this.deliver(changed);
   }
 
   /** The connection is lost: the server forgot every subscription; what was held is kept, stale. */
@@ -307,7 +329,7 @@ export class QuoteSubscription extends Subscription<QuoteUpdate> {
 
   /** @internal Called by the registry when one of its symbols changed state. */
   refresh(): void {
-    const statuses = this.symbols.map((symbol) => this.registry.status(symbol));
+    const statuses = this.symbols.map((symbol) => this.registry.slotState(symbol));
     const failed = this.symbols.filter((_, i) => statuses[i]?.status === 'failed');
     if (failed.length > 0) {
       const first = statuses.find((s) => s?.status === 'failed')?.error;

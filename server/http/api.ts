@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { barsToCsv } from '../../lib/csv';
 import { decimalBar, decimalQuote } from '../../lib/decimals';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION } from '../../lib/protocol';
+import { PROTOCOL_VERSION, type SymbolsResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import type { MarketState } from '../market/market-state';
 import { openApiDocument } from './openapi';
@@ -63,7 +63,6 @@ function unknownSymbols(response: ServerResponse, symbols: readonly string[], pa
 /** Serves GET /healthz, /api/symbols, /api/quotes, /api/candles and /api/openapi.json. */
 export function createApi({ market, maxBars, allowedOrigins, health }: ApiOptions): ApiHandler {
   const schema = candleQuery(maxBars);
-  const symbols = market.instruments;
   const openApi = openApiDocument(maxBars);
 
   return (request, response) => {
@@ -85,7 +84,8 @@ export function createApi({ market, maxBars, allowedOrigins, health }: ApiOption
     if (route === '/healthz') {
       send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
     } else if (route === '/api/symbols') {
-      send(response, 200, { symbols }, 60);
+      // Not cached: statuses change, and a relay adds the instruments it learns after start.
+      send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
     } else if (route === '/api/openapi.json') {
       send(response, 200, openApi, 60);
     } else if (route === '/api/quotes') {
@@ -100,10 +100,12 @@ export function createApi({ market, maxBars, allowedOrigins, health }: ApiOption
         unknownSymbols(response, unknown, 'symbols');
         return true;
       }
+      const listing = new Map(market.listing().map((listed) => [listed.symbol, listed]));
       const quotes = asked.flatMap((symbol) => {
         const quote = market.quote(symbol);
-        const instrument = market.instrument(symbol);
-        return quote && instrument ? [{ symbol, ...decimalQuote(quote, instrument) }] : [];
+        const listed = listing.get(symbol);
+        if (!quote || !listed) return [];
+        return [{ symbol, status: listed.status, source: listed.source, ...decimalQuote(quote, listed) }];
       });
       send(response, 200, { quotes } satisfies z.infer<typeof quotesResponse>);
     } else if (route === '/api/candles') {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTERVALS } from '../../lib/intervals';
+import { SYMBOL_STATUSES } from '../../lib/protocol';
 
 /**
  * The HTTP API's schemas, in one place: the query schemas validate requests (server/http/api.ts), the response
@@ -64,6 +65,10 @@ export const instrumentSchema = z.object({
   lotSize: z.number().describe('Smallest quantity increment.'),
   sizePrecision: z.int(),
   currency: z.string(),
+  source: z.string().describe('The source that carries it: `sim`, `binance`, `coinbase` or `finnhub`.'),
+  status: z
+    .enum(SYMBOL_STATUSES)
+    .describe('`live`, `stale` (its upstream is down or silent) or `closed` (outside its session).'),
 });
 
 export const symbolsResponse = z.object({ symbols: z.array(instrumentSchema) });
@@ -85,6 +90,8 @@ export const candlesResponse = z.object({
 
 export const apiQuoteSchema = z.object({
   symbol: z.string(),
+  status: z.enum(SYMBOL_STATUSES).describe('Whether the quote is current: `live`, `stale` or `closed`.'),
+  source: z.string(),
   last: z.number(),
   bid: z.number(),
   ask: z.number(),
@@ -108,6 +115,17 @@ export const healthResponse = z.object({
   uptimeSeconds: z.number().optional(),
   connections: z.int().optional(),
   symbols: z.int().optional(),
+  sources: z
+    .record(
+      z.string(),
+      z.object({
+        state: z.enum(['connecting', 'live', 'stale', 'down']),
+        reason: z.string().optional(),
+        since: z.int().describe('unix ms'),
+      }),
+    )
+    .optional()
+    .describe("Each price source's upstream, by name."),
 });
 
 export const errorResponse = z.object({
