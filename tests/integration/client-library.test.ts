@@ -85,12 +85,38 @@ describe('a quote subscription', () => {
       const server = ensureDefined(own.market.quote(symbol), symbol);
       const instrument = ensureDefined(own.market.instrument(symbol), symbol);
       expect(live.ticks).toEqual(server);
-      expect(live.instrument).toEqual(instrument);
+      expect(live.instrument).toMatchObject(instrument);
+      expect(live.status).toBe('live');
+      expect(live.source).toBe('sim');
       expect(live.last).toBe(toPrice(server.last, instrument));
       expect(live.volume).toBe(toQuantity(server.volume, instrument));
       expect(live.stale).toBe(false);
     }
     expect(quotes.state).toBe('live');
+  });
+});
+
+describe("a symbol's status", () => {
+  it('reaches the subscribers of the symbol, and an unknown symbol in it reloads the instruments', async () => {
+    const client = open(feed.url);
+    const quotes = client.quotes(['NVDA']);
+    await quotes.ready();
+    expect(quotes.get('NVDA')?.status).toBe('live');
+    const updates: LiveQuote[] = [];
+    quotes.on('update', ({ quotes: changed }) => updates.push(...changed));
+    let reloads = 0;
+    client.on('instruments', () => reloads++);
+    for (const socket of feed.io.of('/').sockets.values()) {
+      socket.emit('status', {
+        symbols: [
+          ['NVDA', 'stale', 'sim', 1],
+          ['NEW-ONE', 'live', 'binance', 2],
+        ],
+      });
+    }
+    await waitFor(() => updates.some((quote) => quote.status === 'stale'), 5000, 'a stale status');
+    expect(quotes.get('NVDA')).toMatchObject({ status: 'stale', source: 'sim' });
+    await waitFor(() => reloads === 1, 5000, 'the instruments reloaded');
   });
 });
 

@@ -31,7 +31,12 @@ describe('GET /api/quotes', () => {
     for (const quote of body.quotes) {
       const instrument = ensureDefined(feed.market.instrument(quote.symbol));
       const held = ensureDefined(feed.market.quote(quote.symbol));
-      expect(quote).toEqual({ symbol: quote.symbol, ...decimalQuote(held, instrument) });
+      expect(quote).toEqual({
+        symbol: quote.symbol,
+        status: 'live',
+        source: 'sim',
+        ...decimalQuote(held, instrument),
+      });
       expect(quote.bid).toBeLessThan(quote.ask);
     }
   });
