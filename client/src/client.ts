@@ -1,10 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Instrument } from '../../lib/instrument';
+import { clientParser } from '../../lib/msgpack-parser';
 import type { Interval } from '../../lib/intervals';
 import {
   PROTOCOL_VERSION,
+  UNAUTHORIZED,
   type ApiBar,
+  type Goodbye,
   type ClientToServerEvents,
   type Hello,
   type Limits,
@@ -40,6 +42,8 @@ export interface ClientEvents {
   instruments: readonly Instrument[];
   /** The server's per-symbol status entries: all of them after hello, then those that changed. */
   status: readonly StatusEntry[];
+  /** The server is about to end the connection, and says why (`TOKEN_EXPIRED`). */
+  goodbye: Goodbye;
   /** Something went wrong that the client handles itself (it retries); for showing, not for acting on. */
   error: TickerboardError;
 }
@@ -47,8 +51,11 @@ export interface ClientEvents {
 export type Transport = 'websocket' | 'polling';
 
 export interface ConnectOptions {
-  /** Sent as the handshake's `auth.token` and as `Authorization: Bearer` on HTTP requests. */
-  token?: string | undefined;
+  /**
+   * Sent as the handshake's `auth.token` and as `Authorization: Bearer` on HTTP requests, when the server requires
+   * one (AUTH_SECRET). A function is asked again at every connection attempt and request.
+   */
+  token?: string | (() => string | undefined) | undefined;
   /** Socket.IO transports in order of trial; long-polling first, then an upgrade to WebSocket, by default. */
   transports?: Transport[] | undefined;
   /** First pause before reconnecting, doubling up to 5 s; 1 s by default. */
@@ -77,7 +84,8 @@ type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export class TickerboardClient extends Emitter<ClientEvents> {
   private readonly socket: FeedSocket;
-  private readonly http: HttpOptions;
+  private readonly base: string;
+  private readonly token: () => string | undefined;
   private readonly quoteRegistry: QuoteRegistry;
   private readonly candleRegistry: CandleRegistry;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -96,15 +104,21 @@ export class TickerboardClient extends Emitter<ClientEvents> {
 
   constructor(url: string | undefined, options: ConnectOptions = {}) {
     super();
-    this.http = { base: url ?? '', token: options.token, signal: this.instrumentsAbort.signal };
+    this.base = url ?? '';
+    const { token } = options;
+    this.token = typeof token === 'function' ? token : () => token;
     const channel = this.channel();
     this.quoteRegistry = new QuoteRegistry(channel);
     this.candleRegistry = new CandleRegistry(channel);
     const socketOptions = {
-      parser: msgpackParser,
+      parser: clientParser,
       forceNew: true,
+      // Asked at every attempt: a token given since the last one is used by the next.
+      auth: (send: (auth: { token?: string }) => void) => {
+        const now = this.token();
+        send(now ? { token: now } : {});
+      },
       ...(options.transports ? { transports: options.transports } : {}),
-      ...(options.token ? { auth: { token: options.token } } : {}),
       ...(options.reconnectionDelayMs === undefined
         ? {}
         : { reconnectionDelay: options.reconnectionDelayMs }),
@@ -164,12 +178,12 @@ export class TickerboardClient extends Emitter<ClientEvents> {
 
   /** Bars of a range from the HTTP API (paged as far back as needed), ascending, in decimals. */
   history(symbol: string, interval: Interval, range: HistoryRange = {}): Promise<ApiBar[]> {
-    return fetchHistory(symbol, interval, range, { base: this.http.base, token: this.http.token });
+    return fetchHistory(symbol, interval, range, this.http());
   }
 
   /** One snapshot of `GET /api/quotes`. */
   snapshot(symbols: readonly string[]): Promise<QuotesResponse> {
-    return fetchQuotes(symbols, { base: this.http.base, token: this.http.token });
+    return fetchQuotes(symbols, this.http());
   }
 
   /** Disconnects for good; subscriptions stay as they were, with nothing more arriving. */
@@ -178,6 +192,17 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     this.timers.clear();
     this.instrumentsAbort.abort();
     this.setState('closed');
+    this.socket.disconnect();
+  }
+
+  private http(signal?: AbortSignal): HttpOptions {
+    return { base: this.base, token: this.token(), signal };
+  }
+
+  /** The server refused this client's token (or wants one): stop, saying why. */
+  private refuse(reason: string): void {
+    this.refusal = reason;
+    this.setState('refused', reason);
     this.socket.disconnect();
   }
 
@@ -207,9 +232,7 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   private endError(): TickerboardError {
     if (this.current === 'outdated')
       return new TickerboardError('OUTDATED', 'the server speaks a newer protocol');
-    if (this.current === 'refused') {
-      return new TickerboardError('UNAUTHORIZED', `the server refused the connection: ${this.refusal}`);
-    }
+    if (this.current === 'refused') return new TickerboardError('UNAUTHORIZED', this.refusal);
     return new TickerboardError('CLOSED', 'the client was closed');
   }
 
@@ -241,7 +264,7 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     if (this.loading) return;
     this.loading = true;
     try {
-      const list = await fetchInstruments(this.http);
+      const list = await fetchInstruments(this.http(this.instrumentsAbort.signal));
       this.known = new Map(list.map((instrument) => [instrument.symbol, instrument]));
       this.loaded = true;
       this.loading = false;
@@ -249,6 +272,8 @@ export class TickerboardClient extends Emitter<ClientEvents> {
       this.reconcile();
     } catch (error) {
       if (this.instrumentsAbort.signal.aborted) return;
+      if (error instanceof TickerboardError && error.code === 'UNAUTHORIZED')
+        return this.refuse(error.message);
       const message = error instanceof Error ? error.message : String(error);
       this.emit('error', new TickerboardError('HTTP', `Symbols unavailable (${message}); retrying`));
       this.loading = false;
@@ -324,11 +349,7 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     });
     socket.on('connect_error', (error) => {
       // A refusal by the server's middleware (a token, say) is final: Socket.IO does not retry it.
-      if (!socket.active) {
-        this.refusal = error.message;
-        this.setState('refused', error.message);
-        return;
-      }
+      if (!socket.active || error.message.startsWith(UNAUTHORIZED)) return this.refuse(error.message);
       if (this.current !== 'connecting') this.setState('reconnecting', error.message);
     });
     socket.on('status', ({ symbols }) => {
@@ -337,6 +358,7 @@ export class TickerboardClient extends Emitter<ClientEvents> {
       // A relay learns its instruments at start: a symbol not known yet means the instruments grew.
       if (this.loaded && symbols.some(([symbol]) => !this.known.has(symbol))) void this.loadInstruments();
     });
+    socket.on('goodbye', (goodbye) => this.emit('goodbye', goodbye));
     socket.on('frame', (frame) => {
       if (frame.q) this.quoteRegistry.frame(frame.q);
       if (frame.c) this.candleRegistry.frame(frame.c);

@@ -6,6 +6,7 @@ import {
   type QuoteSubscription,
 } from '@tickerboard/client';
 import type { BookEntry } from '../../lib/quote-book';
+import { pageToken } from '../auth-token';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
 /** Board rows refresh four times a second; the chart in focus ten times. */
@@ -19,7 +20,7 @@ const STATUS: Readonly<Record<ConnectionState, ConnectionStatus>> = {
   reconnecting: 'reconnecting',
   closed: 'offline',
   outdated: 'outdated',
-  refused: 'offline',
+  refused: 'unauthorized',
 };
 
 export interface FeedConnectionOptions {
@@ -39,6 +40,7 @@ const entryOf = (quote: LiveQuote): BookEntry => ({ seq: quote.seq, quote: quote
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const client = connect(options.url, {
+    token: pageToken,
     ...(options.reconnectionDelayMs === undefined
       ? {}
       : { reconnectionDelayMs: options.reconnectionDelayMs }),
@@ -105,7 +107,13 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     stream.on('error', (error) => report(error.message));
   };
 
-  client.on('state', ({ state }) => setStatus(STATUS[state]));
+  client.on('state', ({ state, reason }) => {
+    setStatus(STATUS[state]);
+    // Refused for its token: the page says why and how to get in.
+    if (state === 'refused')
+      report(`${reason ?? 'unauthorized'}: open the dashboard with a fresh #token= link (npm run token)`);
+  });
+  client.on('goodbye', (goodbye) => report(goodbye.message));
   client.on('instruments', (list) => store.getState().setInstruments(list));
   client.on('error', (error) => report(error.message));
 
