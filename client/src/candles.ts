@@ -129,6 +129,12 @@ export class CandleRegistry {
     }
   }
 
+  /** The client was closed: every subscription ends. */
+  endAll(): void {
+    const subscriptions = [...this.streams.values()].flatMap((stream) => [...stream.subscribers]);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  }
+
   /** The client ended (an outdated server, a refused token): every subscription fails with `error`. */
   failAll(error: TickerboardError): void {
     for (const stream of this.streams.values()) {

@@ -186,13 +186,11 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     return fetchQuotes(symbols, this.http());
   }
 
-  /** Disconnects for good; subscriptions stay as they were, with nothing more arriving. */
+  /** Disconnects for good; every subscription ends (`unsubscribed`), its data left as it was. */
   close(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.instrumentsAbort.abort();
     this.setState('closed');
-    this.socket.disconnect();
+    this.quoteRegistry.endAll();
+    this.candleRegistry.endAll();
   }
 
   private http(signal?: AbortSignal): HttpOptions {
@@ -203,7 +201,6 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   private refuse(reason: string): void {
     this.refusal = reason;
     this.setState('refused', reason);
-    this.socket.disconnect();
   }
 
   private channel(): Channel {
@@ -241,6 +238,12 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     const previous = this.current;
     this.current = state;
     this.emit('state', { state, previous, reason });
+    if (TERMINAL.includes(state)) {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      this.instrumentsAbort.abort();
+      this.socket.disconnect();
+    }
     if (state === 'outdated' || state === 'refused') {
       const error = this.endError();
       this.quoteRegistry.failAll(error);
@@ -294,7 +297,6 @@ export class TickerboardClient extends Emitter<ClientEvents> {
   private outdated(serverVersion: number | undefined): void {
     this.setState('outdated');
     this.emit('outdated', { serverVersion, clientVersion: PROTOCOL_VERSION });
-    this.socket.disconnect();
   }
 
   private listen(): void {

@@ -155,6 +155,12 @@ export class QuoteRegistry {
     this.transientAttempt = 0;
   }
 
+  /** The client was closed: every subscription ends. */
+  endAll(): void {
+    const subscriptions = [...this.slots.values()].flatMap((slot) => [...slot.subscribers]);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  }
+
   /** The client ended (an outdated server, a refused token): every subscription fails with `error`. */
   failAll(error: TickerboardError): void {
     for (const [symbol, slot] of this.slots) {

@@ -191,6 +191,16 @@ describe('tickerboard errors', () => {
     expect(stderr).toMatch(/^tickerboard: cannot reach http:\/\/127\.0\.0\.1:9/);
   });
 
+  it('exits 5 when the server refuses the token', async () => {
+    const guarded = await startTestFeed({ AUTH_SECRET: 'a command line test secret, 32+ characters' });
+    const quotes = await run(['quotes', 'AAPL', '--token', 'forged'], guarded.url);
+    expect(quotes.code).toBe(5);
+    expect(quotes.stderr).toBe('tickerboard: unauthorized: invalid token\n');
+    const stream = await run(['stream', 'AAPL'], guarded.url);
+    expect(stream.code).toBe(5);
+    expect(stream.stderr).toBe('tickerboard: unauthorized: a token is required\n');
+  });
+
   it('exits 2 with the usage on a bad command line', async () => {
     const { code, stderr } = await run(['candles', 'AAPL', '--interval', '7m']);
     expect(code).toBe(2);

@@ -12,6 +12,8 @@ import {
   type TickerboardClient,
 } from '@tickerboard/client';
 import { ensureDefined } from '../../lib/assert';
+import type { UnixMillis } from '../../lib/nominal';
+import { mintToken } from '../../server/guard/token';
 import { toPrice, toQuantity } from '../../lib/instrument';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
 import { sleep, waitFor } from '../support/wait';
@@ -220,6 +222,40 @@ describe('subscriptions across troubles', () => {
     await sleep(500);
     expect(reports).toEqual([{ serverVersion: PROTOCOL_VERSION + 1, clientVersion: PROTOCOL_VERSION }]);
     expect(connections).toBe(1);
+  });
+});
+
+describe('a server that requires a token', () => {
+  const SECRET = 'a client library test secret, 32+ characters';
+
+  it('refuses a client without one: the client says so and its subscriptions fail', async () => {
+    const guarded = await startTestFeed({ AUTH_SECRET: SECRET });
+    const client = open(guarded.url);
+    const quotes = client.quotes(['AAPL']);
+    await expect(client.ready()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(client.state).toBe('refused');
+    expect(quotes.state).toBe('failed');
+    expect(quotes.error?.message).toMatch(/^unauthorized/);
+  });
+
+  it('serves a client with a valid token, asked for at every attempt', async () => {
+    const guarded = await startTestFeed({ AUTH_SECRET: SECRET });
+    const token = await mintToken(SECRET, 'client-test', 600, Date.now() as UnixMillis);
+    let asked = 0;
+    const client = connect(guarded.url, {
+      transports: ['websocket'],
+      token: () => {
+        asked++;
+        return token;
+      },
+    });
+    clients.push(client);
+    const quotes = client.quotes(['AAPL']);
+    await quotes.ready();
+    expect(quotes.get('AAPL')?.last).toBeGreaterThan(0);
+    // Once for GET /api/symbols, once for the handshake.
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(await client.snapshot(['AAPL'])).toMatchObject({ quotes: [{ symbol: 'AAPL' }] });
   });
 });
 

@@ -3,19 +3,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectFeed } from '../../components/store/feed-connection';
 import { createMarketStore } from '../../components/store/market-store';
 import { closeTestFeeds, startTestFeed } from '../support/test-feed';
+import { stubBrowser } from '../support/browser-globals';
 import { sleep, waitFor } from '../support/wait';
 
 /** The dashboard's store, connected through the client library to the real server. */
 const stops: (() => void)[] = [];
 
 beforeEach(() => {
-  vi.stubGlobal('window', new EventTarget());
-  const items = new Map<string, string>();
-  vi.stubGlobal('localStorage', {
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  });
+  stubBrowser();
 });
 
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { SILENT_CLOSES_BEFORE_OUTDATED } from '@tickerboard/client';
 import { connectFeed } from '../../components/store/feed-connection';
 import { createMarketStore, type MarketStore } from '../../components/store/market-store';
 import { CATALOGUE, publicInstrument } from '../../server/source/catalogue';
+import { stubBrowser } from '../support/browser-globals';
 import { sleep, waitFor } from '../support/wait';
 
 /**
@@ -18,13 +19,7 @@ let stops: (() => void | Promise<void>)[] = [];
 
 beforeEach(() => {
   // connectFeed follows the browser's online and offline events; the store keeps the watchlist in localStorage.
-  vi.stubGlobal('window', new EventTarget());
-  const items = new Map<string, string>();
-  vi.stubGlobal('localStorage', {
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  });
+  stubBrowser();
 });
 
 afterEach(async () => {
