@@ -188,9 +188,9 @@ export class TickerboardClient extends Emitter<ClientEvents> {
 
   /** Disconnects for good; every subscription ends (`unsubscribed`), its data left as it was. */
   close(): void {
-    this.setState('closed');
     this.quoteRegistry.endAll();
     this.candleRegistry.endAll();
+    this.setState('closed');
   }
 
   private http(signal?: AbortSignal): HttpOptions {

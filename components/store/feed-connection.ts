@@ -1,6 +1,7 @@
 import {
   connect,
   type CandleSubscription,
+  type ClientErrorCode,
   type ConnectionState,
   type LiveQuote,
   type QuoteSubscription,
@@ -30,6 +31,9 @@ export interface FeedConnectionOptions {
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
+
+/** Subscriptions end with the client for these; the connection's state says so, once. */
+const ENDED_WITH_CLIENT: readonly ClientErrorCode[] = ['OUTDATED', 'UNAUTHORIZED', 'CLOSED'];
 
 const entryOf = (quote: LiveQuote): BookEntry => ({ seq: quote.seq, quote: quote.ticks, stale: quote.stale });
 
@@ -75,7 +79,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     row.on('state', ({ state }) => {
       const quote = row.get(symbol);
       if (quote) put(quote);
-      if (state !== 'failed' || !row.error) return;
+      if (state !== 'failed' || !row.error || ENDED_WITH_CLIENT.includes(row.error.code)) return;
       report(row.error.message);
       // A symbol the server does not list (a persisted one since dropped, say) leaves the watchlist.
       if (row.error.code === 'UNKNOWN_SYMBOL') store.getState().removeSymbol(symbol);
@@ -104,7 +108,9 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
       if (update.replaced) store.getState().showChart(update.chart);
       else store.getState().updateChart(update.symbol, update.interval, update.changed);
     });
-    stream.on('error', (error) => report(error.message));
+    stream.on('error', (error) => {
+      if (!ENDED_WITH_CLIENT.includes(error.code)) report(error.message);
+    });
   };
 
   client.on('state', ({ state, reason }) => {
