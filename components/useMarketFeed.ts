@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { onTokenLink, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import type { PageStore } from './StoreProvider';
 
@@ -41,8 +42,11 @@ export function useMarketFeed(store: PageStore): MarketFeed {
   useEffect(() => {
     // Connecting only once the persisted watchlist is in avoids subscribing the defaults and dropping them again.
     if (!hydrated) return;
-    return connectFeed(store, { onError: setProblem });
+    return connectFeed(store, { onError: setProblem, token: pageToken });
   }, [store, hydrated]);
+
+  // A new token link opened in this tab: start again with it (instruments, history and feed all need it).
+  useEffect(() => onTokenLink(() => window.location.reload()), []);
 
   return { hydrated, problem, report: setProblem };
 }

@@ -7,7 +7,6 @@ import {
   type QuoteSubscription,
 } from '@tickerboard/client';
 import type { BookEntry } from '../../lib/quote-book';
-import { pageToken } from '../auth-token';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
 /** Board rows refresh four times a second; the chart in focus ten times. */
@@ -28,6 +27,8 @@ export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
   url?: string | undefined;
   onError?: (message: string) => void;
+  /** The token for a server that requires one (read at every connection attempt); none by default. */
+  token?: () => string | undefined;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
@@ -44,7 +45,7 @@ const entryOf = (quote: LiveQuote): BookEntry => ({ seq: quote.seq, quote: quote
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const client = connect(options.url, {
-    token: pageToken,
+    token: options.token,
     ...(options.reconnectionDelayMs === undefined
       ? {}
       : { reconnectionDelayMs: options.reconnectionDelayMs }),
@@ -120,6 +121,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
       report(`${reason ?? 'unauthorized'}: open the dashboard with a fresh #token= link (npm run token)`);
   });
   client.on('goodbye', (goodbye) => report(goodbye.message));
+  client.on('status', (entries) => store.getState().applyStatus(entries));
   client.on('instruments', (list) => store.getState().setInstruments(list));
   client.on('error', (error) => report(error.message));
 

@@ -4,6 +4,7 @@ import type { Bar } from '../../lib/candles';
 import { mergeBars, prependBars, type ChartBars } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
+import type { StatusEntry, SymbolStatus } from '../../lib/protocol';
 import { removeSymbols, type BookEntry, type QuoteBook } from '../../lib/quote-book';
 
 /**
@@ -26,8 +27,18 @@ export const DEFAULT_WATCHLIST = [
   'USDJPY',
 ];
 
+/** Where a symbol's prices come from and whether they are current (the server's `status` event). */
+export interface SymbolFeedState {
+  status: SymbolStatus;
+  source: string;
+  /** Unix ms of its last market event; 0 before any. */
+  time: number;
+}
+
 export interface MarketState {
   status: ConnectionStatus;
+  /** Per symbol, its source and status, from GET /api/symbols and the `status` event. */
+  feeds: Readonly<Record<string, SymbolFeedState>>;
   /** Instruments by symbol, from GET /api/symbols. */
   instruments: Readonly<Record<string, Instrument>>;
   watchlist: readonly string[];
@@ -46,6 +57,7 @@ export interface MarketState {
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
   setInstruments(instruments: readonly Instrument[]): void;
+  applyStatus(entries: readonly StatusEntry[]): void;
   addSymbol(symbol: string): void;
   removeSymbol(symbol: string): void;
   select(symbol: string): void;
@@ -93,6 +105,7 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     persist(
       (set, get) => ({
         status: 'connecting',
+        feeds: {},
         instruments: {},
         watchlist: DEFAULT_WATCHLIST,
         selected: DEFAULT_WATCHLIST[0],
@@ -105,6 +118,11 @@ export function createMarketStore(initial?: Partial<MarketState>) {
 
         setStatus: (status) => set({ status }),
         setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
+        applyStatus: (entries) => {
+          const feeds = { ...get().feeds };
+          for (const [symbol, status, source, time] of entries) feeds[symbol] = { status, source, time };
+          set({ feeds });
+        },
         addSymbol: (symbol) => {
           const { watchlist, selected } = get();
           if (watchlist.includes(symbol)) return;

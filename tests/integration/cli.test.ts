@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERVALS } from '../../lib/intervals';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
 import { sleep, waitFor } from '../support/wait';
 
@@ -204,7 +205,7 @@ describe('tickerboard errors', () => {
   it('exits 2 with the usage on a bad command line', async () => {
     const { code, stderr } = await run(['candles', 'AAPL', '--interval', '7m']);
     expect(code).toBe(2);
-    expect(stderr).toContain('--interval must be one of 1s, 1m, 5m, 15m, 1h, 1d');
+    expect(stderr).toContain(`--interval must be one of ${INTERVALS.join(', ')}`);
     expect(stderr).toContain('Usage: tickerboard');
   });
 
