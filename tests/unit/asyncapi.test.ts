@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parse } from 'yaml';
+import { INTERVALS } from '../../lib/intervals';
 import {
   CLIENT_EVENTS,
   SERVER_EVENTS,
@@ -55,6 +56,9 @@ describe('docs/asyncapi.yaml', () => {
     for (const event of CLIENT_EVENTS) {
       const documented = Object.keys(document.components.messages[event]?.payload.properties ?? {}).sort();
       expect(documented, event).toEqual(Object.keys(schemas[event].shape).sort());
+      const interval = document.components.messages[event]?.payload.properties.interval as
+        { enum: string[] } | undefined;
+      if (interval) expect(interval.enum, event).toEqual([...INTERVALS]);
     }
   });
 });
