@@ -1,4 +1,4 @@
-import type { LiveQuote, SubscriptionState } from '@tickerboard/client';
+import { NO_PRICE, type LiveQuote, type SubscriptionState } from '@tickerboard/client';
 
 /** ANSI escapes for the table; all empty with `NO_COLOR`. */
 export interface Palette {
@@ -26,8 +26,8 @@ export interface Row {
 }
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
-const HEADER = ['SYMBOL', '', 'LAST', 'CHG %', 'BID', 'ASK', 'VOLUME'];
-const WIDTHS = [10, 1, 14, 9, 14, 14, 10];
+const HEADER = ['SYMBOL', '', 'LAST', 'CHG %', 'BID', 'ASK', 'VOLUME', 'STATUS'];
+const WIDTHS = [10, 1, 14, 9, 14, 14, 10, 7];
 
 function cell(text: string, i: number): string {
   const width = WIDTHS[i] ?? 10;
@@ -40,6 +40,8 @@ export function renderTable(rows: readonly Row[], status: string, colours: Palet
   const lines = rows.map(({ symbol, quote, direction }) => {
     if (!quote) return `${colours.dim}${cell(symbol, 0)} ${'…'.padStart(WIDTHS[1] ?? 1)}${colours.reset}`;
     const price = (value: number) => value.toFixed(quote.instrument.precision);
+    // A source without a book (trades only) sends no bid or ask: 0 ticks, shown as a dash, never as a price.
+    const side = (value: number, ticks: number) => (ticks === NO_PRICE ? '—' : price(value));
     const colour = direction === 'up' ? colours.up : direction === 'down' ? colours.down : '';
     const trend = quote.change > 0 ? colours.up : quote.change < 0 ? colours.down : '';
     const percent = `${quote.changePercent > 0 ? '+' : ''}${quote.changePercent.toFixed(2)}%`;
@@ -48,12 +50,13 @@ export function renderTable(rows: readonly Row[], status: string, colours: Palet
       `${colour}${cell(direction === 'up' ? '▲' : direction === 'down' ? '▼' : ' ', 1)}`,
       `${cell(price(quote.last), 2)}${colours.reset}`,
       `${trend}${cell(percent, 3)}${colours.reset}`,
-      cell(price(quote.bid), 4),
-      cell(price(quote.ask), 5),
+      cell(side(quote.bid, quote.ticks.bid), 4),
+      cell(side(quote.ask, quote.ticks.ask), 5),
       cell(compact.format(quote.volume), 6),
+      `${quote.status === 'live' ? '' : colours.dim}${cell(quote.status ?? '', 7)}${colours.reset}`,
     ];
     const line = cells.join(' ');
-    return quote.stale ? `${colours.dim}${line}${colours.reset}` : line;
+    return quote.stale || quote.status === 'stale' ? `${colours.dim}${line}${colours.reset}` : line;
   });
   return [header, ...lines, `${colours.dim}${status} · q quits${colours.reset}`];
 }

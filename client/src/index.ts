@@ -28,4 +28,5 @@ export { INTERVALS } from '../../lib/intervals';
 export type { Bar } from '../../lib/candles';
 export type { ChartBars } from '../../lib/chart-bars';
 export type { Quote } from '../../lib/quote';
+export { NO_PRICE } from '../../lib/quote';
 export type { DecimalQuote } from '../../lib/decimals';
