@@ -107,6 +107,20 @@ function operation(route: Route): unknown {
     if (answer.csv) content['text/csv'] = { schema: { type: 'string' } };
     responses[status] = { description: answer.description, content };
   }
+  const error = { 'application/json': { schema: jsonSchema(errorResponse, 'output') } };
+  if (route.path.startsWith('/api/')) {
+    responses['401'] = {
+      description: 'With AUTH_SECRET set: no token, or a forged or expired one (`Authorization: Bearer`).',
+      content: error,
+    };
+    responses['429'] = {
+      description:
+        'Too many requests (or bars) a second from this address; `Retry-After` says when to ask again.',
+      headers: { 'retry-after': { schema: { type: 'integer' }, description: 'seconds' } },
+      content: error,
+    };
+  }
+  responses['500'] = { description: 'A server fault; logged on the server.', content: error };
   responses['405'] = {
     description: 'Only GET and HEAD are served.',
     content: { 'application/json': { schema: jsonSchema(errorResponse, 'output') } },
@@ -117,6 +131,8 @@ function operation(route: Route): unknown {
       .replace(/^\/(api\/)?/, '')
       .replace(/\W+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()),
     ...(route.query ? { parameters: parameters(route.query) } : {}),
+    // A bearer token when the server has AUTH_SECRET; none otherwise.
+    ...(route.path.startsWith('/api/') ? { security: [{ bearer: [] }, {}] } : {}),
     responses,
   };
 }
@@ -132,5 +148,15 @@ export function openApiDocument(maxBars: number): Record<string, unknown> {
         'Quotes, bars and instruments of the tickerboard feed. Live updates travel over Socket.IO: see docs/protocol.md and docs/asyncapi.yaml.',
     },
     paths: Object.fromEntries(routes(maxBars).map((route) => [route.path, { get: operation(route) }])),
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'HS256, minted with `npm run token` (only when the server sets AUTH_SECRET).',
+        },
+      },
+    },
   };
 }

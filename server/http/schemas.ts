@@ -130,7 +130,17 @@ export const healthResponse = z.object({
 
 export const errorResponse = z.object({
   error: z.object({
-    code: z.enum(['INVALID_PARAMETER', 'UNKNOWN_SYMBOL', 'NOT_FOUND', 'METHOD_NOT_ALLOWED']),
+    code: z.enum([
+      'INVALID_PARAMETER',
+      'UNKNOWN_SYMBOL',
+      'NOT_FOUND',
+      'METHOD_NOT_ALLOWED',
+      'RATE_LIMITED',
+      'TOKEN_MISSING',
+      'TOKEN_INVALID',
+      'TOKEN_EXPIRED',
+      'INTERNAL',
+    ]),
     message: z.string(),
     parameter: z.string().optional().describe('The query parameter at fault.'),
     symbols: z.array(z.string()).optional().describe('The unknown symbols.'),

@@ -127,10 +127,26 @@ describe('GET /api/openapi.json', () => {
       ['before', false],
       ['format', false],
     ]);
-    expect(Object.keys(candles?.responses ?? {}).sort()).toEqual(['200', '400', '404', '405']);
+    expect(Object.keys(candles?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '405',
+      '429',
+      '500',
+    ]);
     const quotes = document.paths['/api/quotes']?.get;
     expect(quotes?.parameters?.map((p) => [p.name, p.required])).toEqual([['symbols', true]]);
-    expect(Object.keys(quotes?.responses ?? {}).sort()).toEqual(['200', '400', '404', '405']);
+    expect(Object.keys(quotes?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '405',
+      '429',
+      '500',
+    ]);
     // Every route the server answers is described: each one described answers 200.
     for (const path of Object.keys(document.paths)) {
       const query =
