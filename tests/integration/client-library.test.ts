@@ -12,6 +12,7 @@ import {
   type TickerboardClient,
 } from '@tickerboard/client';
 import { ensureDefined } from '../../lib/assert';
+import { barFromDecimal } from '../../lib/decimals';
 import type { UnixMillis } from '../../lib/nominal';
 import { mintToken } from '../../server/guard/token';
 import { toPrice, toQuantity } from '../../lib/instrument';
@@ -256,6 +257,42 @@ describe('a server that requires a token', () => {
     // Once for GET /api/symbols, once for the handshake.
     expect(asked).toBeGreaterThanOrEqual(2);
     expect(await client.snapshot(['AAPL'])).toMatchObject({ quotes: [{ symbol: 'AAPL' }] });
+  });
+});
+
+describe('candle subscriptions', () => {
+  it('share one server stream between subscriptions, released with the last, and take history in front', async () => {
+    const requests = recordRequests(feed);
+    const client = open(feed.url);
+    const first = client.candles('SPY', '1m', { limit: 20 });
+    const second = client.candles('SPY', '1m', { limit: 40 });
+    await Promise.all([first.ready(), second.ready()]);
+    const asked = requests.filter(({ event }) => event === 'subscribeCandles');
+    expect(asked).toEqual([
+      { event: 'subscribeCandles', request: { symbol: 'SPY', interval: '1m', limit: 40 } },
+    ]);
+    expect(first.chart?.bars).toHaveLength(40);
+
+    const oldest = ensureDefined(first.chart?.bars[0]);
+    const older = await client.history('SPY', '1m', { to: oldest.time, limit: 10 });
+    expect(older).toHaveLength(10);
+    const replaced: boolean[] = [];
+    second.on('update', (update) => replaced.push(update.replaced));
+    const instrument = ensureDefined(client.instrument('SPY'));
+    first.prepend(older.map((bar) => barFromDecimal(bar, instrument)));
+    expect(second.chart?.bars).toHaveLength(50);
+    expect(second.chart?.bars[0]?.time).toBe(older[0]?.time);
+    expect(replaced[0]).toBe(true);
+
+    first.unsubscribe();
+    await sleep(300);
+    expect(second.state).toBe('live');
+    expect(requests.some(({ event }) => event === 'unsubscribeCandles')).toBe(false);
+    second.unsubscribe();
+    await waitFor(() => requests.some(({ event }) => event === 'unsubscribeCandles'), 5000, 'the release');
+    expect(requests.filter(({ event }) => event === 'unsubscribeCandles')).toEqual([
+      { event: 'unsubscribeCandles', request: { symbol: 'SPY', interval: '1m' } },
+    ]);
   });
 });
 
