@@ -138,7 +138,7 @@ for (const [name, env] of [
   const { child, port } = await startFeed(env);
   const api = await apiFlood(port, child.pid ?? 0);
   const connections = await connectionFlood(port);
-  console.log(JSON.stringify({ limits: name, api, connections }));
+  process.stdout.write(`${JSON.stringify({ limits: name, api, connections })}\n`);
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
 }
