@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -12,6 +13,10 @@ const ALONE = [
 ];
 
 export default defineConfig({
+  resolve: {
+    // The client library by its package name, as tsconfig.json maps it for tsc, Next and tsx.
+    alias: { '@tickerboard/client': fileURLToPath(new URL('./client/src/index.ts', import.meta.url)) },
+  },
   test: {
     environment: 'node',
     testTimeout: 30_000,
