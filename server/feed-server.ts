@@ -131,7 +131,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     trusted,
   });
   const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, wallClock) : undefined;
+  // The replay's controls act on what every viewer sees: behind the API's token and rate like any route.
+  const replayControls = replay && replayApi(controlsOf(replay, () => ({ market, io, started })));
   const api = createApi({
+    routes: replayControls ? { '/api/replay': replayControls } : undefined,
     market,
     clock: wallClock,
     maxBars: limits.maxBars,
@@ -148,12 +151,9 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       sources: Object.fromEntries(sources.map((source) => [source.name, source.health()])),
     }),
   });
-  const replayControls = replay && replayApi(controlsOf(replay, () => ({ market, io, started })));
   const http = createServer(
     frontDoor({
-      api: replayControls
-        ? (request, response, url) => replayControls(request, response, url) || api(request, response, url)
-        : api,
+      api,
       fallback: options.fallback,
       origins,
       trusted,
