@@ -67,7 +67,7 @@ test.afterAll(async () => {
   await fake.close();
 });
 
-test('shows a relayed symbol with its source badge, greys it out while stale, and brings it back live', async ({
+test('shows a relayed symbol with its source badge, greys its row and chart header while stale, and brings it back live', async ({
   page,
 }) => {
   await page.goto(`${origin}/`);
@@ -87,9 +87,15 @@ test('shows a relayed symbol with its source badge, greys it out while stale, an
   await expect(row(page, 'AAPL').locator('.feed-source')).toHaveText('SIM');
   await expect(relayed).not.toHaveAttribute('data-stale', 'true');
 
+  await relayed.click();
+  const header = page.locator('.chart-header');
+  await expect(header.getByRole('heading', { name: SYMBOL })).toBeVisible();
+  await expect(header.locator('.feed-source')).toHaveText('BINANCE');
+
   fake.silent = true;
   await expect(relayed).toHaveAttribute('data-stale', 'true', { timeout: 5_000 });
-  await expect(relayed.locator('.feed-age')).toHaveText(/^stale \d+s$/);
+  await expect(header).toHaveAttribute('data-stale', 'true');
+  await expect(relayed.locator('.feed-age')).toHaveText(/^stale [1-9]\d*s$/);
   await page.screenshot({ path: 'test-results/relay-stale.png' });
   const frozen = await relayed.getByRole('cell').first().innerText();
   await page.waitForTimeout(500);
@@ -99,5 +105,6 @@ test('shows a relayed symbol with its source badge, greys it out while stale, an
 
   fake.silent = false;
   await expect(relayed).not.toHaveAttribute('data-stale', 'true', { timeout: 5_000 });
+  await expect(header).not.toHaveAttribute('data-stale', 'true');
   await expect(watchlist(page).locator('.feed-age')).toHaveCount(0);
 });
