@@ -26,7 +26,13 @@ import { replayApi, type ReplayControls } from './http/replay-api';
 
 export interface FeedServerOptions {
   config: Config;
+  /** The market's time (with `SIM_START`, a shifted one). */
   clock?: Clock;
+  /**
+   * Real time, for what guards the server: token expiry, per-address rates, the handshake timeout. It stays the
+   * wall clock when `SIM_START` shifts the market's; given a `clock` (a test's), that one by default.
+   */
+  wallClock?: Clock;
   /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
   source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
@@ -91,7 +97,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       ? Replay.open(replayName.slice('replay:'.length), config.REPLAY_SPEED, systemClock)
       : undefined;
   const clock = options.clock ?? replay?.clock ?? clockFor(config);
-  const wallClock = options.clock ?? systemClock;
+  const wallClock = options.wallClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const given = options.source ?? replay ?? createSources(config, clock, logger);
   const recorder = config.RECORD

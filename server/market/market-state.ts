@@ -289,7 +289,7 @@ export class MarketState {
     this.rollUpDays(state, event.bars);
     const day = series.last();
     if (!day) return;
-    // Before any trade, the day bar stands for the last price (a revised one too); a later trade takes over.
+    // Before any trade, the day bar stands for the last price; a later trade takes over.
     if (state.lastTime <= day.closeTime) {
       state.lastTime = day.closeTime;
       state.last = day.close;
