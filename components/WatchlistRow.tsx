@@ -5,6 +5,7 @@ import { ticks } from '../lib/nominal';
 import { NO_PRICE, quoteChange, quoteChangePercent } from '../lib/quote';
 import { FeedBadge } from './FeedBadge';
 import { FlashCell } from './FlashCell';
+import { SessionTag } from './SessionTag';
 import { arrowOf, directionOf, formatChange, formatPercent, formatPrice, formatVolume } from './format';
 import { useMarket, useMarketStore } from './StoreProvider';
 
@@ -75,6 +76,7 @@ export function WatchlistRow({ symbol }: { symbol: string }) {
       </th>
       <FlashCell value={quote?.last} arrow>
         {ready ? formatPrice(quote.last, instrument) : EMPTY}
+        {instrument ? <SessionTag assetClass={instrument.assetClass} /> : null}
       </FlashCell>
       <td className={`num ${direction}`}>
         {ready ? (

@@ -120,6 +120,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (state === 'refused')
       report(`${reason ?? 'unauthorized'}: open the dashboard with a fresh #token= link (npm run token)`);
   });
+  // The board reads sessions (pre, post, closed) at the server's time, which SIM_START or a replay may move.
+  client.on('hello', (hello) => store.getState().setServerTime(hello.serverTime));
   client.on('goodbye', (goodbye) => report(goodbye.message));
   client.on('status', (entries) => store.getState().applyStatus(entries));
   client.on('instruments', (list) => store.getState().setInstruments(list));

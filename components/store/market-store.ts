@@ -52,10 +52,13 @@ export interface MarketState {
   chartChanged: readonly Bar[];
   /** Grows whenever the chart's bars are replaced wholesale rather than updated (new stream, older history). */
   chartRevision: number;
+  /** The server's clock minus this browser's, from its hello: sessions are read at the server's time. */
+  serverOffsetMs: number;
 }
 
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
+  setServerTime(serverTime: number): void;
   setInstruments(instruments: readonly Instrument[]): void;
   applyStatus(entries: readonly StatusEntry[]): void;
   addSymbol(symbol: string): void;
@@ -114,9 +117,11 @@ export function createMarketStore(initial?: Partial<MarketState>) {
         chart: undefined,
         chartChanged: [],
         chartRevision: 0,
+        serverOffsetMs: 0,
         ...initial,
 
         setStatus: (status) => set({ status }),
+        setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
         setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
         applyStatus: (entries) => {
           const feeds = { ...get().feeds };

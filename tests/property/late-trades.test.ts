@@ -9,8 +9,6 @@ import { TradeIntake } from '../../server/source/relay/trade-intake';
 import { BASE_TIME, testInstruments } from '../support/arbitraries';
 
 const GRACE_MS = 2000;
-// A market open around the clock: the property is about arrival order, not sessions (an equity's day is its
-// regular session only, which BASE_TIME falls outside of).
 
 /** A venue's tape: numbered trades, times ascending (several may share a millisecond), near bucket boundaries. */
 const tape = fc
@@ -62,7 +60,11 @@ const arrivals = (trades: readonly TradeEvent[]) =>
     });
 
 function barsAfter(arrived: readonly TradeEvent[]) {
-  const market = new MarketState(testInstruments(['AAA'], 'crypto'), 1000);
+  // Crypto: every interval, the calendar ones included, holds every trade.
+  const market = new MarketState(
+    testInstruments(['AAA']).map((instrument) => ({ ...instrument, assetClass: 'crypto' as const })),
+    1000,
+  );
   const intake = new TradeIntake(GRACE_MS);
   for (const trade of arrived) {
     if (intake.accept(trade, trade.time) === 'accepted') market.apply(trade);
@@ -76,7 +78,7 @@ describe('trades that arrive late or twice, inside the grace window', () => {
       fc.property(
         tape.chain((trades) => fc.tuple(fc.constant(trades), arrivals(trades))),
         ([trades, arrived]) => {
-          const expected = INTERVALS.map((interval) => aggregate(trades, interval, 'crypto'));
+          const expected = INTERVALS.map((interval) => aggregate(trades, interval));
           expect(barsAfter(arrived)).toEqual(expected);
         },
       ),
