@@ -9,7 +9,7 @@ import { useMarket } from './StoreProvider';
 export function ConnectionBadge() {
   const status = useMarket((s) => s.status);
   return (
-    <div role="status" className="badge" data-status={status}>
+    <div role="status" aria-label="Connection" className="badge" data-status={status}>
       <span className="badge-dot" aria-hidden="true" />
       {status === 'outdated' ? (
         <button type="button" className="badge-action" onClick={() => window.location.reload()}>

@@ -4,23 +4,21 @@ import { ChartPanel } from './ChartPanel';
 import { ConnectionBadge } from './ConnectionBadge';
 import { MarketClock } from './MarketClock';
 import { QuoteDetails } from './QuoteDetails';
-import { useMarketStore } from './StoreProvider';
 import { SymbolSearch } from './SymbolSearch';
 import { useMarketFeed } from './useMarketFeed';
 import { Watchlist } from './Watchlist';
 
 /** The terminal: top bar, quote board and chart. Live parts wait for the persisted state (see useMarketFeed). */
 export function Dashboard() {
-  const store = useMarketStore();
-  const { hydrated, problem, report } = useMarketFeed(store);
+  const { hydrated, problem, report } = useMarketFeed();
 
   return (
     <div className="shell">
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           <span className="brand-mark" aria-hidden="true" />
           tickerboard
-        </div>
+        </h1>
         <SymbolSearch />
         <div className="topbar-end">
           {problem && (

@@ -2,15 +2,17 @@
 
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
+import { parseSymbolsParam } from '../lib/watchlists';
 import { connectFeed } from './store/feed-connection';
-import type { PageStore } from './StoreProvider';
+import { linkPreferences } from './store/preferences-bridge';
+import { useMarketStore, usePreferencesStore } from './StoreProvider';
 
 const SYMBOLS_RETRY_MS = 3000;
 /** A problem stays in the status line this long unless another replaces it. */
 const PROBLEM_SHOWN_MS = 10_000;
 
 export interface MarketFeed {
-  /** The persisted watchlist, selection and interval are loaded; until then the defaults would flash by. */
+  /** The persisted preferences are loaded; until then the defaults would flash by. */
   hydrated: boolean;
   /** The last thing that went wrong, for the status line, for a while. */
   problem: string | undefined;
@@ -19,20 +21,32 @@ export interface MarketFeed {
 }
 
 /**
- * Brings the page's store to life after mount: restores what was persisted, loads the instruments (retrying
- * until the server answers) and connects the feed. Everything it starts is stopped on unmount.
+ * Brings the page's stores to life after mount: restores the preferences (and opens a `?symbols=` link),
+ * links them to the market store, loads the instruments (retrying until the server answers) and connects the
+ * feed. Everything it starts is stopped on unmount.
  */
-export function useMarketFeed(store: PageStore): MarketFeed {
+export function useMarketFeed(): MarketFeed {
+  const store = useMarketStore();
+  const preferences = usePreferencesStore();
   // Always false at first: the server has no localStorage (its store has no persist API at all), and the
   // client's first render must match the server's.
   const [hydrated, setHydrated] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
 
   useEffect(() => {
-    const stop = store.persist.onFinishHydration(() => setHydrated(true));
-    void store.persist.rehydrate();
+    const stop = preferences.persist.onFinishHydration(() => {
+      const linked = parseSymbolsParam(new URLSearchParams(window.location.search).get('symbols'));
+      if (linked.length > 0) preferences.getState().openLink(linked);
+      setHydrated(true);
+    });
+    void preferences.persist.rehydrate();
     return stop;
-  }, [store]);
+  }, [preferences]);
+
+  useEffect(() => {
+    if (!hydrated) return;
+    return linkPreferences(preferences, store);
+  }, [preferences, store, hydrated]);
 
   useEffect(() => {
     const abort = new AbortController();

@@ -1,10 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { Bar } from '../../lib/candles';
 import { applyCandleEntry, chartFromAck, prependBars, type ChartBars } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
 import type { CandlesSubscribed, Frame, QuoteEntry } from '../../lib/protocol';
+import { DEFAULT_SYMBOLS } from './preferences-store';
 import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
 
 /**
@@ -12,18 +12,6 @@ import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../..
  * the page stops reconnecting and asks to be reloaded.
  */
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated';
-
-export const DEFAULT_WATCHLIST = [
-  'AAPL',
-  'MSFT',
-  'NVDA',
-  'TSLA',
-  'SPY',
-  'BTC-USD',
-  'ETH-USD',
-  'EURUSD',
-  'USDJPY',
-];
 
 export interface MarketState {
   status: ConnectionStatus;
@@ -60,108 +48,76 @@ export interface MarketActions {
 export type MarketStore = StoreApi<MarketState & MarketActions>;
 
 /**
- * `persist` saves after every `set`, several times a second here; only the watchlist, selection and interval are
- * saved, and they rarely change, so skip the write when the text is what was last written.
- */
-function writeOnChange(storage: StateStorage): StateStorage {
-  const written = new Map<string, string>();
-  return {
-    getItem: (name) => storage.getItem(name),
-    setItem: (name, value) => {
-      if (written.get(name) === value) return;
-      written.set(name, value);
-      storage.setItem(name, value);
-    },
-    removeItem: (name) => {
-      written.delete(name);
-      storage.removeItem(name);
-    },
-  };
-}
-
-const PERSIST_KEY = 'tickerboard';
-
-/**
- * A store per page (the zustand pattern for Next.js: no module-level store). The watchlist, the selected symbol
- * and the interval persist in localStorage; call `store.persist.rehydrate()` after mount.
+ * The live market data of one page (the zustand pattern for Next.js: no module-level store). Nothing here
+ * persists: `watchlist`, `selected` and `interval` are what the views want held, copied from the preferences
+ * store (see preferences-bridge.ts).
  */
 export function createMarketStore(initial?: Partial<MarketState>) {
-  return createStore<MarketState & MarketActions>()(
-    persist(
-      (set, get) => ({
-        status: 'connecting',
-        instruments: {},
-        watchlist: DEFAULT_WATCHLIST,
-        selected: DEFAULT_WATCHLIST[0],
-        interval: '1m',
-        book: {},
-        chart: undefined,
-        chartChanged: [],
-        chartRevision: 0,
-        ...initial,
+  return createStore<MarketState & MarketActions>()((set, get) => ({
+    status: 'connecting',
+    instruments: {},
+    watchlist: DEFAULT_SYMBOLS,
+    selected: DEFAULT_SYMBOLS[0],
+    interval: '1m',
+    book: {},
+    chart: undefined,
+    chartChanged: [],
+    chartRevision: 0,
+    ...initial,
 
-        setStatus: (status) => set({ status }),
-        setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
-        addSymbol: (symbol) => {
-          const { watchlist, selected } = get();
-          if (watchlist.includes(symbol)) return;
-          set({ watchlist: [...watchlist, symbol], selected: selected ?? symbol });
-        },
-        removeSymbol: (symbol) => {
-          const { watchlist, selected, book } = get();
-          const next = watchlist.filter((s) => s !== symbol);
-          set({
-            watchlist: next,
-            book: removeSymbols(book, [symbol]),
-            selected: selected === symbol ? next[0] : selected,
-          });
-        },
-        select: (symbol) => set({ selected: symbol }),
-        setInterval: (interval) => set({ interval }),
-        applySnapshots: (entries) => {
-          const held = new Set(get().watchlist);
-          let book = get().book;
-          for (const entry of entries) if (held.has(entry[0])) book = applySnapshot(book, entry);
-          set({ book });
-        },
-        applyFrame: (frame) => {
-          const state = get();
-          const quotes = frame.q ? applyDeltas(state.book, frame.q) : { book: state.book, gaps: [] };
-          let chart = state.chart;
-          let chartChanged: Bar[] = [];
-          let chartGap = false;
-          for (const entry of frame.c ?? []) {
-            if (!chart) break;
-            const update = applyCandleEntry(chart, entry);
-            chart = update.chart;
-            chartChanged = chartChanged.concat(update.changed);
-            chartGap ||= update.gap;
-          }
-          const patch: Partial<MarketState> = {};
-          if (quotes.book !== state.book) patch.book = quotes.book;
-          if (chart !== state.chart) Object.assign(patch, { chart, chartChanged });
-          if (Object.keys(patch).length > 0) set(patch);
-          return { quoteGaps: quotes.gaps, chartGap };
-        },
-        setChart: (ack) => {
-          const { selected, interval, chartRevision } = get();
-          if (ack.symbol !== selected || ack.interval !== interval) return;
-          set({ chart: chartFromAck(ack), chartChanged: [], chartRevision: chartRevision + 1 });
-        },
-        prependChart: (symbol, interval, older) => {
-          const { chart, chartRevision } = get();
-          if (chart?.symbol !== symbol || chart.interval !== interval) return;
-          const next = prependBars(chart, older);
-          if (next !== chart) set({ chart: next, chartChanged: [], chartRevision: chartRevision + 1 });
-        },
-      }),
-      {
-        name: PERSIST_KEY,
-        version: 1,
-        storage: createJSONStorage(() => writeOnChange(localStorage)),
-        partialize: ({ watchlist, selected, interval }) => ({ watchlist, selected, interval }),
-        skipHydration: true,
-      },
-    ),
-  );
+    setStatus: (status) => set({ status }),
+    setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
+    addSymbol: (symbol) => {
+      const { watchlist, selected } = get();
+      if (watchlist.includes(symbol)) return;
+      set({ watchlist: [...watchlist, symbol], selected: selected ?? symbol });
+    },
+    removeSymbol: (symbol) => {
+      const { watchlist, selected, book } = get();
+      const next = watchlist.filter((s) => s !== symbol);
+      set({
+        watchlist: next,
+        book: removeSymbols(book, [symbol]),
+        selected: selected === symbol ? next[0] : selected,
+      });
+    },
+    select: (symbol) => set({ selected: symbol }),
+    setInterval: (interval) => set({ interval }),
+    applySnapshots: (entries) => {
+      const held = new Set(get().watchlist);
+      let book = get().book;
+      for (const entry of entries) if (held.has(entry[0])) book = applySnapshot(book, entry);
+      set({ book });
+    },
+    applyFrame: (frame) => {
+      const state = get();
+      const quotes = frame.q ? applyDeltas(state.book, frame.q) : { book: state.book, gaps: [] };
+      let chart = state.chart;
+      let chartChanged: Bar[] = [];
+      let chartGap = false;
+      for (const entry of frame.c ?? []) {
+        if (!chart) break;
+        const update = applyCandleEntry(chart, entry);
+        chart = update.chart;
+        chartChanged = chartChanged.concat(update.changed);
+        chartGap ||= update.gap;
+      }
+      const patch: Partial<MarketState> = {};
+      if (quotes.book !== state.book) patch.book = quotes.book;
+      if (chart !== state.chart) Object.assign(patch, { chart, chartChanged });
+      if (Object.keys(patch).length > 0) set(patch);
+      return { quoteGaps: quotes.gaps, chartGap };
+    },
+    setChart: (ack) => {
+      const { selected, interval, chartRevision } = get();
+      if (ack.symbol !== selected || ack.interval !== interval) return;
+      set({ chart: chartFromAck(ack), chartChanged: [], chartRevision: chartRevision + 1 });
+    },
+    prependChart: (symbol, interval, older) => {
+      const { chart, chartRevision } = get();
+      if (chart?.symbol !== symbol || chart.interval !== interval) return;
+      const next = prependBars(chart, older);
+      if (next !== chart) set({ chart: next, chartChanged: [], chartRevision: chartRevision + 1 });
+    },
+  }));
 }
