@@ -1,5 +1,6 @@
 'use client';
 
+import { ChartBanner } from './ChartBanner';
 import { ChartHeader } from './ChartHeader';
 import { IntervalSwitcher } from './IntervalSwitcher';
 import { PriceChart } from './PriceChart';
@@ -18,6 +19,7 @@ export function ChartPanel({ ready, onError }: { ready: boolean; onError: (messa
         <IntervalSwitcher index={index} />
       </div>
       <PriceChart onError={onError} />
+      <ChartBanner />
       {ready && !selected && <p className="chart-empty">Add a symbol to chart it.</p>}
     </section>
   );

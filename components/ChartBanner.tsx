@@ -1,0 +1,23 @@
+'use client';
+
+import { useMarket } from './StoreProvider';
+
+/**
+ * A banner over the chart while what it shows is not live: the feed is down (the bars stop where they were), or
+ * the chart missed an update and is being resynced. It goes when the data returns.
+ */
+export function ChartBanner() {
+  const status = useMarket((s) => s.status);
+  const resyncing = useMarket((s) => s.chart?.stale === true);
+  const text =
+    status === 'reconnecting' || status === 'offline'
+      ? 'Feed disconnected: the chart shows the last prices received. Reconnecting…'
+      : resyncing
+        ? 'An update was missed: resyncing the chart…'
+        : undefined;
+  return (
+    <p className="chart-banner" role="note" hidden={text === undefined} data-testid="chart-banner">
+      {text}
+    </p>
+  );
+}
