@@ -1,5 +1,6 @@
 'use client';
 
+import { ChartAlertButton } from './ChartAlertButton';
 import { ChartBanner } from './ChartBanner';
 import { ChartHeader } from './ChartHeader';
 import { IntervalSwitcher } from './IntervalSwitcher';
@@ -16,6 +17,7 @@ export function ChartPanel({ ready, onError }: { ready: boolean; onError: (messa
     <section className="chart-panel" aria-label={symbol ? `Chart ${symbol}` : 'Chart'}>
       <div className="chart-bar">
         {symbol ? <ChartHeader symbol={symbol} /> : <header className="chart-header" />}
+        {symbol && <ChartAlertButton symbol={symbol} />}
         <IntervalSwitcher index={index} />
       </div>
       <PriceChart onError={onError} />

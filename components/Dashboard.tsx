@@ -1,5 +1,7 @@
 'use client';
 
+import { AlertsPanel } from './AlertsPanel';
+import { AlertToasts } from './AlertToasts';
 import { ChartPanel } from './ChartPanel';
 import { ConnectionBadge } from './ConnectionBadge';
 import { MarketClock } from './MarketClock';
@@ -34,9 +36,11 @@ export function Dashboard() {
         <div className="side">
           <Watchlist ready={hydrated} />
           <QuoteDetails ready={hydrated} />
+          <AlertsPanel />
         </div>
         <ChartPanel ready={hydrated} onError={report} />
       </main>
+      <AlertToasts ready={hydrated} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import { ensureDefined } from '../lib/assert';
 import { ChartLegend, type LegendHandle } from './ChartLegend';
 import { mountChart } from './chart-view';
-import { useMarketStore } from './StoreProvider';
+import { useMarketStore, usePreferencesStore } from './StoreProvider';
 
 /**
  * The candlestick and volume chart of the selected symbol. It renders once; after that the chart follows the
@@ -12,6 +12,7 @@ import { useMarketStore } from './StoreProvider';
  */
 export function PriceChart({ onError }: { onError: (message: string) => void }) {
   const store = useMarketStore();
+  const preferences = usePreferencesStore();
   const host = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
   const legend = useRef<LegendHandle>(null);
@@ -22,10 +23,11 @@ export function PriceChart({ onError }: { onError: (message: string) => void }) 
         host: ensureDefined(host.current, 'chart host is not mounted'),
         canvas: ensureDefined(canvas.current, 'chart canvas is not mounted'),
         store,
+        preferences,
         legend: () => legend.current,
         onError,
       }),
-    [store, onError],
+    [store, preferences, onError],
   );
 
   return (

@@ -2,6 +2,7 @@
 
 import { memo, type DragEvent, type KeyboardEvent } from 'react';
 import type { ColumnId } from '../lib/board-columns';
+import { toPrice } from '../lib/instrument';
 import { QuoteCell } from './QuoteCell';
 import { StaleAge } from './StaleAge';
 import { useMarket, usePreferencesStore } from './StoreProvider';
@@ -129,7 +130,32 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
       <td className="actions">
         <button
           type="button"
-          className="remove"
+          className="row-action"
+          aria-label={`Add alert for ${symbol}`}
+          title={`Add alert for ${symbol}`}
+          onClick={(event) => {
+            event.stopPropagation();
+            if (!quote || !instrument) return;
+            preferences.getState().draftAlert({
+              symbol,
+              metric: 'price',
+              direction: 'above',
+              level: toPrice(quote.last, instrument),
+            });
+          }}
+        >
+          <svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12">
+            <path
+              d="M6 1.2a3 3 0 0 0-3 3v2.3L2 8.4h8L9 6.5V4.2a3 3 0 0 0-3-3ZM4.8 9.4a1.2 1.2 0 0 0 2.4 0"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.1"
+            />
+          </svg>
+        </button>
+        <button
+          type="button"
+          className="row-action remove"
           aria-label={`Remove ${symbol}`}
           title={`Remove ${symbol}`}
           onClick={(event) => {

@@ -11,6 +11,7 @@ export interface ChartTheme {
   down: string;
   upVolume: string;
   downVolume: string;
+  alert: string;
 }
 
 export function readTheme(element: HTMLElement): ChartTheme {
@@ -26,6 +27,7 @@ export function readTheme(element: HTMLElement): ChartTheme {
     down: value('--down', '#f23645'),
     upVolume: value('--up-volume', 'rgba(34, 171, 148, 0.35)'),
     downVolume: value('--down-volume', 'rgba(242, 54, 69, 0.35)'),
+    alert: value('--warn', '#f5a524'),
   };
 }
 

@@ -14,6 +14,8 @@ import { chartOptions, readTheme, type ChartTheme } from './chart-theme';
 import type { LegendHandle } from './ChartLegend';
 import { watchHistory } from './history-pager';
 import type { MarketState, MarketStore } from './store/market-store';
+import type { PreferencesStore } from './store/preferences-store';
+import { showAlertLines } from './alert-lines';
 
 export interface ChartViewOptions {
   /** Carries the data- attributes that describe what is shown (for styling and automation). */
@@ -21,6 +23,7 @@ export interface ChartViewOptions {
   /** Where the chart draws. */
   canvas: HTMLElement;
   store: MarketStore;
+  preferences: PreferencesStore;
   legend: () => LegendHandle | null;
   onError: (message: string) => void;
 }
@@ -62,7 +65,14 @@ function currentChart(state: MarketState): ChartBars | undefined {
  * the bars the last frame changed to `series.update`. Returns the function that removes the chart and stops
  * every listener.
  */
-export function mountChart({ host, canvas, store, legend, onError }: ChartViewOptions): () => void {
+export function mountChart({
+  host,
+  canvas,
+  store,
+  preferences,
+  legend,
+  onError,
+}: ChartViewOptions): () => void {
   const theme = readTheme(host);
   const chart = createChart(canvas, chartOptions(theme));
   const candles = chart.addSeries(CandlestickSeries, {
@@ -156,6 +166,7 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
         candles.setData([]);
         volume.setData([]);
         shown = undefined;
+        alertLines.refresh();
         showLastBar();
       }
       describe();
@@ -169,7 +180,9 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
       shown.instrument !== instrument ||
       !patch(shown.chart, next, state.chartChanged, instrument);
     if (wholesale) replace(next, instrument);
+    const streamChanged = shown?.chart.symbol !== next.symbol;
     shown = { chart: next, revision: state.chartRevision, instrument };
+    if (streamChanged) alertLines.refresh();
     describe();
     if (!hovering) showLastBar();
   };
@@ -182,6 +195,16 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
   };
   chart.subscribeCrosshairMove(onCrosshairMove);
 
+  const alertLines = showAlertLines({
+    chart,
+    series: candles,
+    surface: canvas,
+    host,
+    preferences,
+    shown: () => shown && { symbol: shown.chart.symbol, instrument: shown.instrument },
+    color: theme.alert,
+  });
+
   const stopHistory = watchHistory({ timeScale, store, shown: () => shown, host, onError });
   const unsubscribe = store.subscribe(sync);
   sync(store.getState());
@@ -189,6 +212,7 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
   return () => {
     unsubscribe();
     stopHistory();
+    alertLines.stop();
     chart.unsubscribeCrosshairMove(onCrosshairMove);
     chart.remove();
   };

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { Alert } from '../../lib/alerts';
 import { DEFAULT_COLUMNS, type BoardSort, type ColumnId } from '../../lib/board-columns';
 import type { Interval } from '../../lib/intervals';
@@ -54,9 +54,14 @@ export interface PreferencesState {
   /** The chart a click on a board row changes. */
   activeChart: number;
   timeZone: TimeZoneChoice;
+  /** An alert being written in the Alerts panel, started from a row or a chart. Never persisted. */
+  alertDraft: AlertDraft | undefined;
 }
 
+export type AlertDraft = Pick<Alert, 'symbol' | 'metric' | 'direction' | 'level'>;
+
 export interface PreferencesActions {
+  draftAlert(draft: AlertDraft | undefined): void;
   createList(name?: string): void;
   renameList(id: string, name: string): void;
   deleteList(id: string): void;
@@ -130,6 +135,7 @@ export function defaultPreferences(): PreferencesState {
     charts: defaultCharts(),
     activeChart: 0,
     timeZone: 'local',
+    alertDraft: undefined,
   };
 }
 
@@ -140,7 +146,10 @@ export const PREFERENCES_KEY = 'tickerboard-preferences';
  * page, persisted in localStorage (call `store.persist.rehydrate()` after mount); the live market data is in
  * the market store, which never persists.
  */
-export function createPreferencesStore(initial?: Partial<PreferencesState>) {
+export function createPreferencesStore(
+  initial?: Partial<PreferencesState>,
+  storage: () => StateStorage = () => localStorage,
+) {
   return createStore<Preferences>()(
     persist(
       (set, get) => {
@@ -252,13 +261,14 @@ export function createPreferencesStore(initial?: Partial<PreferencesState>) {
           },
           updateChart: patchChart,
           setTimeZone: (timeZone) => set({ timeZone }),
+          draftAlert: (alertDraft) => set({ alertDraft }),
         };
       },
       {
         name: PREFERENCES_KEY,
         version: 1,
-        storage: createJSONStorage(() => localStorage),
-        partialize: ({ linked: _linked, ...rest }) =>
+        storage: createJSONStorage(storage),
+        partialize: ({ linked: _linked, alertDraft: _draft, ...rest }) =>
           Object.fromEntries(Object.entries(rest).filter(([, value]) => typeof value !== 'function')),
         skipHydration: true,
       },
