@@ -16,14 +16,12 @@ export function ChartAlertButton({ symbol }: { symbol: string }) {
         const quote = book[symbol]?.quote;
         const instrument = instruments[symbol];
         if (!quote || !instrument) return;
-        preferences
-          .getState()
-          .draftAlert({
-            symbol,
-            metric: 'price',
-            direction: 'above',
-            level: toPrice(quote.last, instrument),
-          });
+        preferences.getState().draftAlert({
+          symbol,
+          metric: 'price',
+          direction: 'above',
+          level: toPrice(quote.last, instrument),
+        });
       }}
     >
       Add alert
