@@ -63,6 +63,29 @@ export class BarSeries {
     return bar;
   }
 
+  /** The bar at `index` (0 the oldest kept, -1 the newest), or undefined. */
+  at(index: number): BarState | undefined {
+    return this.bars.at(index);
+  }
+
+  /**
+   * Puts a whole bar in place of the one of the same time (or inserts it by time) and returns it; undefined when
+   * the series is full and the bar is older than every bar kept.
+   */
+  put(bar: BarState): BarState | undefined {
+    const index = this.indexAtOrAfter(bar.time);
+    const found = this.bars[index];
+    if (found?.time === bar.time) {
+      Object.assign(found, bar);
+      return found;
+    }
+    if (index === 0 && this.bars.length >= this.capacity) return undefined;
+    this.bars.splice(index, 0, bar);
+    if (index === this.bars.length - 1) this.newest = bar;
+    if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+    return bar;
+  }
+
   /** Up to `limit` bars ending before `before` (exclusive; the newest when omitted), ascending. */
   slice(limit: number, before?: UnixSeconds): readonly BarState[] {
     const end = before === undefined ? this.bars.length : this.indexAtOrAfter(before);

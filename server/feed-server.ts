@@ -2,7 +2,7 @@ import { createServer, ServerResponse, type IncomingMessage, type Server as Http
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
-import type { Limits } from '../lib/protocol';
+import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
@@ -12,14 +12,14 @@ import { MarketState } from './market/market-state';
 import { originAllowed } from './socket/origin';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
-import type { PriceSource } from './source/price-source';
+import type { PriceSource, SourceEvent } from './source/price-source';
 import { Simulator } from './source/simulator';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Defaults to the seeded simulator over the whole catalogue. */
-  source?: PriceSource;
+  /** Where prices come from, one source or several; defaults to the seeded simulator over the whole catalogue. */
+  source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
   /** Serves what the feed does not (the Next.js pages); without it such requests get a 404. */
   fallback?: (request: IncomingMessage, response: ServerResponse) => void;
@@ -56,13 +56,17 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const source = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+  const given = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+  const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
   const limits = limitsFor(config);
 
-  const market = new MarketState(source.instruments, config.HISTORY_BARS);
+  const market = new MarketState([], config.HISTORY_BARS);
   const started = clock.now();
-  market.backfill(source, started);
-  logger.info({ symbols: source.instruments.length, ms: clock.now() - started }, 'history ready');
+  for (const source of sources) {
+    for (const instrument of source.instruments) market.addInstrument(instrument, source.name, 'live');
+    market.backfill(source, started);
+  }
+  logger.info({ symbols: market.instruments.length, ms: clock.now() - started }, 'history ready');
 
   const fanOut = new FanOut(market, {
     flushMs: config.FLUSH_MS,
@@ -80,7 +84,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     health: () => ({
       uptimeSeconds: Math.round(process.uptime()),
       connections: fanOut.clientCount,
-      symbols: source.instruments.length,
+      symbols: market.instruments.length,
+      sources: Object.fromEntries(sources.map((source) => [source.name, source.health()])),
     }),
   });
   const http = createServer((request, response) => {
@@ -105,6 +110,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   });
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
+  const stopStatus = pushStatus(io, market);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -120,7 +126,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
-  const stopSource = source.start((event) => market.apply(event));
+  const sink = (event: SourceEvent): void => market.apply(event);
+  const stops = sources.map((source) => source.start(sink));
   const port = (http.address() as AddressInfo).port;
 
   return {
@@ -130,10 +137,37 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     fanOut,
     port,
     async close() {
-      stopSource();
+      for (const stop of stops) stop();
+      stopStatus();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * Sends every connection all symbols' statuses after its hello, then the changed ones, batched per turn of the event
+ * loop (a source going down changes all its symbols at once). Returns the function that stops it.
+ */
+function pushStatus(io: FeedIo, market: MarketState): () => void {
+  let pending: StatusEntry[] = [];
+  const onConnection = (socket: { emit(event: 'status', update: StatusUpdate): void }): void => {
+    socket.emit('status', { symbols: market.statuses() });
+  };
+  io.on('connection', onConnection);
+  const stopListening = market.onStatus((entry) => {
+    if (pending.length === 0) {
+      setImmediate(() => {
+        const symbols = pending;
+        pending = [];
+        io.emit('status', { symbols });
+      });
+    }
+    pending = [...pending.filter(([symbol]) => symbol !== entry[0]), entry];
+  });
+  return () => {
+    stopListening();
+    io.off('connection', onConnection);
   };
 }
 

@@ -3,8 +3,9 @@ import { toBar, type Bar, type BarState } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
 import { INTERVAL_SECONDS, INTERVALS, type Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
-import type { Quote } from '../../lib/quote';
-import type { PriceSource, SourceEvent } from '../source/price-source';
+import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
+import { NO_PRICE, type Quote } from '../../lib/quote';
+import type { BarsEvent, PriceSource, SourceEvent } from '../source/price-source';
 
 const DAY = INTERVALS.indexOf('1d');
 
@@ -14,8 +15,13 @@ const DAY = INTERVALS.indexOf('1d');
  */
 export type ChangeListener = (symbol: string, touched: readonly (BarState | undefined)[] | undefined) => void;
 
+/** Called when a symbol's status changes (or a symbol is added), with its new status entry. */
+export type StatusListener = (entry: StatusEntry) => void;
+
 interface SymbolState {
   instrument: Instrument;
+  source: string;
+  status: SymbolStatus;
   quote: Quote | undefined;
   series: BarSeries[];
   prevClose: Ticks | undefined;
@@ -30,25 +36,62 @@ export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
   /** Replaced, never changed in place, so a listener may stop listening while being called. */
   private listeners: readonly ChangeListener[] = [];
+  private statusListeners: readonly StatusListener[] = [];
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
   private readonly historyBars: number;
   /** Per interval, trades before this time (ms) are not aggregated: they would be trimmed at once. */
   private horizon: number[] = INTERVALS.map(() => -Infinity);
 
-  constructor(instruments: readonly Instrument[], historyBars: number) {
+  /** `instruments` are carried by the source named `source`, live from the start. */
+  constructor(instruments: readonly Instrument[], historyBars: number, source = 'sim') {
     this.historyBars = historyBars;
-    for (const instrument of instruments) {
-      this.symbols.set(instrument.symbol, {
-        instrument,
-        quote: undefined,
-        series: INTERVALS.map((interval) => new BarSeries(interval, historyBars)),
-        prevClose: undefined,
-      });
-    }
+    for (const instrument of instruments) this.addInstrument(instrument, source, 'live');
   }
 
   get instruments(): Instrument[] {
     return [...this.symbols.values()].map((state) => state.instrument);
+  }
+
+  /** Every instrument with its source and status, as `GET /api/symbols` lists them. */
+  listing(): ListedInstrument[] {
+    return [...this.symbols.values()].map((state) => ({
+      ...state.instrument,
+      source: state.source,
+      status: state.status,
+    }));
+  }
+
+  /** Every symbol's status entry. */
+  statuses(): StatusEntry[] {
+    return [...this.symbols.values()].map((state) => statusEntry(state));
+  }
+
+  status(symbol: string): SymbolStatus | undefined {
+    return this.symbols.get(symbol)?.status;
+  }
+
+  /**
+   * Adds an instrument a source carries; a symbol already known keeps its bars and quote (a source reconnecting
+   * learns its instruments again) but takes the new instrument, source and status.
+   */
+  addInstrument(instrument: Instrument, source: string, status: SymbolStatus): void {
+    const known = this.symbols.get(instrument.symbol);
+    if (known) {
+      known.instrument = instrument;
+      known.source = source;
+      this.setStatus(known, status);
+      return;
+    }
+    const state: SymbolState = {
+      instrument,
+      source,
+      status,
+      quote: undefined,
+      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars)),
+      prevClose: undefined,
+    };
+    this.symbols.set(instrument.symbol, state);
+    this.emitStatus(state);
   }
 
   has(symbol: string): boolean {
@@ -95,6 +138,14 @@ export class MarketState {
       .map(toBar);
   }
 
+  /** Listens to status changes and added symbols; returns the function that stops listening. */
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners = [...this.statusListeners, listener];
+    return () => {
+      this.statusListeners = this.statusListeners.filter((known) => known !== listener);
+    };
+  }
+
   /** Listens to every change; returns the function that stops listening. */
   onChange(listener: ChangeListener): () => void {
     this.listeners = [...this.listeners, listener];
@@ -104,6 +155,10 @@ export class MarketState {
   }
 
   apply(event: SourceEvent): void {
+    if (event.type === 'instrument') {
+      this.addInstrument(event.instrument, event.source, event.status);
+      return;
+    }
     const state = this.symbols.get(event.symbol);
     if (!state) return;
     if (event.type === 'quote') {
@@ -112,6 +167,14 @@ export class MarketState {
       state.quote.ask = event.ask;
       state.quote.time = event.time;
       this.emit(event.symbol, undefined);
+      return;
+    }
+    if (event.type === 'status') {
+      this.setStatus(state, event.status);
+      return;
+    }
+    if (event.type === 'bars') {
+      this.putBars(state, event);
       return;
     }
     const daySeries = state.series[DAY] as BarSeries;
@@ -129,8 +192,8 @@ export class MarketState {
     }
     const quote = (state.quote ??= {
       last: day.close,
-      bid: event.bid,
-      ask: event.ask,
+      bid: event.bid ?? NO_PRICE,
+      ask: event.ask ?? NO_PRICE,
       open: day.open,
       high: day.high,
       low: day.low,
@@ -139,8 +202,8 @@ export class MarketState {
       time: event.time,
     });
     if (event.time >= quote.time) {
-      quote.bid = event.bid;
-      quote.ask = event.ask;
+      if (event.bid !== undefined) quote.bid = event.bid;
+      if (event.ask !== undefined) quote.ask = event.ask;
       quote.time = event.time;
     }
     // The last price is the day bar's close: the latest trade by time, whatever order trades arrive in.
@@ -153,7 +216,61 @@ export class MarketState {
     this.emit(event.symbol, this.touched);
   }
 
+  /** Puts a source's bars in place of the market's, then brings the quote's day fields up to date. */
+  private putBars(state: SymbolState, event: BarsEvent): void {
+    const index = INTERVALS.indexOf(event.interval);
+    const series = state.series[index] as BarSeries;
+    const seconds = INTERVAL_SECONDS[event.interval];
+    const touched = new Array<BarState | undefined>(INTERVALS.length);
+    const symbol = state.instrument.symbol;
+    for (const bar of event.bars) {
+      const end = (bar.time + seconds) * 1000 - 1;
+      const closeTime = (event.asOf === undefined ? end : Math.min(end, event.asOf - 1)) as UnixMillis;
+      const put = series.put({ ...bar, openTime: (bar.time * 1000) as UnixMillis, closeTime });
+      if (!put) continue;
+      touched[index] = put;
+      this.emit(symbol, touched);
+    }
+    if (index !== DAY) return;
+    const day = series.last();
+    if (!day) return;
+    state.prevClose = series.at(-2)?.close;
+    const quote = (state.quote ??= {
+      last: day.close,
+      bid: NO_PRICE,
+      ask: NO_PRICE,
+      open: day.open,
+      high: day.high,
+      low: day.low,
+      prevClose: day.open,
+      volume: day.volume,
+      time: day.closeTime,
+    });
+    quote.last = day.close;
+    quote.open = day.open;
+    quote.high = day.high;
+    quote.low = day.low;
+    quote.volume = day.volume;
+    quote.prevClose = state.prevClose ?? day.open;
+    this.emit(symbol, undefined);
+  }
+
+  private setStatus(state: SymbolState, status: SymbolStatus): void {
+    if (state.status === status) return;
+    state.status = status;
+    this.emitStatus(state);
+  }
+
+  private emitStatus(state: SymbolState): void {
+    const entry = statusEntry(state);
+    for (const listener of this.statusListeners) listener(entry);
+  }
+
   private emit(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
     for (const listener of this.listeners) listener(symbol, touched);
   }
+}
+
+function statusEntry(state: SymbolState): StatusEntry {
+  return [state.instrument.symbol, state.status, state.source, state.quote?.time ?? 0];
 }
