@@ -1,14 +1,18 @@
 'use client';
 
-import { useMarket } from './StoreProvider';
+import { chartOf } from './store/market-store';
+import { useMarket, usePreferences } from './StoreProvider';
 
 /**
- * A banner over the chart while what it shows is not live: the feed is down (the bars stop where they were), or
- * the chart missed an update and is being resynced. It goes when the data returns.
+ * A banner over chart `index` while what it shows is not live: the feed is down (the bars stop where they
+ * were), or the chart missed an update and is being resynced. It goes when the data returns.
  */
-export function ChartBanner() {
+export function ChartBanner({ index }: { index: number }) {
+  const slot = usePreferences((s) => s.charts[index]);
   const status = useMarket((s) => s.status);
-  const resyncing = useMarket((s) => s.chart?.stale === true);
+  const resyncing = useMarket((s) =>
+    slot ? chartOf(s, slot.symbol, slot.interval)?.bars.stale === true : false,
+  );
   const text =
     status === 'reconnecting' || status === 'offline'
       ? 'Feed disconnected: the chart shows the last prices received. Reconnecting…'

@@ -2,9 +2,10 @@
 
 import { AlertsPanel } from './AlertsPanel';
 import { AlertToasts } from './AlertToasts';
-import { ChartPanel } from './ChartPanel';
+import { ChartGrid } from './ChartGrid';
 import { ConnectionBadge } from './ConnectionBadge';
 import { MarketClock } from './MarketClock';
+import { PageControls } from './PageControls';
 import { QuoteDetails } from './QuoteDetails';
 import { SymbolSearch } from './SymbolSearch';
 import { useMarketFeed } from './useMarketFeed';
@@ -28,6 +29,7 @@ export function Dashboard() {
               {problem}
             </p>
           )}
+          <PageControls />
           <MarketClock />
           <ConnectionBadge />
         </div>
@@ -38,7 +40,7 @@ export function Dashboard() {
           <QuoteDetails ready={hydrated} />
           <AlertsPanel />
         </div>
-        <ChartPanel ready={hydrated} onError={report} />
+        <ChartGrid ready={hydrated} onError={report} />
       </main>
       <AlertToasts ready={hydrated} />
     </div>

@@ -12,6 +12,9 @@ export interface ChartTheme {
   upVolume: string;
   downVolume: string;
   alert: string;
+  accent: string;
+  accentFill: string;
+  overlays: readonly string[];
 }
 
 export function readTheme(element: HTMLElement): ChartTheme {
@@ -28,6 +31,14 @@ export function readTheme(element: HTMLElement): ChartTheme {
     upVolume: value('--up-volume', 'rgba(34, 171, 148, 0.35)'),
     downVolume: value('--down-volume', 'rgba(242, 54, 69, 0.35)'),
     alert: value('--warn', '#f5a524'),
+    accent: value('--accent', '#3d7cff'),
+    accentFill: value('--accent-fill', 'rgba(61, 124, 255, 0.25)'),
+    overlays: [
+      value('--overlay-1', '#f5a524'),
+      value('--overlay-2', '#c07dff'),
+      value('--overlay-3', '#3fc1ff'),
+      value('--overlay-4', '#9aa3b5'),
+    ],
   };
 }
 

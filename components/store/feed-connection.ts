@@ -1,8 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Interval } from '../../lib/intervals';
+import { streamKey, type StreamKey } from '../../lib/chart-bars';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import {
   PROTOCOL_VERSION,
+  type CandleStreamRef,
   type ClientToServerEvents,
   type ErrorCode,
   type Refused,
@@ -41,7 +42,7 @@ export interface FeedConnectionOptions {
 }
 
 /**
- * Connects the store to the feed: keeps the server's subscriptions equal to the watchlist and the selected chart,
+ * Connects the store to the feed: keeps the server's subscriptions equal to the watchlist and the charts' streams,
  * applies frames, resyncs a symbol or chart that missed an update, and resubscribes everything after a
  * reconnect. Returns the function that disconnects and stops listening.
  */
@@ -53,11 +54,12 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   const socket: FeedSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
   const report = options.onError ?? (() => {});
   let subscribed = new Set<string>();
-  let chartStream: { symbol: string; interval: Interval } | undefined;
+  /** The candle streams asked of the server, by key. */
+  const chartStreams = new Map<StreamKey, CandleStreamRef>();
   // A stale symbol or chart reports a gap on every frame until its snapshot lands; one request each is enough.
   let resyncing = new Set<string>();
-  /** A candle subscription is on its way; its acknowledgement brings fresh bars anyway. */
-  let chartPending = false;
+  /** Candle subscriptions on their way; their acknowledgements bring fresh bars anyway. */
+  const chartPending = new Set<StreamKey>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   /** Connected to a server that said hello in this page's protocol version: requests may go. */
   let ready = false;
@@ -115,21 +117,34 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (removed.length > 0) socket.emit('unsubscribe', { symbols: removed }, () => {});
   };
 
-  const syncChart = (force = false, attempt = 0) => {
-    const { selected, interval } = store.getState();
-    const same = chartStream?.symbol === selected && chartStream?.interval === interval;
-    if (same && !force) return;
-    if (chartStream && !same && ready) socket.emit('unsubscribeCandles', chartStream, () => {});
-    chartStream = selected ? { symbol: selected, interval } : undefined;
-    if (!chartStream || !ready) return;
-    const stream = chartStream;
-    chartPending = true;
+  /** Keeps the server's candle streams equal to the ones the charts want; `force` asks for all again. */
+  const syncCharts = (force = false) => {
+    const wanted = new Map(store.getState().chartStreams.map((stream) => [streamKey(stream), stream]));
+    for (const [key, stream] of chartStreams) {
+      if (wanted.has(key)) continue;
+      chartStreams.delete(key);
+      chartPending.delete(key);
+      if (ready) socket.emit('unsubscribeCandles', stream, () => {});
+    }
+    for (const [key, stream] of wanted) {
+      if (chartStreams.has(key) && !force) continue;
+      chartStreams.set(key, stream);
+      subscribeChart(key, stream, 0);
+    }
+  };
+
+  const subscribeChart = (key: StreamKey, stream: CandleStreamRef, attempt: number) => {
+    if (!ready) return;
+    chartPending.add(key);
     socket.emit('subscribeCandles', { ...stream, limit: 500, throttleMs: CHART_THROTTLE_MS }, (response) => {
-      if (chartStream !== stream) return;
+      if (chartStreams.get(key) !== stream) return;
       if (refused(response) && TRANSIENT.includes(response.error.code)) {
-        return later(attempt, () => chartStream === stream && syncChart(true, attempt + 1));
+        return later(
+          attempt,
+          () => chartStreams.get(key) === stream && subscribeChart(key, stream, attempt + 1),
+        );
       }
-      chartPending = false;
+      chartPending.delete(key);
       if (refused(response)) return report(response.error.message);
       store.getState().setChart(response);
     });
@@ -187,9 +202,9 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     setStatus('live');
     subscribed = new Set();
     resyncing = new Set();
-    chartPending = false;
+    chartPending.clear();
     syncWatchlist();
-    syncChart(true);
+    syncCharts(true);
   });
   socket.on('disconnect', (reason) => {
     ready = false;
@@ -201,9 +216,13 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (store.getState().status !== 'connecting') setStatus('reconnecting');
   });
   socket.on('frame', (frame) => {
-    const { quoteGaps, chartGap } = store.getState().applyFrame(frame);
+    const { quoteGaps, chartGaps } = store.getState().applyFrame(frame);
     resync(quoteGaps);
-    if (chartGap && !chartPending) syncChart(true);
+    for (const stream of chartGaps) {
+      const key = streamKey(stream);
+      const held = chartStreams.get(key);
+      if (held && !chartPending.has(key)) subscribeChart(key, held, 0);
+    }
   });
 
   const goOffline = () => setStatus('offline');
@@ -215,7 +234,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
 
   const unsubscribeStore = store.subscribe((state, previous) => {
     if (state.watchlist !== previous.watchlist) syncWatchlist();
-    if (state.selected !== previous.selected || state.interval !== previous.interval) syncChart();
+    if (state.chartStreams !== previous.chartStreams) syncCharts();
   });
 
   return () => {

@@ -1,11 +1,18 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bar } from '../../lib/candles';
-import { applyCandleEntry, chartFromAck, prependBars, type ChartBars } from '../../lib/chart-bars';
+import {
+  applyCandleEntry,
+  chartFromAck,
+  prependBars,
+  streamKey,
+  type ChartBars,
+  type StreamKey,
+} from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
-import type { CandlesSubscribed, Frame, QuoteEntry } from '../../lib/protocol';
-import { DEFAULT_SYMBOLS } from './preferences-store';
+import type { CandleStreamRef, CandlesSubscribed, Frame, QuoteEntry } from '../../lib/protocol';
 import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
+import { DEFAULT_SYMBOLS } from './preferences-store';
 
 /**
  * `outdated`: the server speaks another protocol version than this page (it was deployed since the page loaded);
@@ -13,43 +20,67 @@ import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../..
  */
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated';
 
+/** One candle stream as the store holds it. */
+export interface ChartState {
+  bars: ChartBars;
+  /** Bars the last frame changed, for `series.update`. */
+  changed: readonly Bar[];
+  /** Grows whenever the bars are replaced wholesale rather than updated (a new subscription, older history). */
+  revision: number;
+  /** Times the stream was subscribed again after the first time (a missed update, a reconnect). */
+  resyncs: number;
+}
+
 export interface MarketState {
   status: ConnectionStatus;
   /** Instruments by symbol, from GET /api/symbols. */
   instruments: Readonly<Record<string, Instrument>>;
+  /** The symbols the views want quotes of (the board's), copied from the preferences. */
   watchlist: readonly string[];
+  /** The symbol of the chart a board row click changes, for the board's highlight and the details. */
   selected: string | undefined;
-  interval: Interval;
+  /** The candle streams the views want, one per distinct chart, copied from the preferences. */
+  chartStreams: readonly CandleStreamRef[];
   /** The server's quotes as this client mirrors them. */
   book: QuoteBook;
-  /** The selected chart's bars; undefined until its stream is subscribed. */
-  chart: ChartBars | undefined;
-  /** Bars the last frame changed, for `series.update`. */
-  chartChanged: readonly Bar[];
-  /** Grows whenever the chart's bars are replaced wholesale rather than updated (new stream, older history). */
-  chartRevision: number;
+  /** The bars of each wanted stream whose subscription has been acknowledged, by stream key. */
+  charts: Readonly<Record<StreamKey, ChartState>>;
+}
+
+export interface FrameResult {
+  /** Symbols that missed an update and need a snapshot. */
+  quoteGaps: string[];
+  /** Streams that missed an update and need subscribing again. */
+  chartGaps: CandleStreamRef[];
 }
 
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
   setInstruments(instruments: readonly Instrument[]): void;
-  addSymbol(symbol: string): void;
+  /** Drops a symbol the server refused (it does not list it). */
   removeSymbol(symbol: string): void;
-  select(symbol: string): void;
-  setInterval(interval: Interval): void;
   applySnapshots(entries: readonly QuoteEntry[]): void;
-  /** Applies a frame; returns the symbols and whether the chart missed an update and need a resync. */
-  applyFrame(frame: Frame): { quoteGaps: string[]; chartGap: boolean };
+  applyFrame(frame: Frame): FrameResult;
+  /** A candle subscription's acknowledgement: its bars replace the stream's, if the stream is still wanted. */
   setChart(ack: CandlesSubscribed): void;
-  /** Puts older bars in front of the chart's, if the chart still shows that stream. */
+  /** Puts older bars in front of a stream's, if it is still held. */
   prependChart(symbol: string, interval: Interval, older: readonly Bar[]): void;
 }
 
 export type MarketStore = StoreApi<MarketState & MarketActions>;
 
+/** The stream of `symbol` at `interval`, as held by the store, or undefined. */
+export function chartOf(
+  state: MarketState,
+  symbol: string | undefined,
+  interval: Interval,
+): ChartState | undefined {
+  return symbol === undefined ? undefined : state.charts[streamKey({ symbol, interval })];
+}
+
 /**
  * The live market data of one page (the zustand pattern for Next.js: no module-level store). Nothing here
- * persists: `watchlist`, `selected` and `interval` are what the views want held, copied from the preferences
+ * persists: `watchlist`, `selected` and `chartStreams` are what the views want held, copied from the preferences
  * store (see preferences-bridge.ts).
  */
 export function createMarketStore(initial?: Partial<MarketState>) {
@@ -58,31 +89,17 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     instruments: {},
     watchlist: DEFAULT_SYMBOLS,
     selected: DEFAULT_SYMBOLS[0],
-    interval: '1m',
+    chartStreams: [{ symbol: 'AAPL', interval: '1m' }],
     book: {},
-    chart: undefined,
-    chartChanged: [],
-    chartRevision: 0,
+    charts: {},
     ...initial,
 
     setStatus: (status) => set({ status }),
     setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
-    addSymbol: (symbol) => {
-      const { watchlist, selected } = get();
-      if (watchlist.includes(symbol)) return;
-      set({ watchlist: [...watchlist, symbol], selected: selected ?? symbol });
-    },
     removeSymbol: (symbol) => {
-      const { watchlist, selected, book } = get();
-      const next = watchlist.filter((s) => s !== symbol);
-      set({
-        watchlist: next,
-        book: removeSymbols(book, [symbol]),
-        selected: selected === symbol ? next[0] : selected,
-      });
+      const { watchlist, book } = get();
+      set({ watchlist: watchlist.filter((s) => s !== symbol), book: removeSymbols(book, [symbol]) });
     },
-    select: (symbol) => set({ selected: symbol }),
-    setInterval: (interval) => set({ interval }),
     applySnapshots: (entries) => {
       const held = new Set(get().watchlist);
       let book = get().book;
@@ -92,32 +109,62 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     applyFrame: (frame) => {
       const state = get();
       const quotes = frame.q ? applyDeltas(state.book, frame.q) : { book: state.book, gaps: [] };
-      let chart = state.chart;
-      let chartChanged: Bar[] = [];
-      let chartGap = false;
+      let charts: Record<StreamKey, ChartState> | undefined;
+      const chartGaps: CandleStreamRef[] = [];
       for (const entry of frame.c ?? []) {
-        if (!chart) break;
-        const update = applyCandleEntry(chart, entry);
-        chart = update.chart;
-        chartChanged = chartChanged.concat(update.changed);
-        chartGap ||= update.gap;
+        const key = streamKey({ symbol: entry[0], interval: entry[1] });
+        const held = (charts ?? state.charts)[key];
+        if (!held) continue;
+        const update = applyCandleEntry(held.bars, entry);
+        if (update.gap) chartGaps.push({ symbol: entry[0], interval: entry[1] });
+        if (update.chart === held.bars) continue;
+        charts ??= { ...state.charts };
+        // Two entries of one stream in a frame: both sets of changed bars go to the series.
+        const changed =
+          charts[key] === state.charts[key] ? update.changed : [...held.changed, ...update.changed];
+        charts[key] = { ...held, bars: update.chart, changed };
       }
       const patch: Partial<MarketState> = {};
       if (quotes.book !== state.book) patch.book = quotes.book;
-      if (chart !== state.chart) Object.assign(patch, { chart, chartChanged });
+      if (charts) patch.charts = charts;
       if (Object.keys(patch).length > 0) set(patch);
-      return { quoteGaps: quotes.gaps, chartGap };
+      return { quoteGaps: quotes.gaps, chartGaps };
     },
     setChart: (ack) => {
-      const { selected, interval, chartRevision } = get();
-      if (ack.symbol !== selected || ack.interval !== interval) return;
-      set({ chart: chartFromAck(ack), chartChanged: [], chartRevision: chartRevision + 1 });
+      const { chartStreams, charts } = get();
+      if (!chartStreams.some((s) => s.symbol === ack.symbol && s.interval === ack.interval)) return;
+      const key = streamKey(ack);
+      const held = charts[key];
+      set({
+        charts: {
+          ...charts,
+          [key]: {
+            bars: chartFromAck(ack),
+            changed: [],
+            revision: (held?.revision ?? 0) + 1,
+            resyncs: held ? held.resyncs + 1 : 0,
+          },
+        },
+      });
     },
     prependChart: (symbol, interval, older) => {
-      const { chart, chartRevision } = get();
-      if (chart?.symbol !== symbol || chart.interval !== interval) return;
-      const next = prependBars(chart, older);
-      if (next !== chart) set({ chart: next, chartChanged: [], chartRevision: chartRevision + 1 });
+      const { charts } = get();
+      const key = streamKey({ symbol, interval });
+      const held = charts[key];
+      if (!held) return;
+      const bars = prependBars(held.bars, older);
+      if (bars !== held.bars)
+        set({ charts: { ...charts, [key]: { ...held, bars, changed: [], revision: held.revision + 1 } } });
     },
   }));
+}
+
+/** The store without the streams no longer wanted. */
+export function keepWantedCharts(
+  charts: Readonly<Record<StreamKey, ChartState>>,
+  wanted: readonly CandleStreamRef[],
+): Readonly<Record<StreamKey, ChartState>> {
+  const keys = new Set(wanted.map(streamKey));
+  const kept = Object.entries(charts).filter(([key]) => keys.has(key as StreamKey));
+  return kept.length === Object.keys(charts).length ? charts : Object.fromEntries(kept);
 }

@@ -25,6 +25,9 @@ export const lastCell = (page: Page, symbol: string): Locator => row(page, symbo
 export const chart = (page: Page, symbol: string): Locator =>
   page.getByRole('region', { name: `Chart ${symbol}` }).getByTestId('price-chart');
 
+/** The options of the "Add symbol" search. */
+export const symbolOptions = (page: Page): Locator => page.getByRole('listbox', { name: 'Symbols' });
+
 /** The connection badge; `data-status` is its state (`live`, `reconnecting`…). */
 export const connection = (page: Page): Locator => page.getByRole('status', { name: 'Connection' });
 

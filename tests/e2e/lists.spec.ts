@@ -1,12 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { boardSymbols, DEFAULT_SYMBOLS, lastCell, openDashboard, row } from './board';
+import { DEFAULT_SYMBOLS, boardSymbols, lastCell, openDashboard, row, symbolOptions } from './board';
 
 const lists = (page: Page) => page.getByRole('combobox', { name: 'Lists' });
 const search = (page: Page) => page.getByRole('combobox', { name: 'Add symbol' });
 
 async function addSymbol(page: Page, symbol: string) {
   await search(page).fill(symbol);
-  await page.getByRole('option', { name: new RegExp(`^${symbol}\\b`) }).click();
+  await symbolOptions(page)
+    .getByRole('option', { name: new RegExp(`^${symbol}\\b`) })
+    .click();
   await expect(row(page, symbol)).toBeVisible();
 }
 
