@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
 import { parseSymbolsParam } from '../lib/watchlists';
+import { authHeaders } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import { linkPreferences } from './store/preferences-bridge';
 import { useMarketStore, usePreferencesStore } from './StoreProvider';
@@ -53,7 +54,7 @@ export function useMarketFeed(): MarketFeed {
     let retry: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const response = await fetch('/api/symbols', { signal: abort.signal });
+        const response = await fetch('/api/symbols', { signal: abort.signal, headers: authHeaders() });
         if (!response.ok) throw new Error(`GET /api/symbols answered ${response.status}`);
         const body = (await response.json()) as { symbols: Instrument[] };
         store.getState().setInstruments(body.symbols);

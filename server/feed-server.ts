@@ -1,28 +1,37 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
+import { guardConnections, type EngineSession } from './guard/connections';
+import { requireSocketToken } from './guard/socket-auth';
+import { tokenVerifier } from './guard/token';
 import { createApi } from './http/api';
+import { proxyTrust } from './http/client-address';
+import { frontDoor } from './http/front-door';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
-import { originAllowed } from './socket/origin';
+import { originPolicy } from './socket/origin';
+import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { attachSockets, type FeedIo } from './socket/socket-server';
-import { CATALOGUE } from './source/catalogue';
 import type { PriceSource, SourceEvent } from './source/price-source';
-import { Simulator } from './source/simulator';
+import { createSources } from './source/sources';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Where prices come from, one source or several; defaults to the seeded simulator over the whole catalogue. */
+  /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
   source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
-  /** Serves what the feed does not (the Next.js pages); without it such requests get a 404. */
-  fallback?: (request: IncomingMessage, response: ServerResponse) => void;
+  /**
+   * Serves what the feed does not (the Next.js pages), maybe asynchronously; without it such requests get a 404.
+   * Its responses carry the page headers (CSP with a nonce Next reads from the request).
+   */
+  fallback?: (request: IncomingMessage, response: ServerResponse) => unknown;
+  /** The fallback is Next in development mode, whose pages need a looser script policy. */
+  devPages?: boolean;
 }
 
 export interface FeedServer {
@@ -44,6 +53,7 @@ export function limitsFor(config: Config): Limits {
     maxRequestBytes: 4096,
     requestsPerSecond: 20,
     maxBars: config.HISTORY_BARS,
+    maxQueuedBytes: config.MAX_QUEUED_BYTES,
   };
 }
 
@@ -56,7 +66,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const given = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+  const given = options.source ?? createSources(config, clock, logger);
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
   const limits = limitsFor(config);
 
@@ -76,11 +86,23 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     sendSliceMs: 4,
     clock,
   });
+  const trusted = proxyTrust(config.TRUSTED_PROXIES);
+  const origins = originPolicy({
+    allowed: config.ALLOWED_ORIGINS,
+    publicOrigin: config.PUBLIC_ORIGIN,
+    trusted,
+  });
+  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, clock) : undefined;
   const api = createApi({
     market,
     clock,
     maxBars: limits.maxBars,
-    allowedOrigins: config.ALLOWED_ORIGINS,
+    origins,
+    trusted,
+    requestsPerSecond: config.API_REQUESTS_PER_SECOND,
+    barsPerSecond: config.API_BARS_PER_SECOND,
+    verify,
+    logger,
     health: () => ({
       uptimeSeconds: Math.round(process.uptime()),
       connections: fanOut.clientCount,
@@ -88,26 +110,48 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       sources: Object.fromEntries(sources.map((source) => [source.name, source.health()])),
     }),
   });
-  const http = createServer((request, response) => {
-    if (api(request, response)) return;
-    if (options.fallback) return options.fallback(request, response);
-    response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND"}}');
-  });
+  const http = createServer(
+    frontDoor({
+      api,
+      fallback: options.fallback,
+      origins,
+      trusted,
+      devPages: options.devPages ?? false,
+      logger,
+    }),
+  );
   const io: FeedIo = new Server(http, {
     serveClient: false,
-    // MessagePack, as every client of the feed (docs/protocol.md).
-    parser: msgpackParser,
+    // MessagePack, as every client of the feed (docs/protocol.md), decoded within limits (server/socket/packet-parser.ts).
+    parser: serverParser,
     // A packet over this closes the connection; requests are refused politely far below it (maxRequestBytes).
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
+    // An Engine.IO connection that has not joined the namespace by then is closed.
+    connectTimeout: config.HANDSHAKE_TIMEOUT_MS,
     allowRequest: (request, callback) => {
-      const allowed = originAllowed(request, config.ALLOWED_ORIGINS);
-      callback(allowed ? null : 'origin not allowed', allowed);
+      const admission = origins.admit(request);
+      if (!admission.ok) return callback(admission.reason, false);
+      if (!guard.admitSession(request)) return callback('too many connections from this address', false);
+      callback(null, true);
     },
   });
-  // The handshake request is not needed once connected; dropping it saves memory per connection.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  const guard = guardConnections(http, {
+    maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
+    handshakeTimeoutMs: config.HANDSHAKE_TIMEOUT_MS,
+    trusted,
+    clock,
+    logger,
+  });
+  io.engine.on('connection', (raw: Omit<EngineSession, 'request'> & { request: unknown }) => {
+    guard.trackSession(raw as EngineSession);
+    // The handshake request is not needed once connected; dropping it saves memory per connection.
     raw.request = null;
   });
+  // Long-polling answers are data, like the API's.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+  });
+  if (verify) requireSocketToken(io, verify, clock, logger);
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
   const stopStatus = pushStatus(io, market);

@@ -19,7 +19,8 @@ await app.prepare();
 const feed = await startFeedServer({
   config,
   logger,
-  fallback: (request, response) => void handle(request, response),
+  fallback: (request, response) => handle(request, response),
+  devPages: dev,
 });
 logger.info({ url: `http://localhost:${feed.port}`, dev }, 'tickerboard listening');
 onShutdown(logger, async () => {

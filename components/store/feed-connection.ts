@@ -1,14 +1,16 @@
 import { io, type Socket } from 'socket.io-client';
 import { streamKey, type StreamKey } from '../../lib/chart-bars';
-import * as msgpackParser from 'socket.io-msgpack-parser';
+import { clientParser } from '../../lib/msgpack-parser';
 import {
   PROTOCOL_VERSION,
+  UNAUTHORIZED,
   type CandleStreamRef,
   type ClientToServerEvents,
   type ErrorCode,
   type Refused,
   type ServerToClientEvents,
 } from '../../lib/protocol';
+import { pageToken } from '../auth-token';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -48,7 +50,12 @@ export interface FeedConnectionOptions {
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
-    parser: msgpackParser,
+    parser: clientParser,
+    // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
+    auth: (send: (auth: { token?: string }) => void) => {
+      const token = pageToken();
+      send(token ? { token } : {});
+    },
     ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
   };
   const socket: FeedSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
@@ -212,9 +219,15 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
     if (reason === 'io server disconnect') later(1, () => socket.connect());
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
+    // Refused for its token: Socket.IO does not retry that, and the page says why and how to get in.
+    if (error.message.startsWith(UNAUTHORIZED)) {
+      setStatus('unauthorized');
+      return report(`${error.message}: open the dashboard with a fresh #token= link (npm run token)`);
+    }
     if (store.getState().status !== 'connecting') setStatus('reconnecting');
   });
+  socket.on('goodbye', (goodbye) => report(goodbye.message));
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGaps } = store.getState().applyFrame(frame);
     resync(quoteGaps);

@@ -18,7 +18,9 @@ import { DEFAULT_SYMBOLS } from './preferences-store';
  * `outdated`: the server speaks another protocol version than this page (it was deployed since the page loaded);
  * the page stops reconnecting and asks to be reloaded.
  */
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated';
+/** `unauthorized`: the server requires a token and refused the page's (none, forged or expired). */
+export type ConnectionStatus =
+  'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated' | 'unauthorized';
 
 /** One candle stream as the store holds it. */
 export interface ChartState {

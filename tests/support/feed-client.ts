@@ -27,6 +27,10 @@ export interface ConnectOptions {
   transports?: ('websocket' | 'polling')[];
   /** Asks the server for binary packets as base64 text, as a client without binary support does. */
   forceBase64?: boolean;
+  /** More handshake headers (a Host, as a rebinding browser would send its own). */
+  headers?: Record<string, string>;
+  /** The handshake's `auth` payload (a token: `{ token }`). */
+  auth?: Record<string, unknown>;
 }
 
 const open = new Set<FeedClient>();
@@ -56,7 +60,11 @@ export class FeedClient {
       forceNew: true,
       reconnection: false,
       forceBase64: options.forceBase64 ?? false,
-      ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
+      extraHeaders: {
+        ...options.headers,
+        ...(options.origin === undefined ? {} : { origin: options.origin }),
+      },
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
     });
     this.hello = new Promise((resolve) => this.socket.once('hello', resolve));
     this.connection = new Promise((resolve, reject) => {
