@@ -13,12 +13,17 @@ export function ChartBanner({ index }: { index: number }) {
   const resyncing = useMarket((s) =>
     slot ? chartOf(s, slot.symbol, slot.interval)?.bars.stale === true : false,
   );
+  const symbolStatus = useMarket((s) => (slot?.symbol ? s.symbolStatus[slot.symbol]?.status : undefined));
   const text =
     status === 'reconnecting' || status === 'offline'
       ? 'Feed disconnected: the chart shows the last prices received. Reconnecting…'
       : resyncing
         ? 'An update was missed: resyncing the chart…'
-        : undefined;
+        : symbolStatus === 'stale'
+          ? `${slot?.symbol} is stale: its source has gone quiet; the last prices are shown as they were.`
+          : symbolStatus === 'closed'
+            ? `${slot?.symbol}: market closed.`
+            : undefined;
   return (
     <p className="chart-banner" role="note" hidden={text === undefined} data-testid="chart-banner">
       {text}

@@ -38,9 +38,13 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
   const instrument = useMarket((s) => s.instruments[symbol]);
   const selected = useMarket((s) => s.selected === symbol);
   const offline = useMarket((s) => s.status !== 'live');
+  const market = useMarket((s) => s.symbolStatus[symbol]?.status);
+  const source = useMarket((s) => s.symbolStatus[symbol]?.source);
   const quote = entry?.quote;
-  // A missed update, or a feed that is down: the prices shown are old, and the row says so.
-  const stale = quote !== undefined && (entry?.stale === true || offline);
+  // A missed update, a feed that is down, or a source the server says is silent: the prices shown are old,
+  // and the row says so.
+  const stale = quote !== undefined && (entry?.stale === true || offline || market === 'stale');
+  const closed = market === 'closed';
 
   const show = () => preferences.getState().showSymbol(symbol);
   const move = (step: -1 | 1, tbody: HTMLTableSectionElement | null) => {
@@ -110,6 +114,7 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
       tabIndex={0}
       draggable
       data-stale={stale ? 'true' : undefined}
+      data-market={closed ? 'closed' : undefined}
       onClick={show}
       onKeyDown={onKeyDown}
       onDragStart={onDragStart}
@@ -117,9 +122,18 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
       onDrop={onDrop}
     >
       <th scope="row" className="symbol">
-        <span className="symbol-code">{symbol}</span>
+        <span className="symbol-code">
+          {symbol}
+          {source && source !== 'sim' && (
+            <span className="source" title={`prices from ${source}`}>
+              {source}
+            </span>
+          )}
+        </span>
         {stale && quote ? (
           <StaleAge since={quote.time} />
+        ) : closed ? (
+          <span className="stale-age">market closed</span>
         ) : (
           <span className="symbol-name">{instrument?.name ?? ''}</span>
         )}

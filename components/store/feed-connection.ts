@@ -228,6 +228,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (store.getState().status !== 'connecting') setStatus('reconnecting');
   });
   socket.on('goodbye', (goodbye) => report(goodbye.message));
+  socket.on('status', (update) => store.getState().applyStatus(update.symbols));
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGaps } = store.getState().applyFrame(frame);
     resync(quoteGaps);

@@ -10,7 +10,14 @@ import {
 } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
-import type { CandleStreamRef, CandlesSubscribed, Frame, QuoteEntry } from '../../lib/protocol';
+import type {
+  CandleStreamRef,
+  CandlesSubscribed,
+  Frame,
+  QuoteEntry,
+  StatusEntry,
+  SymbolStatus,
+} from '../../lib/protocol';
 import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
 import { DEFAULT_SYMBOLS } from './preferences-store';
 
@@ -47,6 +54,13 @@ export interface MarketState {
   book: QuoteBook;
   /** The bars of each wanted stream whose subscription has been acknowledged, by stream key. */
   charts: Readonly<Record<StreamKey, ChartState>>;
+  /** What the server says of each symbol's prices (live, stale, closed) and where they come from. */
+  symbolStatus: Readonly<Record<string, SymbolState>>;
+}
+
+export interface SymbolState {
+  status: SymbolStatus;
+  source: string;
 }
 
 export interface FrameResult {
@@ -58,7 +72,9 @@ export interface FrameResult {
 
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
-  setInstruments(instruments: readonly Instrument[]): void;
+  /** The instruments of GET /api/symbols; where they carry a status and source, those too. */
+  setInstruments(instruments: readonly (Instrument & Partial<SymbolState>)[]): void;
+  applyStatus(entries: readonly StatusEntry[]): void;
   /** Drops a symbol the server refused (it does not list it). */
   removeSymbol(symbol: string): void;
   applySnapshots(entries: readonly QuoteEntry[]): void;
@@ -97,7 +113,19 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     ...initial,
 
     setStatus: (status) => set({ status }),
-    setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
+    symbolStatus: {},
+    setInstruments: (list) => {
+      const symbolStatus = { ...get().symbolStatus };
+      for (const { symbol, status, source } of list)
+        if (status && source && !symbolStatus[symbol]) symbolStatus[symbol] = { status, source };
+      set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])), symbolStatus });
+    },
+    applyStatus: (entries) => {
+      if (entries.length === 0) return;
+      const symbolStatus = { ...get().symbolStatus };
+      for (const [symbol, status, source] of entries) symbolStatus[symbol] = { status, source };
+      set({ symbolStatus });
+    },
     removeSymbol: (symbol) => {
       const { watchlist, book } = get();
       set({ watchlist: watchlist.filter((s) => s !== symbol), book: removeSymbols(book, [symbol]) });
