@@ -102,7 +102,7 @@ export function AlertsPanel() {
   };
 
   return (
-    <section className="alerts" aria-label="Alerts">
+    <section id="alerts" className="alerts" aria-label="Alerts">
       <h2 className="alerts-title">Alerts</h2>
       <form ref={form} className="alert-form" onSubmit={submit}>
         <select name="symbol" aria-label="Alert symbol" defaultValue={symbols[0]}>

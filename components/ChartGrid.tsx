@@ -11,7 +11,7 @@ export function ChartGrid({ ready, onError }: { ready: boolean; onError: (messag
   const theme = usePreferences((s) => s.theme);
   const [crosshair] = useState(createCrosshairBus);
   return (
-    <div className="charts" data-layout={layout}>
+    <div id="charts" className="charts" data-layout={layout}>
       {Array.from({ length: layout }, (_, index) => (
         // A theme change mounts the charts again: they read their colours from the stylesheet once.
         <ChartPanel

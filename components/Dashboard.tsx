@@ -42,6 +42,11 @@ export function Dashboard() {
         </div>
         <ChartGrid ready={hydrated} onError={report} />
       </main>
+      <nav className="jump-bar" aria-label="Sections">
+        <a href="#board">Board</a>
+        <a href="#charts">Chart</a>
+        <a href="#alerts">Alerts</a>
+      </nav>
       <AlertToasts ready={hydrated} />
     </div>
   );

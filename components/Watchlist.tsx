@@ -58,7 +58,7 @@ export function Watchlist({ ready }: { ready: boolean }) {
   const order = useBoardOrder(ready ? symbols : [], sort);
 
   return (
-    <section className="board" aria-label="Quote board">
+    <section id="board" className="board" aria-label="Quote board">
       <div className="board-tools">
         <ListsControl />
         <ShareList />

@@ -21,6 +21,8 @@ function refocus(table: HTMLTableSectionElement | null, symbol: string) {
 }
 
 const DRAG_TYPE = 'text/x-tickerboard-symbol';
+/** Where the charts go under the board (globals.css). */
+const STACKED = '(max-width: 960px)';
 
 interface RowProps {
   symbol: string;
@@ -47,6 +49,12 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
   const closed = market === 'closed';
 
   const show = () => preferences.getState().showSymbol(symbol);
+  /** A tap on a stacked layout (phone, tablet) brings the chart it changed into view. */
+  const showAndReveal = () => {
+    show();
+    if (window.matchMedia(STACKED).matches)
+      document.getElementById('charts')?.scrollIntoView({ block: 'start', behavior: 'instant' });
+  };
   const move = (step: -1 | 1, tbody: HTMLTableSectionElement | null) => {
     const state = preferences.getState();
     // Moving a row means the trader's own order: a sort would put it straight back.
@@ -115,7 +123,7 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
       draggable
       data-stale={stale ? 'true' : undefined}
       data-market={closed ? 'closed' : undefined}
-      onClick={show}
+      onClick={showAndReveal}
       onKeyDown={onKeyDown}
       onDragStart={onDragStart}
       onDragOver={onDragOver}
