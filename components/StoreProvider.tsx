@@ -3,6 +3,7 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ensureDefined } from '../lib/assert';
+import { createLinkStats, type LinkStats } from './store/link-stats';
 import { createMarketStore, type MarketActions, type MarketState } from './store/market-store';
 import { createPreferencesStore, type Preferences, type PreferencesStore } from './store/preferences-store';
 
@@ -11,6 +12,7 @@ type Market = MarketState & MarketActions;
 
 interface PageStores {
   market: PageStore;
+  stats: LinkStats;
   preferences: PreferencesStore & ReturnType<typeof createPreferencesStore>;
 }
 
@@ -24,6 +26,7 @@ const StoreContext = createContext<PageStores | null>(null);
 export function StoreProvider({ children }: { children: ReactNode }) {
   const [stores] = useState<PageStores>(() => ({
     market: createMarketStore(),
+    stats: createLinkStats(),
     preferences: createPreferencesStore(),
   }));
   return <StoreContext value={stores}>{children}</StoreContext>;
@@ -36,6 +39,11 @@ function usePageStores(): PageStores {
 /** The page's market store, for effects and event handlers that read or act on it without rendering. */
 export function useMarketStore(): PageStore {
   return usePageStores().market;
+}
+
+/** The connection's counters (round trip, updates a second), read by the badge on a timer. */
+export function useLinkStats(): LinkStats {
+  return usePageStores().stats;
 }
 
 /** The page's preferences store, for effects and event handlers. */

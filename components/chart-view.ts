@@ -104,6 +104,8 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   let hovering = false;
   let revisedAt = 0;
   let zoneKey = '';
+  /** Scrolling back to the newest bar, asked for and not yet there. */
+  let jumping = false;
 
   const slot = () => preferences.getState().charts[index];
 
@@ -234,7 +236,10 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
         next.bars.map((bar, i) => overlayPoint(overlay, bar.time, held.values[i] ?? NaN, instrument)),
       );
     }
-    if (range && previous && anchor !== undefined) {
+    if (jumping) {
+      // On the way back to the newest bar: history landing meanwhile must not pull the view back.
+      timeScale.scrollToRealTime();
+    } else if (range && previous && anchor !== undefined) {
       const shift = next.bars.findIndex((bar) => bar.time === anchor) - (previous.chart.bars.length - 1);
       const found = next.bars.some((bar) => bar.time === anchor);
       if (found && shift !== 0)
@@ -398,7 +403,9 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   const onRange = () => {
     // Scrolled back from the newest bar by more than a bar: offer the way back. Checked on every update too:
     // the scroll back to the newest bar is animated, and its last frame need not report a range change.
-    const scrolled = shown !== undefined && timeScale.scrollPosition() < -1 ? 'true' : 'false';
+    const back = timeScale.scrollPosition() < -1;
+    if (!back) jumping = false;
+    const scrolled = shown !== undefined && back ? 'true' : 'false';
     if (host.dataset.scrolled !== scrolled) host.dataset.scrolled = scrolled;
   };
   timeScale.subscribeVisibleLogicalRangeChange(onRange);
@@ -411,7 +418,10 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   sync();
 
   return {
-    scrollToNewest: () => timeScale.scrollToRealTime(),
+    scrollToNewest: () => {
+      jumping = true;
+      timeScale.scrollToRealTime();
+    },
     remove: () => {
       stopMarket();
       stopPreferences();

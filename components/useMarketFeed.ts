@@ -6,7 +6,7 @@ import { parseSymbolsParam } from '../lib/watchlists';
 import { authHeaders } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import { linkPreferences } from './store/preferences-bridge';
-import { useMarketStore, usePreferencesStore } from './StoreProvider';
+import { useLinkStats, useMarketStore, usePreferencesStore } from './StoreProvider';
 
 const SYMBOLS_RETRY_MS = 3000;
 /** A problem stays in the status line this long unless another replaces it. */
@@ -29,6 +29,7 @@ export interface MarketFeed {
 export function useMarketFeed(): MarketFeed {
   const store = useMarketStore();
   const preferences = usePreferencesStore();
+  const stats = useLinkStats();
   // Always false at first: the server has no localStorage (its store has no persist API at all), and the
   // client's first render must match the server's.
   const [hydrated, setHydrated] = useState(false);
@@ -83,8 +84,8 @@ export function useMarketFeed(): MarketFeed {
   useEffect(() => {
     // Connecting only once the persisted watchlist is in avoids subscribing the defaults and dropping them again.
     if (!hydrated) return;
-    return connectFeed(store, { onError: setProblem });
-  }, [store, hydrated]);
+    return connectFeed(store, { onError: setProblem, stats });
+  }, [store, stats, hydrated]);
 
   return { hydrated, problem, report: setProblem };
 }

@@ -157,6 +157,14 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack: Ack<Unsubscribed>) => void;
   subscribeCandles: (request: CandleRequest, ack: Ack<CandlesSubscribed>) => void;
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
+  /** Answered at once: a page times the round trip for its latency figure. Counts against the request rate. */
+  ping: (request: Record<string, never>, ack: Ack<Pong>) => void;
+}
+
+export interface Pong {
+  ok: true;
+  /** The server's clock when it answered, unix ms. */
+  serverTime: number;
 }
 
 /** The request a client sends with `event`. */

@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
 } from '../../lib/protocol';
 import { pageToken } from '../auth-token';
+import type { LinkStats } from './link-stats';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -26,6 +27,8 @@ const RETRY_MS = 500;
 const BOARD_THROTTLE_MS = 250;
 const CHART_THROTTLE_MS = 100;
 const MAX_RETRY_MS = 5000;
+/** How often a live page times a round trip to the server. */
+const PING_MS = 5000;
 /**
  * Connections in a row that opened and were closed at the first packet, by the server or by the page failing to
  * decode it, before any hello, after which the page takes the server for a newer version that changed its
@@ -39,6 +42,8 @@ export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
   url?: string | undefined;
   onError?: (message: string) => void;
+  /** Where the round trips and frames are counted, for the badge. */
+  stats?: LinkStats;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
@@ -157,6 +162,14 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     });
   };
 
+  const ping = () => {
+    if (!ready || !options.stats) return;
+    const sent = performance.now();
+    socket.emit('ping', {}, (response) => {
+      if (!refused(response)) options.stats?.recordRoundTrip(performance.now() - sent);
+    });
+  };
+
   /** Every status change but to `outdated` goes through here: once outdated, the page waits for a reload. */
   const setStatus = (status: ConnectionStatus) => {
     if (store.getState().status !== 'outdated') store.getState().setStatus(status);
@@ -212,6 +225,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     chartPending.clear();
     syncWatchlist();
     syncCharts(true);
+    ping();
   });
   socket.on('disconnect', (reason) => {
     ready = false;
@@ -230,6 +244,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   socket.on('goodbye', (goodbye) => report(goodbye.message));
   socket.on('status', (update) => store.getState().applyStatus(update.symbols));
   socket.on('frame', (frame) => {
+    options.stats?.recordFrame(frame, Date.now());
     const { quoteGaps, chartGaps } = store.getState().applyFrame(frame);
     resync(quoteGaps);
     for (const stream of chartGaps) {
@@ -238,6 +253,9 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
       if (held && !chartPending.has(key)) subscribeChart(key, held, 0);
     }
   });
+
+  // A round trip every few seconds while live, for the badge's latency.
+  const pinger = setInterval(() => ping(), PING_MS);
 
   const goOffline = () => setStatus('offline');
   const goOnline = () => {
@@ -254,6 +272,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   return () => {
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
+    clearInterval(pinger);
     unsubscribeStore();
     window.removeEventListener('offline', goOffline);
     window.removeEventListener('online', goOnline);

@@ -111,6 +111,9 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
       fanOut.unsubscribeCandles(client, symbol, request.interval);
       return { ok: true };
     },
+    ping() {
+      return { ok: true, serverTime: clock.now() };
+    },
   };
 
   const refusal = (socket: FeedSocket, event: string, error: unknown): Refused => {

@@ -102,3 +102,13 @@ test('the time axis in local, UTC or exchange time, and a way back to the newest
   await jump.click();
   await expect(jump).toBeHidden();
 });
+
+test('the badge shows the round trip and the updates a second, and each chart its data quality', async ({
+  page,
+}) => {
+  await openDashboard(page);
+  await expect(page.getByTestId('link-figures')).toHaveText(/^\d+ ms · \d+ upd\/s$/, { timeout: 10_000 });
+  await expect(page.getByTestId('link-figures')).not.toHaveText(/ 0 upd\/s/);
+  await expect(chart(page, 'AAPL')).toHaveAttribute('data-quality', /^(live|revised bar)$/);
+  await expect(region(page, 'AAPL').getByTestId('chart-quality')).toHaveText(/^(live|revised bar)$/);
+});
