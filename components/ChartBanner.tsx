@@ -13,7 +13,7 @@ export function ChartBanner({ index }: { index: number }) {
   const resyncing = useMarket((s) =>
     slot ? chartOf(s, slot.symbol, slot.interval)?.bars.stale === true : false,
   );
-  const symbolStatus = useMarket((s) => (slot?.symbol ? s.symbolStatus[slot.symbol]?.status : undefined));
+  const symbolStatus = useMarket((s) => (slot?.symbol ? s.feeds[slot.symbol]?.status : undefined));
   const text =
     status === 'reconnecting' || status === 'offline'
       ? 'Feed disconnected: the chart shows the last prices received. Reconnecting…'

@@ -3,7 +3,7 @@
 import type { ColumnId } from '../lib/board-columns';
 import type { Instrument } from '../lib/instrument';
 import type { Ticks } from '../lib/nominal';
-import { quoteChange, quoteChangePercent, type Quote } from '../lib/quote';
+import { NO_PRICE, quoteChange, quoteChangePercent, type Quote } from '../lib/quote';
 import { FlashCell } from './FlashCell';
 import { arrowOf, directionOf, formatChange, formatPercent, formatPrice, formatVolume } from './format';
 import { Sparkline } from './Sparkline';
@@ -41,9 +41,10 @@ export function QuoteCell({ column, quote, instrument }: CellProps) {
       );
     case 'bid':
     case 'ask':
+      // A source without a top of book sends none: a dash, not a price of zero.
       return (
         <FlashCell value={quote[column]} column={column}>
-          {formatPrice(quote[column], instrument)}
+          {quote[column] === NO_PRICE ? EMPTY : formatPrice(quote[column], instrument)}
         </FlashCell>
       );
     case 'change':
@@ -64,7 +65,9 @@ export function QuoteCell({ column, quote, instrument }: CellProps) {
     case 'spread':
       return (
         <td className="num muted" data-column={column}>
-          {formatChange((quote.ask - quote.bid) as Ticks, instrument).replace('+', '')}
+          {quote.ask === NO_PRICE || quote.bid === NO_PRICE
+            ? EMPTY
+            : formatChange((quote.ask - quote.bid) as Ticks, instrument).replace('+', '')}
         </td>
       );
     case 'volume':

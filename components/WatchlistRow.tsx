@@ -4,6 +4,7 @@ import { memo, type DragEvent, type KeyboardEvent } from 'react';
 import type { ColumnId } from '../lib/board-columns';
 import { toPrice } from '../lib/instrument';
 import { QuoteCell } from './QuoteCell';
+import { FeedBadge } from './FeedBadge';
 import { StaleAge } from './StaleAge';
 import { useMarket, usePreferencesStore } from './StoreProvider';
 
@@ -40,12 +41,13 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
   const instrument = useMarket((s) => s.instruments[symbol]);
   const selected = useMarket((s) => s.selected === symbol);
   const offline = useMarket((s) => s.status !== 'live');
-  const market = useMarket((s) => s.symbolStatus[symbol]?.status);
-  const source = useMarket((s) => s.symbolStatus[symbol]?.source);
+  const feed = useMarket((s) => s.feeds[symbol]);
+  const market = feed?.status;
   const quote = entry?.quote;
   // A missed update, a feed that is down, or a source the server says is silent: the prices shown are old,
   // and the row says so.
-  const stale = quote !== undefined && (entry?.stale === true || offline || market === 'stale');
+  const resyncing = entry?.stale === true;
+  const stale = quote !== undefined && (resyncing || offline || market === 'stale');
   const closed = market === 'closed';
 
   const show = () => preferences.getState().showSymbol(symbol);
@@ -123,6 +125,14 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
       draggable
       data-stale={stale ? 'true' : undefined}
       data-market={closed ? 'closed' : undefined}
+      data-source={feed?.source}
+      title={
+        resyncing
+          ? `${symbol}: update missed, resyncing`
+          : market === 'stale'
+            ? `${symbol}: stale, nothing from ${feed?.source ?? 'its source'} lately`
+            : undefined
+      }
       onClick={showAndReveal}
       onKeyDown={onKeyDown}
       onDragStart={onDragStart}
@@ -130,21 +140,12 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
       onDrop={onDrop}
     >
       <th scope="row" className="symbol">
-        <span className="symbol-code">
-          {symbol}
-          {source && source !== 'sim' && (
-            <span className="source" title={`prices from ${source}`}>
-              {source}
-            </span>
-          )}
+        <span className="symbol-code">{symbol}</span>
+        <span className="symbol-name">
+          <FeedBadge feed={feed} />{' '}
+          {/* The server's stale status carries its own age in the badge; a drop or a missed update, this one. */}
+          {stale && quote && market !== 'stale' ? <StaleAge since={quote.time} /> : (instrument?.name ?? '')}
         </span>
-        {stale && quote ? (
-          <StaleAge since={quote.time} />
-        ) : closed ? (
-          <span className="stale-age">market closed</span>
-        ) : (
-          <span className="symbol-name">{instrument?.name ?? ''}</span>
-        )}
       </th>
       {columns.map((column) => (
         <QuoteCell key={column} column={column} quote={quote} instrument={instrument} />

@@ -15,6 +15,7 @@ import type { Bar } from '../lib/candles';
 import type { ChartBars } from '../lib/chart-bars';
 import { firstChanged, heikinAshi, indicatorValues, type HeikinAshiBar } from '../lib/indicators';
 import { toPrice, toQuantity, type Instrument } from '../lib/instrument';
+import { isCalendarInterval } from '../lib/intervals';
 import { showAlertLines } from './alert-lines';
 import { addMainSeries, mainPoint, ticksToPrice } from './chart-series';
 import { chartOptions, readTheme, type ChartTheme } from './chart-theme';
@@ -219,7 +220,10 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     });
     if (!sameStream) {
       chart.applyOptions({
-        timeScale: { timeVisible: next.interval !== '1d', secondsVisible: next.interval === '1s' },
+        timeScale: {
+          timeVisible: !isCalendarInterval(next.interval),
+          secondsVisible: next.interval === '1s',
+        },
       });
     }
     // Anchor on the bar that was newest: bars put in front of it (history) or dropped (a resync) move its

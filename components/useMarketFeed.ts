@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
 import { parseSymbolsParam } from '../lib/watchlists';
-import { authHeaders } from './auth-token';
+import { authHeaders, onTokenLink, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import { linkPreferences } from './store/preferences-bridge';
 import { useLinkStats, useMarketStore, usePreferencesStore } from './StoreProvider';
@@ -69,7 +69,17 @@ export function useMarketFeed(): MarketFeed {
       }
     };
     void load();
+    // A relay learns its instruments after start: a status for a symbol not listed yet means the list grew.
+    let reloading = false;
+    const stopWatching = store.subscribe((state, previous) => {
+      if (state.feeds === previous.feeds || reloading) return;
+      if (Object.keys(state.feeds).some((symbol) => !(symbol in state.instruments))) {
+        reloading = true;
+        void load().finally(() => (reloading = false));
+      }
+    });
     return () => {
+      stopWatching();
       abort.abort();
       clearTimeout(retry);
     };
@@ -84,8 +94,11 @@ export function useMarketFeed(): MarketFeed {
   useEffect(() => {
     // Connecting only once the persisted watchlist is in avoids subscribing the defaults and dropping them again.
     if (!hydrated) return;
-    return connectFeed(store, { onError: setProblem, stats });
+    return connectFeed(store, { onError: setProblem, stats, token: pageToken });
   }, [store, stats, hydrated]);
+
+  // A new token link opened in this tab: start again with it (instruments, history and feed all need it).
+  useEffect(() => onTokenLink(() => window.location.reload()), []);
 
   return { hydrated, problem, report: setProblem };
 }

@@ -31,6 +31,15 @@ const schema = z.object({
   /** A client whose connection has not drained for this long is disconnected. */
   SLOW_CLIENT_MS: integer(1000, 600_000, 30_000),
   SIM_SEED: integer(0, 2 ** 32 - 1, 1),
+  /**
+   * Runs the simulated market from this moment (an ISO time with its offset, such as 2025-11-28T12:55:00-05:00)
+   * instead of now: its clock starts there and runs at the real pace, so a holiday, an early close or a weekend
+   * can be shown at once.
+   */
+  SIM_START: z.iso
+    .datetime({ offset: true, error: 'must be an ISO time with a zone, such as 2025-11-28T17:55:00Z' })
+    .transform((value) => Date.parse(value))
+    .optional(),
   /** Bars kept per symbol and interval (history served by /api/candles and on scroll). */
   HISTORY_BARS: integer(500, 100_000, 2000),
   /**

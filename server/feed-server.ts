@@ -1,8 +1,9 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import type { UnixMillis } from '../lib/nominal';
 import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
-import { systemClock, type Clock } from './clock';
+import { shiftedClock, systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
 import { guardConnections, type EngineSession } from './guard/connections';
@@ -15,6 +16,7 @@ import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
+import { sweepQueues } from './socket/connection';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import type { PriceSource, SourceEvent } from './source/price-source';
 import { createSources } from './source/sources';
@@ -44,6 +46,9 @@ export interface FeedServer {
   close(): Promise<void>;
 }
 
+/** How often every connection's unread output is checked against MAX_QUEUED_BYTES. */
+const QUEUE_SWEEP_MS = 1000;
+
 /** Request limits, the same for every connection. */
 export function limitsFor(config: Config): Limits {
   return {
@@ -57,6 +62,13 @@ export function limitsFor(config: Config): Limits {
   };
 }
 
+/** The system clock, or with `SIM_START` one that starts there and runs at the real pace. */
+export function clockFor(config: Config): Clock {
+  return config.SIM_START === undefined
+    ? systemClock
+    : shiftedClock(systemClock, config.SIM_START as UnixMillis);
+}
+
 /**
  * Builds the feed end to end (source, market state, fan-out, sockets and HTTP API), backfills the history and
  * listens. Data flows one way: source events update the market state, which marks the fan-out dirty, which sends
@@ -64,7 +76,7 @@ export function limitsFor(config: Config): Limits {
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? clockFor(config);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const given = options.source ?? createSources(config, clock, logger);
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
@@ -170,6 +182,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
+  const stopSweep = sweepQueues(io, clock, QUEUE_SWEEP_MS);
   const sink = (event: SourceEvent): void => market.apply(event);
   const stops = sources.map((source) => source.start(sink));
   const port = (http.address() as AddressInfo).port;
@@ -183,6 +196,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     async close() {
       for (const stop of stops) stop();
       stopStatus();
+      stopSweep();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -10,7 +10,6 @@ import {
   type Refused,
   type ServerToClientEvents,
 } from '../../lib/protocol';
-import { pageToken } from '../auth-token';
 import type { LinkStats } from './link-stats';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
@@ -44,6 +43,8 @@ export interface FeedConnectionOptions {
   onError?: (message: string) => void;
   /** Where the round trips and frames are counted, for the badge. */
   stats?: LinkStats;
+  /** The token for a server that requires one (read at every connection attempt); none by default. */
+  token?: () => string | undefined;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
@@ -56,9 +57,9 @@ export interface FeedConnectionOptions {
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
     parser: clientParser,
-    // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
+    // Read at every attempt, so a reconnect presents the newest token the page holds.
     auth: (send: (auth: { token?: string }) => void) => {
-      const token = pageToken();
+      const token = options.token?.();
       send(token ? { token } : {});
     },
     ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),

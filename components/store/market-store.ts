@@ -23,9 +23,7 @@ import { DEFAULT_SYMBOLS } from './preferences-store';
 
 /**
  * `outdated`: the server speaks another protocol version than this page (it was deployed since the page loaded);
- * the page stops reconnecting and asks to be reloaded.
- */
-/** `unauthorized`: the server requires a token and refused the page's (none, forged or expired). */
+ * the page stops reconnecting and asks to be reloaded. `unauthorized`: the server requires a token and refused the page's (none, forged or expired). */
 export type ConnectionStatus =
   'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated' | 'unauthorized';
 
@@ -54,13 +52,16 @@ export interface MarketState {
   book: QuoteBook;
   /** The bars of each wanted stream whose subscription has been acknowledged, by stream key. */
   charts: Readonly<Record<StreamKey, ChartState>>;
-  /** What the server says of each symbol's prices (live, stale, closed) and where they come from. */
-  symbolStatus: Readonly<Record<string, SymbolState>>;
+  /** Per symbol, its source and status, from GET /api/symbols and the `status` event. */
+  feeds: Readonly<Record<string, SymbolFeedState>>;
 }
 
-export interface SymbolState {
+/** Where a symbol's prices come from and whether they are current (the server's `status` event). */
+export interface SymbolFeedState {
   status: SymbolStatus;
   source: string;
+  /** Unix ms of its last market event; 0 before any. */
+  time: number;
 }
 
 export interface FrameResult {
@@ -73,7 +74,7 @@ export interface FrameResult {
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
   /** The instruments of GET /api/symbols; where they carry a status and source, those too. */
-  setInstruments(instruments: readonly (Instrument & Partial<SymbolState>)[]): void;
+  setInstruments(instruments: readonly (Instrument & Partial<Omit<SymbolFeedState, 'time'>>)[]): void;
   applyStatus(entries: readonly StatusEntry[]): void;
   /** Drops a symbol the server refused (it does not list it). */
   removeSymbol(symbol: string): void;
@@ -113,18 +114,18 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     ...initial,
 
     setStatus: (status) => set({ status }),
-    symbolStatus: {},
+    feeds: {},
     setInstruments: (list) => {
-      const symbolStatus = { ...get().symbolStatus };
+      const feeds = { ...get().feeds };
       for (const { symbol, status, source } of list)
-        if (status && source && !symbolStatus[symbol]) symbolStatus[symbol] = { status, source };
-      set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])), symbolStatus });
+        if (status && source && !feeds[symbol]) feeds[symbol] = { status, source, time: 0 };
+      set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])), feeds });
     },
     applyStatus: (entries) => {
       if (entries.length === 0) return;
-      const symbolStatus = { ...get().symbolStatus };
-      for (const [symbol, status, source] of entries) symbolStatus[symbol] = { status, source };
-      set({ symbolStatus });
+      const feeds = { ...get().feeds };
+      for (const [symbol, status, source, time] of entries) feeds[symbol] = { status, source, time };
+      set({ feeds });
     },
     removeSymbol: (symbol) => {
       const { watchlist, book } = get();

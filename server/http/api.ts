@@ -10,7 +10,7 @@ import { bearerToken, TokenError, type TokenVerifier } from '../guard/token';
 import type { Logger } from '../logger';
 import type { MarketState } from '../market/market-state';
 import type { OriginPolicy } from '../socket/origin';
-import { clientAddress, type ProxyTrust } from './client-address';
+import { clientAddress, limitKey, type ProxyTrust } from './client-address';
 import { setApiHeaders } from './security-headers';
 
 export interface ApiOptions {
@@ -179,7 +179,7 @@ export function createApi(options: ApiOptions): ApiHandler {
         send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
         return true;
       }
-      const address = clientAddress(request, trusted);
+      const address = limitKey(clientAddress(request, trusted));
       const allowed = requests.take(address);
       if (!allowed.ok) {
         tooMany(

@@ -1,7 +1,8 @@
 import { BarSeries } from '../../lib/bar-series';
 import { toBar, type Bar, type BarState } from '../../lib/candles';
+import { monthOf, sessionAt, weekOf } from '../../lib/calendar/sessions';
 import type { Instrument } from '../../lib/instrument';
-import { INTERVAL_SECONDS, INTERVALS, type Interval } from '../../lib/intervals';
+import { INTERVAL_SECONDS, INTERVALS, isCalendarInterval, type Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
 import { NO_PRICE, type Quote } from '../../lib/quote';
@@ -24,13 +25,20 @@ interface SymbolState {
   status: SymbolStatus;
   quote: Quote | undefined;
   series: BarSeries[];
-  prevClose: Ticks | undefined;
+  /** The latest trade by time, in any session, and the trading day it belongs to. */
+  lastTime: number;
+  last: Ticks;
+  lastDay: UnixSeconds | undefined;
+  /** Intervals the source has sent bars of; 1w and 1M bars are otherwise rolled up from its 1d bars. */
+  sourced: Set<Interval>;
 }
 
 /**
- * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The quote's day
- * fields (open, high, low, volume) are read off the current 1d bar and the previous close off the bar before
- * it, so the board and the charts agree by construction.
+ * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The last price is
+ * the latest trade of any session; the quote's day fields (open, high, low, volume) are read off the 1d bar of the
+ * latest trade's trading day and the previous close off the 1d bar before it, so the board and the charts agree
+ * by construction. An equity's 1d bar holds its regular session only: before the day's open (pre-market) the day
+ * fields all stand at the previous close, with no volume.
  */
 export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
@@ -87,8 +95,11 @@ export class MarketState {
       source,
       status,
       quote: undefined,
-      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars)),
-      prevClose: undefined,
+      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars, instrument.assetClass)),
+      lastTime: -Infinity,
+      last: 0 as Ticks,
+      lastDay: undefined,
+      sourced: new Set(),
     };
     this.symbols.set(instrument.symbol, state);
     this.emitStatus(state);
@@ -118,8 +129,11 @@ export class MarketState {
    * which makes a long history cheap to load.
    */
   backfill(source: PriceSource, now: UnixMillis): void {
+    // Calendar bars skip weekends and holidays: their kept bars reach further back than their nominal length.
     this.horizon = INTERVALS.map(
-      (interval) => now - this.historyBars * 1.25 * INTERVAL_SECONDS[interval] * 1000,
+      (interval) =>
+        now -
+        this.historyBars * (isCalendarInterval(interval) ? 2 : 1.25) * INTERVAL_SECONDS[interval] * 1000,
     );
     try {
       source.backfill((event) => this.apply(event), now);
@@ -177,47 +191,40 @@ export class MarketState {
       this.putBars(state, event);
       return;
     }
-    const daySeries = state.series[DAY] as BarSeries;
-    const dayBefore = daySeries.last();
     for (let i = 0; i < INTERVALS.length; i++) {
       this.touched[i] =
         event.time >= (this.horizon[i] as number) ? (state.series[i] as BarSeries).add(event) : undefined;
     }
-    const day = daySeries.last() as BarState;
-    if (dayBefore && dayBefore !== day && dayBefore.time < day.time) state.prevClose = dayBefore.close;
-    // A trade older than the current day changes history, not the quote.
-    if (this.touched[DAY] !== day && state.quote) {
-      this.emit(event.symbol, this.touched);
-      return;
+    const newest = event.time >= state.lastTime;
+    if (newest) {
+      state.lastTime = event.time;
+      state.last = event.price;
+      state.lastDay = sessionAt(state.instrument.assetClass, event.time).day ?? state.lastDay;
     }
     const quote = (state.quote ??= {
-      last: day.close,
+      last: event.price,
       bid: event.bid ?? NO_PRICE,
       ask: event.ask ?? NO_PRICE,
-      open: day.open,
-      high: day.high,
-      low: day.low,
-      prevClose: day.open,
-      volume: day.volume,
+      open: event.price,
+      high: event.price,
+      low: event.price,
+      prevClose: event.price,
+      volume: 0 as Lots,
       time: event.time,
     });
-    if (event.time >= quote.time) {
+    if (newest) {
       if (event.bid !== undefined) quote.bid = event.bid;
       if (event.ask !== undefined) quote.ask = event.ask;
       quote.time = event.time;
     }
-    // The last price is the day bar's close: the latest trade by time, whatever order trades arrive in.
-    quote.last = day.close;
-    quote.open = day.open;
-    quote.high = day.high;
-    quote.low = day.low;
-    quote.volume = day.volume as Lots;
-    quote.prevClose = state.prevClose ?? day.open;
+    quote.last = state.last;
+    setDayFields(state, quote);
     this.emit(event.symbol, this.touched);
   }
 
   /** Puts a source's bars in place of the market's, then brings the quote's day fields up to date. */
   private putBars(state: SymbolState, event: BarsEvent): void {
+    state.sourced.add(event.interval);
     const index = INTERVALS.indexOf(event.interval);
     const series = state.series[index] as BarSeries;
     const seconds = INTERVAL_SECONDS[event.interval];
@@ -245,9 +252,15 @@ export class MarketState {
       this.emit(symbol, touched);
     }
     if (index !== DAY) return;
+    this.rollUpDays(state, event.bars);
     const day = series.last();
     if (!day) return;
-    state.prevClose = series.at(-2)?.close;
+    // Before any trade, the day bar stands for the last price; a later trade takes over.
+    if (state.lastTime < day.closeTime) {
+      state.lastTime = day.closeTime;
+      state.last = day.close;
+      state.lastDay = day.time;
+    }
     const quote = (state.quote ??= {
       last: day.close,
       bid: NO_PRICE,
@@ -259,13 +272,43 @@ export class MarketState {
       volume: day.volume,
       time: day.closeTime,
     });
-    quote.last = day.close;
-    quote.open = day.open;
-    quote.high = day.high;
-    quote.low = day.low;
-    quote.volume = day.volume;
-    quote.prevClose = state.prevClose ?? day.open;
+    quote.last = state.last;
+    setDayFields(state, quote);
     this.emit(symbol, undefined);
+  }
+
+  /**
+   * Rebuilds the 1w and 1M bars that hold `days` from the 1d series, for a source that sends day bars but no
+   * weeks or months (a venue's klines): a week or a month is exactly its trading days.
+   */
+  private rollUpDays(state: SymbolState, days: readonly Bar[]): void {
+    const daySeries = state.series[DAY] as BarSeries;
+    for (const interval of ['1w', '1M'] as const) {
+      if (state.sourced.has(interval)) continue;
+      const index = INTERVALS.indexOf(interval);
+      const series = state.series[index] as BarSeries;
+      const bucketOf = interval === '1w' ? weekOf : monthOf;
+      const buckets = new Set(days.map((day) => bucketOf(day.time)));
+      const all = daySeries.slice(daySeries.length);
+      for (const bucket of buckets) {
+        const members = all.filter((day) => bucketOf(day.time) === bucket);
+        const first = members[0];
+        const last = members.at(-1);
+        if (!first || !last) continue;
+        series.put({
+          time: bucket,
+          open: first.open,
+          high: Math.max(...members.map((day) => day.high)) as Ticks,
+          low: Math.min(...members.map((day) => day.low)) as Ticks,
+          close: last.close,
+          volume: members.reduce((sum, day) => sum + day.volume, 0) as Lots,
+          openTime: first.openTime,
+          closeTime: last.closeTime,
+          openId: first.openId,
+          closeId: last.closeId,
+        });
+      }
+    }
   }
 
   private setStatus(state: SymbolState, status: SymbolStatus): void {
@@ -286,4 +329,20 @@ export class MarketState {
 
 function statusEntry(state: SymbolState): StatusEntry {
   return [state.instrument.symbol, state.status, state.source, state.quote?.time ?? 0];
+}
+
+/**
+ * Open, high, low, volume and previous close from the 1d bar of the latest trade's trading day, or, before that
+ * day's bar exists (an equity's pre-market), all at the previous trading day's close.
+ */
+function setDayFields(state: SymbolState, quote: Quote): void {
+  const daySeries = state.series[DAY] as BarSeries;
+  const newestDay = daySeries.last();
+  const day = newestDay && newestDay.time === state.lastDay ? newestDay : undefined;
+  const before = day ? daySeries.at(-2) : newestDay;
+  quote.prevClose = before?.close ?? day?.open ?? quote.prevClose;
+  quote.open = day?.open ?? quote.prevClose;
+  quote.high = day?.high ?? quote.prevClose;
+  quote.low = day?.low ?? quote.prevClose;
+  quote.volume = day?.volume ?? (0 as Lots);
 }

@@ -8,7 +8,7 @@ import { finnhub } from './finnhub';
 import type { PriceSource } from './price-source';
 import { Relay } from './relay/relay';
 import type { Venue } from './relay/venue';
-import { Simulator } from './simulator';
+import { MarketSimulator } from './market-simulator';
 
 function venueFor(
   name: Exclude<FeedName, 'sim'>,
@@ -40,7 +40,14 @@ function venueFor(
 /** The sources `FEED` names, in its order: the seeded simulator and the relays. */
 export function createSources(config: Config, clock: Clock, logger: Logger): PriceSource[] {
   return config.FEED.map((name) => {
-    if (name === 'sim') return new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+    if (name === 'sim') {
+      return new MarketSimulator({
+        seed: config.SIM_SEED,
+        instruments: CATALOGUE,
+        clock,
+        historyBars: config.HISTORY_BARS,
+      });
+    }
     const { venue, symbols } = venueFor(name, config);
     return new Relay({
       venue,

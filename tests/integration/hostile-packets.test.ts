@@ -62,12 +62,16 @@ const OPENERS: [string, (port: number) => Promise<RawConnection>][] = [
 ];
 
 describe.each(OPENERS)('over %s', (_, open) => {
-  it.each(HOSTILE)('%s closes that connection only', async (__, bytes) => {
+  it.each(HOSTILE)('%s closes that connection only', async (name, bytes) => {
     const heapBefore = await feed.heapUsed();
     const connection = await open(feed.port);
+    const sent = performance.now();
+    let closedAfter = 0;
     const episode = (async () => {
       await connection.send([bytes]);
-      return connection.closedByServer(5000);
+      const closed = await connection.closedByServer(5000);
+      closedAfter = performance.now() - sent;
+      return closed;
     })();
     const gap = await longestGapDuring(episode);
     expect(await episode).toBe(true);
@@ -76,6 +80,11 @@ describe.each(OPENERS)('over %s', (_, open) => {
     expect(gap).toBeLessThan(FLUSH_MS + MAX_STALL_MS);
     expect(bystander.socket.connected).toBe(true);
     expect(bystander.mirror.gaps).toEqual([]);
-    expect(await feed.heapUsed()).toBeLessThan(heapBefore + 10 * 1024 * 1024);
+    const heapAfter = await feed.heapUsed();
+    expect(heapAfter).toBeLessThan(heapBefore + 10 * 1024 * 1024);
+    process.stdout.write(
+      `${connection.transport}, ${name}: closed after ${Math.round(closedAfter)} ms, longest frame gap ` +
+        `${Math.round(gap)} ms, heap ${((heapAfter - heapBefore) / 1024).toFixed(0)} KB\n`,
+    );
   });
 });

@@ -1,12 +1,12 @@
 import type { Instrument } from '../../lib/instrument';
 import type { UnixMillis } from '../../lib/nominal';
-import { systemClock, type Clock } from '../../server/clock';
+import type { Clock } from '../../server/clock';
 import { configWith, type Config } from '../../server/config';
-import { startFeedServer, type FeedServer } from '../../server/feed-server';
+import { clockFor, startFeedServer, type FeedServer } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
 import { CATALOGUE } from '../../server/source/catalogue';
 import type { EventSink, PriceSource, SourceHealth } from '../../server/source/price-source';
-import { Simulator } from '../../server/source/simulator';
+import { MarketSimulator } from '../../server/source/market-simulator';
 
 /**
  * A price source that a test can stop without closing the server: the market freezes, so whatever clients hold
@@ -61,7 +61,7 @@ export interface TestFeedOptions {
 const running = new Set<FeedServer>();
 
 /**
- * Starts the real feed server (seeded simulator, full catalogue) on a free port of 127.0.0.1, silent. Close it
+ * Starts the real feed server (seeded market simulator, full catalogue, SIM_START honoured) on a free port of 127.0.0.1, silent. Close it
  * with `closeTestFeeds` in an `afterAll`.
  */
 export async function startTestFeed(
@@ -69,8 +69,15 @@ export async function startTestFeed(
   options: TestFeedOptions = {},
 ): Promise<TestFeed> {
   const config = configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
-  const clock = options.clock ?? systemClock;
-  const source = new StoppableSource(new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock }));
+  const clock = options.clock ?? clockFor(config);
+  const source = new StoppableSource(
+    new MarketSimulator({
+      seed: config.SIM_SEED,
+      instruments: CATALOGUE,
+      clock,
+      historyBars: config.HISTORY_BARS,
+    }),
+  );
   const server = await startFeedServer({ config, clock, source, logger: createLogger('silent') });
   running.add(server);
   return Object.assign(server, {

@@ -46,6 +46,6 @@ describe('market store charts', () => {
   it('keeps what the server says of each symbol', () => {
     const store = createMarketStore();
     store.getState().applyStatus([['BTC-USD', 'stale', 'binance', 1000]]);
-    expect(store.getState().symbolStatus['BTC-USD']).toEqual({ status: 'stale', source: 'binance' });
+    expect(store.getState().feeds['BTC-USD']).toEqual({ status: 'stale', source: 'binance', time: 1000 });
   });
 });

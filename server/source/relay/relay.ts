@@ -72,6 +72,8 @@ export class Relay implements PriceSource {
   private connected = false;
   private readonly stops: (() => void)[] = [];
   private stopped = false;
+  /** Symbols the venue did not know, for the health's reason. */
+  private unknownNote = '';
 
   constructor(options: RelayOptions) {
     this.options = { graceMs: 2000, settleMs: 1500, pingMs: 15_000, ...options };
@@ -170,6 +172,7 @@ export class Relay implements PriceSource {
     const { clock, staleMs, pingMs } = this.options;
     const symbols = [...this.carried.keys()];
     const unknownNote = unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : '';
+    this.unknownNote = unknownNote;
     this.socket = new VenueSocket({
       venue: this.name,
       url: () => this.venue.socketUrl(symbols),
@@ -201,11 +204,12 @@ export class Relay implements PriceSource {
       },
     });
     this.socket.start();
-    this.stops.push(every(clock, Math.max(50, Math.floor(staleMs / 5)), () => this.sweep(unknownNote)));
+    this.stops.push(every(clock, Math.max(50, Math.floor(staleMs / 5)), () => this.sweep()));
   }
 
   /** Staleness and trade-number gaps, a few times per STALE_MS. */
-  private sweep(unknownNote: string): void {
+  private sweep(): void {
+    const unknownNote = this.unknownNote;
     const now = this.options.clock.now();
     let live = 0;
     for (const carried of this.carried.values()) {
@@ -214,15 +218,20 @@ export class Relay implements PriceSource {
         this.log.info({ venue: this.name, symbol: carried.symbol }, 'stale: nothing from the venue');
       }
       if (carried.status === 'live') live++;
-      const gap = carried.intake.gap(now);
-      if (gap !== undefined && !carried.repair) {
+      // Numbers found missing during a repair wait for it to end: they may be after its cut.
+      const gap = carried.repair ? undefined : carried.intake.gap(now);
+      if (gap !== undefined) {
         this.log.warn({ venue: this.name, symbol: carried.symbol }, 'trades missing: repairing from bars');
         this.beginRepair(carried, gap);
       }
     }
     if (!this.connected) return;
-    if (live > 0) this.setHealth('live', unknownNote === '' ? undefined : unknownNote.slice(2));
+    if (live > 0) this.setLive();
     else this.setHealth('stale', `no data for ${this.options.staleMs} ms${unknownNote}`);
+  }
+
+  private setLive(): void {
+    this.setHealth('live', this.unknownNote === '' ? undefined : this.unknownNote.slice(2));
   }
 
   private onMessage(text: string): void {
@@ -257,6 +266,7 @@ export class Relay implements PriceSource {
       }
       carried.lastHeard = now;
       this.setStatus(carried, 'live');
+      if (this.connected) this.setLive();
       if (message.kind === 'heartbeat') {
         if (message.lastTradeId !== undefined && !carried.repair)
           carried.intake.heard(message.lastTradeId, now);
@@ -459,7 +469,6 @@ export class Relay implements PriceSource {
     }
     carried.repair = undefined;
     carried.repairedUntil = repair.cut;
-    carried.intake.forgetMissing();
     this.log.info(
       {
         venue: this.name,
