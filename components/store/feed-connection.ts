@@ -89,8 +89,22 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     timers.add(timer);
   };
 
+  /** The server's limit of symbols in one request (from its hello); a longer list goes in several. */
+  let perRequest = Infinity;
+  const chunks = (symbols: readonly string[]) => {
+    const out: string[][] = [];
+    for (let i = 0; i < symbols.length; i += perRequest) out.push(symbols.slice(i, i + perRequest));
+    return out;
+  };
+
   const subscribe = (symbols: readonly string[], done: () => void = () => {}, attempt = 0) => {
     if (symbols.length === 0 || !ready) return done();
+    if (symbols.length > perRequest) {
+      const parts = chunks(symbols);
+      let left = parts.length;
+      for (const part of parts) subscribe(part, () => --left === 0 && done(), attempt);
+      return;
+    }
     socket.emit('subscribe', { symbols: [...symbols], throttleMs: BOARD_THROTTLE_MS }, (response) => {
       if (!refused(response)) {
         done();
@@ -127,7 +141,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     subscribed = wanted;
     if (!ready) return;
     subscribe(added);
-    if (removed.length > 0) socket.emit('unsubscribe', { symbols: removed }, () => {});
+    for (const part of chunks(removed)) socket.emit('unsubscribe', { symbols: part }, () => {});
   };
 
   /** Keeps the server's candle streams equal to the ones the charts want; `force` asks for all again. */
@@ -206,6 +220,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     openedAt = undefined;
     silentCloses = 0;
     if (hello.version > PROTOCOL_VERSION) return outdated();
+    perRequest = Math.max(1, hello.limits.maxSymbolsPerRequest);
     if (hello.version < PROTOCOL_VERSION) {
       // An older server, met during a rolling deployment: a reload would not help. Try again (another instance,
       // likely) after a pause that grows.

@@ -2,6 +2,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { chart, openDashboard } from './board';
 
+// axe reads the whole page while it streams; on a busy machine that takes a while.
+test.describe.configure({ timeout: 90_000 });
+
 /** Serious and critical axe violations, each with where it was found, for a readable failure. */
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
