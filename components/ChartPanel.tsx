@@ -4,6 +4,7 @@ import { ChartAlertButton } from './ChartAlertButton';
 import { ChartBanner } from './ChartBanner';
 import { ChartHeader } from './ChartHeader';
 import { ChartTools } from './ChartTools';
+import { ExportCsvButton } from './ExportCsvButton';
 import type { CrosshairBus } from './crosshair-bus';
 import { IntervalSwitcher } from './IntervalSwitcher';
 import { PriceChart } from './PriceChart';
@@ -43,6 +44,7 @@ export function ChartPanel({ index, ready, crosshair, onError }: ChartPanelProps
           <ChartTools index={index} />
           {symbol && <ChartAlertButton symbol={symbol} />}
           <IntervalSwitcher index={index} />
+          <ExportCsvButton index={index} />
         </div>
       </div>
       <PriceChart index={index} crosshair={crosshair} onError={onError} />

@@ -7,6 +7,7 @@ import { ConnectionBadge } from './ConnectionBadge';
 import { MarketClock } from './MarketClock';
 import { PageControls } from './PageControls';
 import { QuoteDetails } from './QuoteDetails';
+import { ReplayBar } from './ReplayBar';
 import { SymbolSearch } from './SymbolSearch';
 import { useMarketFeed } from './useMarketFeed';
 import { Watchlist } from './Watchlist';
@@ -34,6 +35,7 @@ export function Dashboard() {
           <ConnectionBadge />
         </div>
       </header>
+      <ReplayBar />
       <main className="panes">
         <div className="side">
           <Watchlist ready={hydrated} />

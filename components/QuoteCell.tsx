@@ -6,6 +6,7 @@ import type { Ticks } from '../lib/nominal';
 import { NO_PRICE, quoteChange, quoteChangePercent, type Quote } from '../lib/quote';
 import { FlashCell } from './FlashCell';
 import { arrowOf, directionOf, formatChange, formatPercent, formatPrice, formatVolume } from './format';
+import { SessionTag } from './SessionTag';
 import { Sparkline } from './Sparkline';
 
 const EMPTY = '—';
@@ -37,6 +38,7 @@ export function QuoteCell({ column, quote, instrument }: CellProps) {
       return (
         <FlashCell value={quote.last} column={column}>
           {formatPrice(quote.last, instrument)}
+          <SessionTag assetClass={instrument.assetClass} />
         </FlashCell>
       );
     case 'bid':

@@ -1,14 +1,12 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { Instrument } from '../lib/instrument';
 import { parseSymbolsParam } from '../lib/watchlists';
-import { authHeaders, onTokenLink, pageToken } from './auth-token';
+import { onTokenLink, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import { linkPreferences } from './store/preferences-bridge';
 import { useLinkStats, useMarketStore, usePreferencesStore } from './StoreProvider';
 
-const SYMBOLS_RETRY_MS = 3000;
 /** A problem stays in the status line this long unless another replaces it. */
 const PROBLEM_SHOWN_MS = 10_000;
 
@@ -23,8 +21,8 @@ export interface MarketFeed {
 
 /**
  * Brings the page's stores to life after mount: restores the preferences (and opens a `?symbols=` link),
- * links them to the market store, loads the instruments (retrying until the server answers) and connects the
- * feed. Everything it starts is stopped on unmount.
+ * links them to the market store and connects the feed (which loads the instruments too). Everything it starts
+ * is stopped on unmount.
  */
 export function useMarketFeed(): MarketFeed {
   const store = useMarketStore();
@@ -49,41 +47,6 @@ export function useMarketFeed(): MarketFeed {
     if (!hydrated) return;
     return linkPreferences(preferences, store);
   }, [preferences, store, hydrated]);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const response = await fetch('/api/symbols', { signal: abort.signal, headers: authHeaders() });
-        if (!response.ok) throw new Error(`GET /api/symbols answered ${response.status}`);
-        const body = (await response.json()) as { symbols: Instrument[] };
-        store.getState().setInstruments(body.symbols);
-        setProblem(undefined);
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        setProblem(
-          `Symbols unavailable (${error instanceof Error ? error.message : String(error)}); retrying`,
-        );
-        retry = setTimeout(() => void load(), SYMBOLS_RETRY_MS);
-      }
-    };
-    void load();
-    // A relay learns its instruments after start: a status for a symbol not listed yet means the list grew.
-    let reloading = false;
-    const stopWatching = store.subscribe((state, previous) => {
-      if (state.feeds === previous.feeds || reloading) return;
-      if (Object.keys(state.feeds).some((symbol) => !(symbol in state.instruments))) {
-        reloading = true;
-        void load().finally(() => (reloading = false));
-      }
-    });
-    return () => {
-      stopWatching();
-      abort.abort();
-      clearTimeout(retry);
-    };
-  }, [store]);
 
   useEffect(() => {
     if (problem === undefined) return;

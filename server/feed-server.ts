@@ -19,11 +19,20 @@ import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { sweepQueues } from './socket/connection';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import type { PriceSource, SourceEvent } from './source/price-source';
-import { createSources } from './source/sources';
+import { createSources, isReplay } from './source/sources';
+import { Recorder } from './replay/recorder';
+import { Replay } from './replay/replay';
+import { replayApi, type ReplayControls } from './http/replay-api';
 
 export interface FeedServerOptions {
   config: Config;
+  /** The market's time (with `SIM_START`, a shifted one). */
   clock?: Clock;
+  /**
+   * Real time, for what guards the server: token expiry, per-address rates, the handshake timeout. It stays the
+   * wall clock when `SIM_START` shifts the market's; given a `clock` (a test's), that one by default.
+   */
+  wallClock?: Clock;
   /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
   source?: PriceSource | readonly PriceSource[];
   logger?: Logger;
@@ -41,6 +50,10 @@ export interface FeedServer {
   readonly io: FeedIo;
   readonly market: MarketState;
   readonly fanOut: FanOut;
+  /** With `FEED=replay:…`, the replay its controls act on. */
+  readonly replay: Replay | undefined;
+  /** With `RECORD`, the recording files written so far. */
+  readonly recorder: Recorder | undefined;
   /** The port it listens on (useful with PORT=0). */
   readonly port: number;
   close(): Promise<void>;
@@ -76,10 +89,23 @@ export function clockFor(config: Config): Clock {
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
-  const clock = options.clock ?? clockFor(config);
+  // The market's clock (SIM_START or a replay move it) and the real one, for what real people's time governs:
+  // token expiry, connection guards and API rates.
+  const replayName = config.FEED.find(isReplay);
+  const replay =
+    options.source === undefined && replayName !== undefined
+      ? Replay.open(replayName.slice('replay:'.length), config.REPLAY_SPEED, systemClock)
+      : undefined;
+  const clock = options.clock ?? replay?.clock ?? clockFor(config);
+  const wallClock = options.wallClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const given = options.source ?? createSources(config, clock, logger);
-  const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
+  const given = options.source ?? replay ?? createSources(config, clock, logger);
+  const recorder = config.RECORD
+    ? new Recorder({ path: config.RECORD, maxBytes: config.RECORD_MAX_BYTES, clock })
+    : undefined;
+  const sources: readonly PriceSource[] = (Array.isArray(given) ? given : [given as PriceSource]).map(
+    (source) => (recorder ? recorder.wrap(source) : source),
+  );
   const limits = limitsFor(config);
 
   const market = new MarketState([], config.HISTORY_BARS);
@@ -104,10 +130,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     publicOrigin: config.PUBLIC_ORIGIN,
     trusted,
   });
-  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, clock) : undefined;
+  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, wallClock) : undefined;
   const api = createApi({
     market,
-    clock,
+    clock: wallClock,
     maxBars: limits.maxBars,
     origins,
     trusted,
@@ -122,9 +148,12 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       sources: Object.fromEntries(sources.map((source) => [source.name, source.health()])),
     }),
   });
+  const replayControls = replay && replayApi(controlsOf(replay, () => ({ market, io, started })));
   const http = createServer(
     frontDoor({
-      api,
+      api: replayControls
+        ? (request, response, url) => replayControls(request, response, url) || api(request, response, url)
+        : api,
       fallback: options.fallback,
       origins,
       trusted,
@@ -151,7 +180,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
     handshakeTimeoutMs: config.HANDSHAKE_TIMEOUT_MS,
     trusted,
-    clock,
+    clock: wallClock,
     logger,
   });
   io.engine.on('connection', (raw: Omit<EngineSession, 'request'> & { request: unknown }) => {
@@ -163,7 +192,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['X-Content-Type-Options'] = 'nosniff';
   });
-  if (verify) requireSocketToken(io, verify, clock, logger);
+  if (verify) requireSocketToken(io, verify, wallClock, logger);
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
   const stopStatus = pushStatus(io, market);
@@ -192,14 +221,41 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     io,
     market,
     fanOut,
+    replay,
+    recorder,
     port,
     async close() {
       for (const stop of stops) stop();
+      recorder?.close();
       stopStatus();
       stopSweep();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * A replay's controls for the API. A seek closes every connection (the pages reconnect and resync from
+ * snapshots: they may hold bars from after the new time) and rebuilds the market from the recording up to it.
+ */
+function controlsOf(
+  replay: Replay,
+  parts: () => { market: MarketState; io: FeedIo; started: UnixMillis },
+): ReplayControls {
+  return {
+    state: () => replay.state(),
+    play: () => replay.play(),
+    pause: () => replay.pause(),
+    setSpeed: (speed) => replay.setSpeed(speed),
+    seek: (time) =>
+      replay.seek(time, (backfill, upTo) => {
+        const { market, io, started } = parts();
+        for (const socket of io.of('/').sockets.values()) socket.conn.close();
+        market.reset();
+        market.backfill({ backfill }, started);
+        upTo((event) => market.apply(event));
+      }),
   };
 }
 

@@ -1,281 +1,167 @@
-import { io, type Socket } from 'socket.io-client';
-import { streamKey, type StreamKey } from '../../lib/chart-bars';
-import { clientParser } from '../../lib/msgpack-parser';
 import {
-  PROTOCOL_VERSION,
-  UNAUTHORIZED,
-  type CandleStreamRef,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type Refused,
-  type ServerToClientEvents,
-} from '../../lib/protocol';
+  connect,
+  type CandleSubscription,
+  type ClientErrorCode,
+  type ConnectionState,
+  type LiveQuote,
+  type QuoteSubscription,
+} from '@tickerboard/client';
+import { streamKey, type StreamKey } from '../../lib/chart-bars';
+import type { CandleStreamRef } from '../../lib/protocol';
+import type { BookEntry } from '../../lib/quote-book';
 import type { LinkStats } from './link-stats';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
-type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-function refused(response: object): response is Refused {
-  return 'ok' in response && response.ok === false;
-}
-
-/** Refusals that mean "not now" rather than "never": the request is asked again after a pause. */
-const TRANSIENT: readonly ErrorCode[] = ['RATE_LIMITED', 'SLOW_CONSUMER'];
-const RETRY_MS = 500;
-/** Board rows refresh four times a second; the chart in focus ten times. */
+/** Board rows refresh four times a second; the charts ten times. */
 const BOARD_THROTTLE_MS = 250;
-const CHART_THROTTLE_MS = 100;
-const MAX_RETRY_MS = 5000;
-/** How often a live page times a round trip to the server. */
+/** How often a live page times a round trip to the server, for the badge. */
 const PING_MS = 5000;
-/**
- * Connections in a row that opened and were closed at the first packet, by the server or by the page failing to
- * decode it, before any hello, after which the page takes the server for a newer version that changed its
- * encoding. A server that is down never opens a connection; a timeout or a transport error does not count.
- */
-export const SILENT_CLOSES_BEFORE_OUTDATED = 3;
-/** Only a close this soon after its connection opened is taken for one at the first packet. */
-const SILENT_CLOSE_WITHIN_MS = 5000;
+const CHART_THROTTLE_MS = 100;
+const CHART_BARS = 500;
+
+const STATUS: Readonly<Record<ConnectionState, ConnectionStatus>> = {
+  connecting: 'connecting',
+  connected: 'live',
+  reconnecting: 'reconnecting',
+  closed: 'offline',
+  outdated: 'outdated',
+  refused: 'unauthorized',
+};
 
 export interface FeedConnectionOptions {
   /** The feed's origin; the page's own by default. */
   url?: string | undefined;
   onError?: (message: string) => void;
-  /** Where the round trips and frames are counted, for the badge. */
-  stats?: LinkStats;
   /** The token for a server that requires one (read at every connection attempt); none by default. */
   token?: () => string | undefined;
+  /** Where the round trips and the updates are counted, for the badge. */
+  stats?: LinkStats;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
 
+/** Subscriptions end with the client for these; the connection's state says so, once. */
+const ENDED_WITH_CLIENT: readonly ClientErrorCode[] = ['OUTDATED', 'UNAUTHORIZED', 'CLOSED'];
+
+const entryOf = (quote: LiveQuote): BookEntry => ({ seq: quote.seq, quote: quote.ticks, stale: quote.stale });
+
 /**
- * Connects the store to the feed: keeps the server's subscriptions equal to the watchlist and the charts' streams,
- * applies frames, resyncs a symbol or chart that missed an update, and resubscribes everything after a
- * reconnect. Returns the function that disconnects and stops listening.
+ * Connects the store to the feed through the client library (`@tickerboard/client`, which owns deltas, gaps,
+ * resyncs and reconnects): one quote subscription per watchlist symbol, one candle subscription per stream the
+ * charts want, and the connection's state as the store's status. Returns the function that disconnects.
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
-  const socketOptions = {
-    parser: clientParser,
-    // Read at every attempt, so a reconnect presents the newest token the page holds.
-    auth: (send: (auth: { token?: string }) => void) => {
-      const token = options.token?.();
-      send(token ? { token } : {});
-    },
-    ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
-  };
-  const socket: FeedSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+  const client = connect(options.url, {
+    token: options.token,
+    ...(options.reconnectionDelayMs === undefined
+      ? {}
+      : { reconnectionDelayMs: options.reconnectionDelayMs }),
+  });
   const report = options.onError ?? (() => {});
-  let subscribed = new Set<string>();
-  /** The candle streams asked of the server, by key. */
-  const chartStreams = new Map<StreamKey, CandleStreamRef>();
-  // A stale symbol or chart reports a gap on every frame until its snapshot lands; one request each is enough.
-  let resyncing = new Set<string>();
-  /** Candle subscriptions on their way; their acknowledgements bring fresh bars anyway. */
-  const chartPending = new Set<StreamKey>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Connected to a server that said hello in this page's protocol version: requests may go. */
-  let ready = false;
-
-  /** Runs `retry` after a pause that doubles with each attempt. */
-  const later = (attempt: number, retry: () => void) => {
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer);
-        retry();
-      },
-      Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** attempt),
-    );
-    timers.add(timer);
-  };
-
-  /** The server's limit of symbols in one request (from its hello); a longer list goes in several. */
-  let perRequest = Infinity;
-  const chunks = (symbols: readonly string[]) => {
-    const out: string[][] = [];
-    for (let i = 0; i < symbols.length; i += perRequest) out.push(symbols.slice(i, i + perRequest));
-    return out;
-  };
-
-  const subscribe = (symbols: readonly string[], done: () => void = () => {}, attempt = 0) => {
-    if (symbols.length === 0 || !ready) return done();
-    if (symbols.length > perRequest) {
-      const parts = chunks(symbols);
-      let left = parts.length;
-      for (const part of parts) subscribe(part, () => --left === 0 && done(), attempt);
-      return;
-    }
-    socket.emit('subscribe', { symbols: [...symbols], throttleMs: BOARD_THROTTLE_MS }, (response) => {
-      if (!refused(response)) {
-        done();
-        return store.getState().applySnapshots(response.snapshots);
-      }
-      if (TRANSIENT.includes(response.error.code)) {
-        const wanted = () => symbols.filter((symbol) => subscribed.has(symbol));
-        return later(attempt, () => subscribe(wanted(), done, attempt + 1));
-      }
-      done();
-      report(response.error.message);
-      // One unknown symbol (say, a persisted one the server no longer lists) refuses the whole request: drop it
-      // from the watchlist and ask again for the others, or they would never get a quote.
-      const unknown = response.error.code === 'UNKNOWN_SYMBOL' ? (response.error.symbols ?? []) : [];
-      if (unknown.length === 0) return;
-      for (const symbol of unknown) store.getState().removeSymbol(symbol);
-      subscribe(symbols.filter((symbol) => !unknown.includes(symbol) && subscribed.has(symbol)));
-    });
-  };
-
-  const resync = (symbols: readonly string[]) => {
-    const fresh = symbols.filter((symbol) => !resyncing.has(symbol));
-    for (const symbol of fresh) resyncing.add(symbol);
-    const round = resyncing;
-    subscribe(fresh, () => {
-      for (const symbol of fresh) round.delete(symbol);
-    });
-  };
-
-  const syncWatchlist = () => {
-    const wanted = new Set(store.getState().watchlist);
-    const added = [...wanted].filter((s) => !subscribed.has(s));
-    const removed = [...subscribed].filter((s) => !wanted.has(s));
-    subscribed = wanted;
-    if (!ready) return;
-    subscribe(added);
-    for (const part of chunks(removed)) socket.emit('unsubscribe', { symbols: part }, () => {});
-  };
-
-  /** Keeps the server's candle streams equal to the ones the charts want; `force` asks for all again. */
-  const syncCharts = (force = false) => {
-    const wanted = new Map(store.getState().chartStreams.map((stream) => [streamKey(stream), stream]));
-    for (const [key, stream] of chartStreams) {
-      if (wanted.has(key)) continue;
-      chartStreams.delete(key);
-      chartPending.delete(key);
-      if (ready) socket.emit('unsubscribeCandles', stream, () => {});
-    }
-    for (const [key, stream] of wanted) {
-      if (chartStreams.has(key) && !force) continue;
-      chartStreams.set(key, stream);
-      subscribeChart(key, stream, 0);
-    }
-  };
-
-  const subscribeChart = (key: StreamKey, stream: CandleStreamRef, attempt: number) => {
-    if (!ready) return;
-    chartPending.add(key);
-    socket.emit('subscribeCandles', { ...stream, limit: 500, throttleMs: CHART_THROTTLE_MS }, (response) => {
-      if (chartStreams.get(key) !== stream) return;
-      if (refused(response) && TRANSIENT.includes(response.error.code)) {
-        return later(
-          attempt,
-          () => chartStreams.get(key) === stream && subscribeChart(key, stream, attempt + 1),
-        );
-      }
-      chartPending.delete(key);
-      if (refused(response)) return report(response.error.message);
-      store.getState().setChart(response);
-    });
-  };
-
-  const ping = () => {
-    if (!ready || !options.stats) return;
-    const sent = performance.now();
-    socket.emit('ping', {}, (response) => {
-      if (!refused(response)) options.stats?.recordRoundTrip(performance.now() - sent);
-    });
-  };
+  const rows = new Map<string, QuoteSubscription>();
+  const charts = new Map<StreamKey, CandleSubscription>();
+  const stats = options.stats;
 
   /** Every status change but to `outdated` goes through here: once outdated, the page waits for a reload. */
   const setStatus = (status: ConnectionStatus) => {
     if (store.getState().status !== 'outdated') store.getState().setStatus(status);
   };
-  /** The server speaks a newer protocol than this page: stop for good and let the badge ask for a reload. */
-  const outdated = () => {
-    store.getState().setStatus('outdated');
-    socket.disconnect();
-  };
-  // A server whose encoding changed cannot say hello in a way this page reads: each connection opens and is closed
-  // at the first packet, by the server, which could not read ours ('transport close'), or by the page ('parse
-  // error'). Other losses (timeouts, transport errors, the page's own closing), and a close long after the open,
-  // say nothing about versions.
-  let openedAt: number | undefined;
-  let silentCloses = 0;
-  let olderServer = { retries: 0, waiting: false };
-  const onOpen = () => {
-    openedAt = Date.now();
-  };
-  const onClose = (reason: string) => {
-    const silent =
-      openedAt !== undefined &&
-      Date.now() - openedAt < SILENT_CLOSE_WITHIN_MS &&
-      (reason === 'transport close' || reason === 'parse error');
-    openedAt = undefined;
-    if (silent && ++silentCloses >= SILENT_CLOSES_BEFORE_OUTDATED) outdated();
-  };
-  const onReconnectAttempt = () => setStatus('reconnecting');
-  socket.io.on('open', onOpen);
-  socket.io.on('close', onClose);
-  socket.io.on('reconnect_attempt', onReconnectAttempt);
-  socket.on('hello', (hello) => {
-    openedAt = undefined;
-    silentCloses = 0;
-    if (hello.version > PROTOCOL_VERSION) return outdated();
-    perRequest = Math.max(1, hello.limits.maxSymbolsPerRequest);
-    if (hello.version < PROTOCOL_VERSION) {
-      // An older server, met during a rolling deployment: a reload would not help. Try again (another instance,
-      // likely) after a pause that grows.
-      olderServer.waiting = true;
-      socket.disconnect();
-      later(olderServer.retries++, () => {
-        olderServer.waiting = false;
-        socket.connect();
-      });
-      return;
-    }
-    olderServer = { retries: 0, waiting: false };
-    // A server of this page's protocol: the page is live and asks for everything it shows.
-    ready = true;
-    setStatus('live');
-    subscribed = new Set();
-    resyncing = new Set();
-    chartPending.clear();
-    syncWatchlist();
-    syncCharts(true);
-    ping();
-  });
-  socket.on('disconnect', (reason) => {
-    ready = false;
-    setStatus(reason === 'io client disconnect' && !olderServer.waiting ? 'offline' : 'reconnecting');
-    // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
-    if (reason === 'io server disconnect') later(1, () => socket.connect());
-  });
-  socket.on('connect_error', (error) => {
-    // Refused for its token: Socket.IO does not retry that, and the page says why and how to get in.
-    if (error.message.startsWith(UNAUTHORIZED)) {
-      setStatus('unauthorized');
-      return report(`${error.message}: open the dashboard with a fresh #token= link (npm run token)`);
-    }
-    if (store.getState().status !== 'connecting') setStatus('reconnecting');
-  });
-  socket.on('goodbye', (goodbye) => report(goodbye.message));
-  socket.on('status', (update) => store.getState().applyStatus(update.symbols));
-  socket.on('frame', (frame) => {
-    options.stats?.recordFrame(frame, Date.now());
-    const { quoteGaps, chartGaps } = store.getState().applyFrame(frame);
-    resync(quoteGaps);
-    for (const stream of chartGaps) {
-      const key = streamKey(stream);
-      const held = chartStreams.get(key);
-      if (held && !chartPending.has(key)) subscribeChart(key, held, 0);
-    }
-  });
 
-  // A round trip every few seconds while live, for the badge's latency.
-  const pinger = setInterval(() => ping(), PING_MS);
+  // One frame updates many rows: their quotes go into the store together, in one change.
+  let batch: Record<string, BookEntry> | undefined;
+  const put = (quote: LiveQuote) => {
+    if (!batch) {
+      batch = {};
+      queueMicrotask(() => {
+        const entries = batch ?? {};
+        batch = undefined;
+        store.getState().putQuotes(entries);
+      });
+    }
+    batch[quote.symbol] = entryOf(quote);
+    stats?.recordUpdates(1, Date.now());
+  };
+
+  const follow = (symbol: string) => {
+    const row = client.quotes([symbol], { throttleMs: BOARD_THROTTLE_MS });
+    rows.set(symbol, row);
+    row.on('update', ({ quotes }) => quotes.forEach(put));
+    row.on('state', ({ state }) => {
+      const quote = row.get(symbol);
+      if (quote) put(quote);
+      if (state !== 'failed' || !row.error || ENDED_WITH_CLIENT.includes(row.error.code)) return;
+      report(row.error.message);
+      // A symbol the server does not list (a persisted one since dropped, say) leaves the watchlist.
+      if (row.error.code === 'UNKNOWN_SYMBOL') store.getState().removeSymbol(symbol);
+    });
+  };
+
+  const syncWatchlist = () => {
+    const wanted = new Set(store.getState().watchlist);
+    for (const [symbol, row] of rows) {
+      if (wanted.has(symbol) && !row.ended) continue;
+      row.unsubscribe();
+      rows.delete(symbol);
+    }
+    for (const symbol of wanted) if (!rows.has(symbol)) follow(symbol);
+  };
+
+  const followChart = (key: StreamKey, wanted: CandleStreamRef) => {
+    const stream = client.candles(wanted.symbol, wanted.interval, {
+      limit: CHART_BARS,
+      throttleMs: CHART_THROTTLE_MS,
+    });
+    charts.set(key, stream);
+    stream.on('update', (update) => {
+      stats?.recordUpdates(1, Date.now());
+      if (update.replaced) store.getState().showChart(update.chart);
+      else store.getState().updateChart(update.symbol, update.interval, update.changed);
+    });
+    stream.on('error', (error) => {
+      if (!ENDED_WITH_CLIENT.includes(error.code)) report(error.message);
+    });
+  };
+
+  const syncCharts = () => {
+    const wanted = new Map(store.getState().chartStreams.map((stream) => [streamKey(stream), stream]));
+    for (const [key, stream] of charts) {
+      if (wanted.has(key) && !stream.ended) continue;
+      stream.unsubscribe();
+      charts.delete(key);
+    }
+    for (const [key, stream] of wanted) if (!charts.has(key)) followChart(key, stream);
+  };
+
+  // A round trip now and then while connected, for the badge's latency.
+  const ping = () => {
+    if (!stats || client.state !== 'connected') return;
+    client.ping().then(
+      (ms) => stats.recordRoundTrip(ms),
+      // Not connected after all, or refused for rate: the next one will tell.
+      () => {},
+    );
+  };
+  const pinger = setInterval(ping, PING_MS);
+
+  client.on('state', ({ state, reason }) => {
+    setStatus(STATUS[state]);
+    // Refused for its token: the page says why and how to get in.
+    if (state === 'refused')
+      report(`${reason ?? 'unauthorized'}: open the dashboard with a fresh #token= link (npm run token)`);
+  });
+  // The board reads sessions (pre, post, closed) at the server's time, which SIM_START or a replay may move.
+  client.on('hello', (hello) => {
+    store.getState().setServerTime(hello.serverTime);
+    setTimeout(ping, 0);
+  });
+  client.on('goodbye', (goodbye) => report(goodbye.message));
+  client.on('status', (entries) => store.getState().applyStatus(entries));
+  client.on('instruments', (list) => store.getState().setInstruments(list));
+  client.on('error', (error) => report(error.message));
 
   const goOffline = () => setStatus('offline');
   const goOnline = () => {
-    if (!socket.connected) setStatus('reconnecting');
+    if (client.state !== 'connected') setStatus('reconnecting');
   };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);
@@ -284,18 +170,15 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     if (state.watchlist !== previous.watchlist) syncWatchlist();
     if (state.chartStreams !== previous.chartStreams) syncCharts();
   });
+  syncWatchlist();
+  syncCharts();
 
   return () => {
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
     clearInterval(pinger);
     unsubscribeStore();
     window.removeEventListener('offline', goOffline);
     window.removeEventListener('online', goOnline);
-    socket.io.off('open', onOpen);
-    socket.io.off('close', onClose);
-    socket.io.off('reconnect_attempt', onReconnectAttempt);
-    socket.disconnect();
+    client.close();
     // A socket already down (between retries) reports no disconnect.
     setStatus('offline');
   };

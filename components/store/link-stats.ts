@@ -1,21 +1,19 @@
-import type { Frame } from '../../lib/protocol';
-
 /** How the connection is doing, for the badge: the last round trip and the updates a second. */
 export interface LinkSnapshot {
   /** The last ping's round trip, ms; undefined before the first answer. */
   roundTripMs: number | undefined;
-  /** Quote and candle entries applied in the last whole second. */
+  /** Quote and candle updates applied in the last whole second. */
   updatesPerSecond: number;
 }
 
 export interface LinkStats {
-  recordFrame(frame: Frame, now: number): void;
+  recordUpdates(count: number, now: number): void;
   recordRoundTrip(ms: number): void;
   snapshot(now: number): LinkSnapshot;
 }
 
 /**
- * Counters kept outside the store: a frame bumps a number, and the badge reads them once a second, so the
+ * Counters kept outside the store: an update bumps a number, and the badge reads them once a second, so the
  * figures cost no store update and no render per frame.
  */
 export function createLinkStats(): LinkStats {
@@ -31,9 +29,9 @@ export function createLinkStats(): LinkStats {
     second = current;
   };
   return {
-    recordFrame: (frame, now) => {
+    recordUpdates: (count, now) => {
       roll(now);
-      counting += (frame.q?.length ?? 0) + (frame.c?.length ?? 0);
+      counting += count;
     },
     recordRoundTrip: (ms) => {
       roundTripMs = ms;

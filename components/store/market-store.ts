@@ -1,24 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bar } from '../../lib/candles';
-import {
-  applyCandleEntry,
-  chartFromAck,
-  prependBars,
-  streamKey,
-  type ChartBars,
-  type StreamKey,
-} from '../../lib/chart-bars';
+import { mergeBars, prependBars, streamKey, type ChartBars, type StreamKey } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
-import type {
-  CandleStreamRef,
-  CandlesSubscribed,
-  Frame,
-  QuoteEntry,
-  StatusEntry,
-  SymbolStatus,
-} from '../../lib/protocol';
-import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
+import type { CandleStreamRef, StatusEntry, SymbolStatus } from '../../lib/protocol';
+import { removeSymbols, type BookEntry, type QuoteBook } from '../../lib/quote-book';
 import { DEFAULT_SYMBOLS } from './preferences-store';
 
 /**
@@ -54,6 +40,8 @@ export interface MarketState {
   charts: Readonly<Record<StreamKey, ChartState>>;
   /** Per symbol, its source and status, from GET /api/symbols and the `status` event. */
   feeds: Readonly<Record<string, SymbolFeedState>>;
+  /** The server's clock minus this browser's, from its hello: sessions are read at the server's time. */
+  serverOffsetMs: number;
 }
 
 /** Where a symbol's prices come from and whether they are current (the server's `status` event). */
@@ -64,13 +52,6 @@ export interface SymbolFeedState {
   time: number;
 }
 
-export interface FrameResult {
-  /** Symbols that missed an update and need a snapshot. */
-  quoteGaps: string[];
-  /** Streams that missed an update and need subscribing again. */
-  chartGaps: CandleStreamRef[];
-}
-
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
   /** The instruments of GET /api/symbols; where they carry a status and source, those too. */
@@ -78,10 +59,13 @@ export interface MarketActions {
   applyStatus(entries: readonly StatusEntry[]): void;
   /** Drops a symbol the server refused (it does not list it). */
   removeSymbol(symbol: string): void;
-  applySnapshots(entries: readonly QuoteEntry[]): void;
-  applyFrame(frame: Frame): FrameResult;
-  /** A candle subscription's acknowledgement: its bars replace the stream's, if the stream is still wanted. */
-  setChart(ack: CandlesSubscribed): void;
+  setServerTime(serverTime: number): void;
+  /** Quotes as the feed connection's subscriptions hold them; symbols no longer listed are ignored. */
+  putQuotes(entries: Readonly<Record<string, BookEntry>>): void;
+  /** Replaces a stream's bars wholesale (a new subscription, a resync), if a chart still wants the stream. */
+  showChart(chart: ChartBars): void;
+  /** Puts bars that changed into a stream's (keeping the history put in front of them). */
+  updateChart(symbol: string, interval: Interval, changed: readonly Bar[]): void;
   /** Puts older bars in front of a stream's, if it is still held. */
   prependChart(symbol: string, interval: Interval, older: readonly Bar[]): void;
 }
@@ -111,6 +95,7 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     chartStreams: [{ symbol: 'AAPL', interval: '1m' }],
     book: {},
     charts: {},
+    serverOffsetMs: 0,
     ...initial,
 
     setStatus: (status) => set({ status }),
@@ -131,52 +116,36 @@ export function createMarketStore(initial?: Partial<MarketState>) {
       const { watchlist, book } = get();
       set({ watchlist: watchlist.filter((s) => s !== symbol), book: removeSymbols(book, [symbol]) });
     },
-    applySnapshots: (entries) => {
+    setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
+    putQuotes: (entries) => {
       const held = new Set(get().watchlist);
-      let book = get().book;
-      for (const entry of entries) if (held.has(entry[0])) book = applySnapshot(book, entry);
-      set({ book });
+      const fresh = Object.entries(entries).filter(([symbol]) => held.has(symbol));
+      if (fresh.length > 0) set({ book: { ...get().book, ...Object.fromEntries(fresh) } });
     },
-    applyFrame: (frame) => {
-      const state = get();
-      const quotes = frame.q ? applyDeltas(state.book, frame.q) : { book: state.book, gaps: [] };
-      let charts: Record<StreamKey, ChartState> | undefined;
-      const chartGaps: CandleStreamRef[] = [];
-      for (const entry of frame.c ?? []) {
-        const key = streamKey({ symbol: entry[0], interval: entry[1] });
-        const held = (charts ?? state.charts)[key];
-        if (!held) continue;
-        const update = applyCandleEntry(held.bars, entry);
-        if (update.gap) chartGaps.push({ symbol: entry[0], interval: entry[1] });
-        if (update.chart === held.bars) continue;
-        charts ??= { ...state.charts };
-        // Two entries of one stream in a frame: both sets of changed bars go to the series.
-        const changed =
-          charts[key] === state.charts[key] ? update.changed : [...held.changed, ...update.changed];
-        charts[key] = { ...held, bars: update.chart, changed };
-      }
-      const patch: Partial<MarketState> = {};
-      if (quotes.book !== state.book) patch.book = quotes.book;
-      if (charts) patch.charts = charts;
-      if (Object.keys(patch).length > 0) set(patch);
-      return { quoteGaps: quotes.gaps, chartGaps };
-    },
-    setChart: (ack) => {
+    showChart: (bars) => {
       const { chartStreams, charts } = get();
-      if (!chartStreams.some((s) => s.symbol === ack.symbol && s.interval === ack.interval)) return;
-      const key = streamKey(ack);
+      if (!chartStreams.some((s) => s.symbol === bars.symbol && s.interval === bars.interval)) return;
+      const key = streamKey(bars);
       const held = charts[key];
       set({
         charts: {
           ...charts,
           [key]: {
-            bars: chartFromAck(ack),
+            bars,
             changed: [],
             revision: (held?.revision ?? 0) + 1,
             resyncs: held ? held.resyncs + 1 : 0,
           },
         },
       });
+    },
+    updateChart: (symbol, interval, changed) => {
+      const { charts } = get();
+      const key = streamKey({ symbol, interval });
+      const held = charts[key];
+      if (!held || changed.length === 0) return;
+      const bars = { ...held.bars, bars: mergeBars(held.bars.bars, changed), stale: false };
+      set({ charts: { ...charts, [key]: { ...held, bars, changed } } });
     },
     prependChart: (symbol, interval, older) => {
       const { charts } = get();

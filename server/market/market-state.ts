@@ -31,6 +31,22 @@ interface SymbolState {
   lastDay: UnixSeconds | undefined;
   /** Intervals the source has sent bars of; 1w and 1M bars are otherwise rolled up from its 1d bars. */
   sourced: Set<Interval>;
+  /** The trading day of a moment in any session, looked up once a minute. */
+  dayOf: (time: UnixMillis) => UnixSeconds | undefined;
+}
+
+/** `sessionAt(...).day`, looked up once per minute: sessions change on whole minutes. */
+function tradingDayLookup(instrument: Instrument): (time: UnixMillis) => UnixSeconds | undefined {
+  let minute = Number.NaN;
+  let day: UnixSeconds | undefined;
+  return (time) => {
+    const m = Math.floor(time / 60_000);
+    if (m !== minute) {
+      minute = m;
+      day = sessionAt(instrument.assetClass, time).day;
+    }
+    return day;
+  };
 }
 
 /**
@@ -100,6 +116,7 @@ export class MarketState {
       last: 0 as Ticks,
       lastDay: undefined,
       sourced: new Set(),
+      dayOf: tradingDayLookup(instrument),
     };
     this.symbols.set(instrument.symbol, state);
     this.emitStatus(state);
@@ -128,7 +145,7 @@ export class MarketState {
    * Applies a source's history up to `now`. Trades too old for an interval's kept bars skip that interval,
    * which makes a long history cheap to load.
    */
-  backfill(source: PriceSource, now: UnixMillis): void {
+  backfill(source: Pick<PriceSource, 'backfill'>, now: UnixMillis): void {
     // Calendar bars skip weekends and holidays: their kept bars reach further back than their nominal length.
     this.horizon = INTERVALS.map(
       (interval) =>
@@ -139,6 +156,23 @@ export class MarketState {
       source.backfill((event) => this.apply(event), now);
     } finally {
       this.horizon = INTERVALS.map(() => -Infinity);
+    }
+  }
+
+  /**
+   * Forgets every quote and bar (a replay's seek rebuilds them from its recording); instruments, their sources and
+   * statuses, and the listeners stay.
+   */
+  reset(): void {
+    for (const state of this.symbols.values()) {
+      state.quote = undefined;
+      state.series = INTERVALS.map(
+        (interval) => new BarSeries(interval, this.historyBars, state.instrument.assetClass),
+      );
+      state.lastTime = -Infinity;
+      state.last = 0 as Ticks;
+      state.lastDay = undefined;
+      state.sourced.clear();
     }
   }
 
@@ -199,7 +233,7 @@ export class MarketState {
     if (newest) {
       state.lastTime = event.time;
       state.last = event.price;
-      state.lastDay = sessionAt(state.instrument.assetClass, event.time).day ?? state.lastDay;
+      state.lastDay = state.dayOf(event.time) ?? state.lastDay;
     }
     const quote = (state.quote ??= {
       last: event.price,
@@ -256,7 +290,7 @@ export class MarketState {
     const day = series.last();
     if (!day) return;
     // Before any trade, the day bar stands for the last price; a later trade takes over.
-    if (state.lastTime < day.closeTime) {
+    if (state.lastTime <= day.closeTime) {
       state.lastTime = day.closeTime;
       state.last = day.close;
       state.lastDay = day.time;

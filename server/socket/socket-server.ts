@@ -110,7 +110,8 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
       fanOut.unsubscribeCandles(client, symbol, request.interval);
       return { ok: true };
     },
-    ping() {
+    ping(_connection, payload) {
+      parseRequest(schemas.ping, payload);
       return { ok: true, serverTime: clock.now() };
     },
   };

@@ -92,6 +92,7 @@ test('shows a relayed symbol with its source badge, greys it out while stale, an
   fake.silent = true;
   await expect(relayed).toHaveAttribute('data-stale', 'true', { timeout: 5_000 });
   await expect(relayed.locator('.feed-age')).toHaveText(/^stale \d+s$/);
+  await page.screenshot({ path: 'test-results/relay-stale.png' });
   const frozen = await relayed.getByRole('cell').first().innerText();
   await page.waitForTimeout(500);
   await expect(relayed.getByRole('cell').first()).toHaveText(frozen);

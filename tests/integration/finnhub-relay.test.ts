@@ -8,6 +8,7 @@ import { finnhub } from '../../server/source/finnhub';
 import { FakeFinnhub } from '../support/fake-finnhub';
 import { closeClients, connectClient, type FeedClient } from '../support/feed-client';
 import { apiBars, listedSymbols, recordingLogger, startRelayFeed, toApiBar } from '../support/relay-harness';
+import { ManualClock } from '../support/manual-clock';
 import { sleep, waitFor } from '../support/wait';
 
 const SYMBOL = 'FINNHUB:AAPL';
@@ -57,11 +58,8 @@ describe('the Finnhub relay against a fake Finnhub', () => {
       if (i % 10 === 0) fake.ping();
       await sleep(20);
     }
-    await waitFor(
-      () => server.market.quote(SYMBOL)?.volume === aggregate(fake.tape.get('AAPL') ?? [], '1d')[0]?.volume,
-      3000,
-      'every trade',
-    );
+    const last = fake.lastTrade('AAPL');
+    await waitFor(() => server.market.quote(SYMBOL)?.time === last?.time, 3000, 'every trade');
     expect(server.market.quote(SYMBOL)).toMatchObject({
       bid: NO_PRICE,
       ask: NO_PRICE,
@@ -72,10 +70,40 @@ describe('the Finnhub relay against a fake Finnhub', () => {
     // The candles are refused (as on the free plan): the bars are those of the trades streamed.
     const instrument = (await listedSymbols(url)).find((i) => i.symbol === SYMBOL) as ListedInstrument;
     for (const interval of INTERVALS) {
-      const expected = aggregate(fake.delivered.get('AAPL') ?? [], interval).map((bar) =>
+      // An equity's 1d, 1w and 1M bars hold its regular session only (docs/sources.md, Sessions).
+      const expected = aggregate(fake.delivered.get('AAPL') ?? [], interval, 'equity').map((bar) =>
         toApiBar(bar, instrument),
       );
       expect(await apiBars(url, SYMBOL, interval), interval).toEqual(expected);
+    }
+  });
+});
+
+describe('a Finnhub stock outside its session', () => {
+  it('is closed, not stale, when nothing comes', async () => {
+    // Saturday noon in New York.
+    const clock = new ManualClock(Date.UTC(2025, 0, 11, 17, 0, 0));
+    const quiet = new FakeFinnhub(
+      { MSFT: { tickStep: '0.0001', lotStep: '1', base: 'MSFT', quote: 'USD' } },
+      'k',
+    );
+    await quiet.start();
+    const { server: weekend } = await startRelayFeed(
+      finnhub({ wsUrl: quiet.wsUrl, restUrl: quiet.httpUrl, token: 'k' }),
+      ['MSFT'],
+      recordingLogger().logger,
+      clock,
+    );
+    try {
+      await waitFor(() => quiet.received.length === 1, 5000, 'a subscription');
+      for (let i = 0; i < 15; i++) {
+        clock.advance(100);
+        await sleep(5);
+      }
+      expect(weekend.market.status('FINNHUB:MSFT')).toBe('closed');
+    } finally {
+      await weekend.close();
+      await quiet.close();
     }
   });
 });

@@ -36,7 +36,7 @@ describe('socket feed', () => {
       flushMs: feed.fanOut.flushMs,
       limits: { maxSymbolsPerRequest: 50, maxRequestBytes: 4096 },
     });
-    expect(Math.abs(hello.serverTime - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(hello.serverTime - feed.clock.now())).toBeLessThan(60_000);
   });
 
   it('acknowledges a subscribe with a full snapshot of every symbol asked for', async () => {

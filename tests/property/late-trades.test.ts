@@ -60,7 +60,11 @@ const arrivals = (trades: readonly TradeEvent[]) =>
     });
 
 function barsAfter(arrived: readonly TradeEvent[]) {
-  const market = new MarketState(testInstruments(['AAA']), 1000);
+  // Crypto: every interval, the calendar ones included, holds every trade.
+  const market = new MarketState(
+    testInstruments(['AAA']).map((instrument) => ({ ...instrument, assetClass: 'crypto' as const })),
+    1000,
+  );
   const intake = new TradeIntake(GRACE_MS);
   for (const trade of arrived) {
     if (intake.accept(trade, trade.time) === 'accepted') market.apply(trade);

@@ -52,6 +52,8 @@ export interface TestFeed extends FeedServer {
   readonly url: string;
   /** Stops new market events; the server keeps serving and flushing. */
   stopSource(): void;
+  /** The market's clock: it starts at `TEST_MARKET_START`, not at the wall clock's now. */
+  readonly clock: Clock;
 }
 
 export interface TestFeedOptions {
@@ -61,6 +63,12 @@ export interface TestFeedOptions {
 const running = new Set<FeedServer>();
 
 /**
+ * Where a test feed's market starts unless a test says otherwise: a Tuesday at 10:30 New York time, in the
+ * regular session, so every asset class trades whatever the hour the tests run at.
+ */
+export const TEST_MARKET_START = Date.parse('2026-11-24T15:30:00Z');
+
+/**
  * Starts the real feed server (seeded market simulator, full catalogue, SIM_START honoured) on a free port of 127.0.0.1, silent. Close it
  * with `closeTestFeeds` in an `afterAll`.
  */
@@ -68,7 +76,13 @@ export async function startTestFeed(
   overrides: Partial<Config> = {},
   options: TestFeedOptions = {},
 ): Promise<TestFeed> {
-  const config = configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+  const config = configWith({
+    PORT: 0,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SIM_START: TEST_MARKET_START,
+    ...overrides,
+  });
   const clock = options.clock ?? clockFor(config);
   const source = new StoppableSource(
     new MarketSimulator({
@@ -83,6 +97,7 @@ export async function startTestFeed(
   return Object.assign(server, {
     url: `http://127.0.0.1:${server.port}`,
     stopSource: () => source.stop(),
+    clock,
   });
 }
 

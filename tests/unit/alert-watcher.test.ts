@@ -4,7 +4,8 @@ import { createMarketStore } from '../../components/store/market-store';
 import { createPreferencesStore } from '../../components/store/preferences-store';
 import type { Alert } from '../../lib/alerts';
 import type { Instrument } from '../../lib/instrument';
-import { QUOTE_FIELDS, SNAPSHOT } from '../../lib/quote';
+import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
+import type { BookEntry } from '../../lib/quote-book';
 
 const aapl: Instrument = {
   symbol: 'AAPL',
@@ -17,8 +18,30 @@ const aapl: Instrument = {
   currency: 'USD',
 };
 
-/** A mask with only `last` (bit 0) set: a delta that moves the last price by `change` ticks. */
-const lastMask = 1 << QUOTE_FIELDS.indexOf('last');
+/** The book entry of AAPL at `seq` with its last price at `last` ticks, everything else plausible. */
+let last = 10000;
+function entry(seq: number, price: number): BookEntry {
+  last = price;
+  const t = (n: number) => n as Ticks;
+  return {
+    seq,
+    stale: false,
+    quote: {
+      last: t(price),
+      bid: t(price - 1),
+      ask: t(price + 1),
+      open: t(10000),
+      high: t(Math.max(10000, price)),
+      low: t(Math.min(10000, price)),
+      prevClose: t(10000),
+      volume: 0 as Lots,
+      time: 0 as UnixMillis,
+    },
+  };
+}
+/** Moves AAPL's last price by `change` ticks, as one update the store applies. */
+const move = (market: ReturnType<typeof createMarketStore>, seq: number, change: number) =>
+  market.getState().putQuotes({ AAPL: entry(seq, last + change) });
 
 function setUp() {
   const market = createMarketStore({ watchlist: ['AAPL'] });
@@ -30,22 +53,20 @@ function setUp() {
   }));
   market.getState().setInstruments([aapl]);
   // last 100.00, everything else plausible.
-  market
-    .getState()
-    .applySnapshots([['AAPL', 1, SNAPSHOT, 10000, 9999, 10001, 10000, 10000, 10000, 10000, 0, 0]]);
+  market.getState().putQuotes({ AAPL: entry(1, 10000) });
   const fired: [Alert, number][] = [];
   const stop = watchAlerts(market, preferences, (alert, value) => fired.push([alert, value]));
   return { market, preferences, fired, stop };
 }
 
 describe('alert watcher', () => {
-  it('fires on a crossing inside frames that are never rendered, once, and marks the alert fired', () => {
+  it('fires on a crossing inside updates that are never rendered, once, and marks the alert fired', () => {
     const { market, preferences, fired, stop } = setUp();
     preferences.getState().addAlert({ symbol: 'AAPL', metric: 'price', direction: 'above', level: 100.05 });
-    // Up through the level and back down again in two frames applied back to back.
-    market.getState().applyFrame({ t: 1, q: [['AAPL', 2, lastMask, 10]] });
-    market.getState().applyFrame({ t: 2, q: [['AAPL', 3, lastMask, -10]] });
-    market.getState().applyFrame({ t: 3, q: [['AAPL', 4, lastMask, 10]] });
+    // Up through the level and back down again in updates applied back to back, with no render between.
+    move(market, 2, 10);
+    move(market, 3, -10);
+    move(market, 4, 10);
     expect(fired.map(([alert, value]) => [alert.level, value])).toEqual([[100.05, 100.1]]);
     expect(preferences.getState().alerts[0]?.firedAt).toBeTypeOf('number');
     stop();
@@ -56,13 +77,13 @@ describe('alert watcher', () => {
     const id = preferences
       .getState()
       .addAlert({ symbol: 'AAPL', metric: 'price', direction: 'below', level: 99.5 });
-    market.getState().applyFrame({ t: 1, q: [['AAPL', 2, lastMask, -100]] });
+    move(market, 2, -100);
     expect(fired).toHaveLength(1);
     preferences.getState().updateAlert(id, { firedAt: undefined });
-    market.getState().applyFrame({ t: 2, q: [['AAPL', 3, lastMask, -1]] });
+    move(market, 3, -1);
     expect(fired).toHaveLength(1);
-    market.getState().applyFrame({ t: 3, q: [['AAPL', 4, lastMask, 60]] });
-    market.getState().applyFrame({ t: 4, q: [['AAPL', 5, lastMask, -60]] });
+    move(market, 4, 60);
+    move(market, 5, -60);
     expect(fired).toHaveLength(2);
     stop();
   });

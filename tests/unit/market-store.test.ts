@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { chartOf, createMarketStore, keepWantedCharts } from '../../components/store/market-store';
-import type { BarTuple } from '../../lib/protocol';
+import type { Bar } from '../../lib/candles';
+import type { ChartBars } from '../../lib/chart-bars';
+import type { Interval } from '../../lib/intervals';
+import { tupleToBar } from '../../lib/protocol';
 
-const bar = (time: number, close: number): BarTuple => [time, close, close, close, close, 1];
+const bar = (time: number, close: number): Bar => tupleToBar([time, close, close, close, close, 1]);
+const bars = (symbol: string, interval: Interval, list: Bar[]): ChartBars => ({
+  symbol,
+  interval,
+  seq: 1,
+  bars: list,
+  stale: false,
+});
 
 function withTwoCharts() {
   const store = createMarketStore({
@@ -11,33 +21,28 @@ function withTwoCharts() {
       { symbol: 'MSFT', interval: '5m' },
     ],
   });
-  store.getState().setChart({ ok: true, symbol: 'AAPL', interval: '1m', seq: 1, bars: [bar(60, 10)] });
-  store.getState().setChart({ ok: true, symbol: 'MSFT', interval: '5m', seq: 7, bars: [bar(300, 20)] });
+  store.getState().showChart(bars('AAPL', '1m', [bar(60, 10)]));
+  store.getState().showChart(bars('MSFT', '5m', [bar(300, 20)]));
   return store;
 }
 
 describe('market store charts', () => {
-  it('holds several streams at once and applies each its own candle entries', () => {
+  it('holds several streams at once and puts each its own changed bars', () => {
     const store = withTwoCharts();
-    const result = store.getState().applyFrame({
-      t: 0,
-      c: [
-        ['AAPL', '1m', 2, [bar(60, 11), bar(120, 12)]],
-        ['MSFT', '5m', 9, [bar(300, 21)]],
-      ],
-    });
-    expect(result.chartGaps).toEqual([{ symbol: 'MSFT', interval: '5m' }]);
+    store.getState().updateChart('AAPL', '1m', [bar(60, 11), bar(120, 12)]);
+    store.getState().updateChart('MSFT', '5m', [bar(300, 21)]);
     const aapl = chartOf(store.getState(), 'AAPL', '1m');
     expect(aapl?.bars.bars.map((b) => b.close)).toEqual([11, 12]);
     expect(aapl?.changed.map((b) => b.time)).toEqual([60, 120]);
-    expect(chartOf(store.getState(), 'MSFT', '5m')?.bars.stale).toBe(true);
+    expect(chartOf(store.getState(), 'MSFT', '5m')?.bars.bars.map((b) => b.close)).toEqual([21]);
   });
 
-  it('counts a stream subscribed again as a resync, and ignores acknowledgements no chart wants', () => {
+  it('counts a stream replaced again as a resync, and ignores streams no chart wants', () => {
     const store = withTwoCharts();
-    store.getState().setChart({ ok: true, symbol: 'AAPL', interval: '1m', seq: 5, bars: [bar(60, 10)] });
+    store.getState().showChart(bars('AAPL', '1m', [bar(60, 10)]));
     expect(chartOf(store.getState(), 'AAPL', '1m')?.resyncs).toBe(1);
-    store.getState().setChart({ ok: true, symbol: 'TSLA', interval: '1m', seq: 1, bars: [] });
+    expect(chartOf(store.getState(), 'AAPL', '1m')?.revision).toBe(2);
+    store.getState().showChart(bars('TSLA', '1m', []));
     expect(chartOf(store.getState(), 'TSLA', '1m')).toBeUndefined();
     const kept = keepWantedCharts(store.getState().charts, [{ symbol: 'MSFT', interval: '5m' }]);
     expect(Object.keys(kept)).toEqual(['MSFT/5m']);

@@ -4,6 +4,7 @@ import { INTERVAL_SECONDS, type Interval } from '../../../lib/intervals';
 import type { Instrument } from '../../../lib/instrument';
 import type { Lots, Ticks, UnixMillis } from '../../../lib/nominal';
 import type { SymbolStatus } from '../../../lib/protocol';
+import { sessionAt } from '../../../lib/calendar/sessions';
 import { every, type Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { EventSink, PriceSource, SourceHealth, TradeEvent } from '../price-source';
@@ -92,7 +93,10 @@ export class Relay implements PriceSource {
 
   start(sink: EventSink): () => void {
     this.sink = sink;
-    void this.learn();
+    this.learn().catch((error: unknown) => {
+      this.setHealth('down', `could not start: ${(error as Error).message}`);
+      this.log.error({ venue: this.name, err: (error as Error).message }, 'relay failed to start');
+    });
     return () => this.stop();
   }
 
@@ -199,7 +203,9 @@ export class Relay implements PriceSource {
         down: (reason) => {
           this.connected = false;
           this.setHealth('down', `${reason}${unknownNote}`);
-          for (const carried of this.carried.values()) this.setStatus(carried, 'stale');
+          const now = clock.now();
+          for (const carried of this.carried.values())
+            this.setStatus(carried, this.quietStatus(carried, now));
         },
       },
     });
@@ -213,9 +219,15 @@ export class Relay implements PriceSource {
     const now = this.options.clock.now();
     let live = 0;
     for (const carried of this.carried.values()) {
-      if (carried.status === 'live' && now - carried.lastHeard >= this.options.staleMs) {
-        this.setStatus(carried, 'stale');
-        this.log.info({ venue: this.name, symbol: carried.symbol }, 'stale: nothing from the venue');
+      if (now - carried.lastHeard >= this.options.staleMs) {
+        const quiet = this.quietStatus(carried, now);
+        if (carried.status !== quiet) {
+          this.setStatus(carried, quiet);
+          this.log.info(
+            { venue: this.name, symbol: carried.symbol, status: quiet },
+            'nothing from the venue',
+          );
+        }
       }
       if (carried.status === 'live') live++;
       // Numbers found missing during a repair wait for it to end: they may be after its cut.
@@ -478,6 +490,11 @@ export class Relay implements PriceSource {
       },
       'bars repaired from the venue',
     );
+  }
+
+  /** What a symbol is while its venue sends nothing: `closed` outside its session (a stock at night), else `stale`. */
+  private quietStatus(carried: Carried, now: UnixMillis): SymbolStatus {
+    return sessionAt(carried.venue.instrument.assetClass, now).phase === 'closed' ? 'closed' : 'stale';
   }
 
   private setStatus(carried: Carried, status: SymbolStatus): void {
