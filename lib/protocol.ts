@@ -158,6 +158,14 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack: Ack<Unsubscribed>) => void;
   subscribeCandles: (request: CandleRequest, ack: Ack<CandlesSubscribed>) => void;
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
+  /** Answered at once: a page times the round trip for its latency figure. Counts against the request rate. */
+  ping: (request: Record<string, never>, ack: Ack<Pong>) => void;
+}
+
+export interface Pong {
+  ok: true;
+  /** The server's clock when it answered, unix ms. */
+  serverTime: number;
 }
 
 /** The request a client sends with `event`. */
@@ -230,6 +238,7 @@ export const CLIENT_EVENTS = [
   'unsubscribe',
   'subscribeCandles',
   'unsubscribeCandles',
+  'ping',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Every event the server emits, by name (the types are `ServerToClientEvents`). */

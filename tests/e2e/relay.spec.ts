@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { FakeBinance } from '../support/fake-binance';
-import { row, watchlist } from './board';
+import { connection, row, symbolOptions, watchlist } from './board';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SYMBOL = 'BINANCE:BTCUSDT';
@@ -71,10 +71,12 @@ test('shows a relayed symbol with its source badge, greys its row and chart head
   page,
 }) => {
   await page.goto(`${origin}/`);
-  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
   const search = page.getByRole('combobox', { name: 'Add symbol' });
   await search.pressSequentially('BTCUSDT');
-  await expect(page.getByRole('option', { name: /BINANCE:BTCUSDT/ })).toBeVisible({ timeout: 10_000 });
+  await expect(symbolOptions(page).getByRole('option', { name: /BINANCE:BTCUSDT/ })).toBeVisible({
+    timeout: 10_000,
+  });
   await search.press('ArrowDown');
   await search.press('Enter');
 
