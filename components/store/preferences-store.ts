@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { Alert } from '../../lib/alerts';
 import { DEFAULT_COLUMNS, type BoardSort, type ColumnId } from '../../lib/board-columns';
-import type { Interval } from '../../lib/intervals';
+import { INTERVALS, type Interval } from '../../lib/intervals';
 import { freeName, movedSymbol, withoutSymbol, withSymbol, type Watchlist } from '../../lib/watchlists';
 
 export type Theme = 'system' | 'dark' | 'light';
@@ -140,6 +140,41 @@ export function defaultPreferences(): PreferencesState {
 }
 
 export const PREFERENCES_KEY = 'tickerboard-preferences';
+/** Where the dashboard kept its one watchlist, selected symbol and interval before there were several lists. */
+export const LEGACY_KEY = 'tickerboard';
+
+/**
+ * What a browser saved under `LEGACY_KEY` (zustand's `{ state, version }`), as preferences: its watchlist becomes
+ * the default list and its selection the first chart. Nothing for what does not parse as that.
+ */
+export function legacyPreferences(saved: string | null): Partial<PreferencesState> {
+  let state: unknown;
+  try {
+    state = (JSON.parse(saved ?? 'null') as { state?: unknown } | null)?.state;
+  } catch (error) {
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+  if (typeof state !== 'object' || state === null) return {};
+  const { watchlist, selected, interval } = state as Record<string, unknown>;
+  if (!Array.isArray(watchlist) || !watchlist.every((symbol) => typeof symbol === 'string')) return {};
+  const defaults = defaultPreferences();
+  const [first, ...rest] = defaults.charts;
+  const chart: ChartSlot | undefined = first && {
+    ...first,
+    ...(typeof selected === 'string' ? { symbol: selected } : {}),
+    ...(INTERVALS.includes(interval as Interval) ? { interval: interval as Interval } : {}),
+  };
+  return {
+    lists: [{ id: 'default', name: 'Watchlist', symbols: watchlist as string[] }],
+    ...(chart ? { charts: [chart, ...rest] } : {}),
+  };
+}
+
+function legacyFrom(storage: StateStorage): Partial<PreferencesState> {
+  const saved = storage.getItem(LEGACY_KEY);
+  return typeof saved === 'string' || saved === null ? legacyPreferences(saved) : {};
+}
 
 /**
  * The trader's preferences: watchlists, board columns and sort, theme, alerts, chart layout. One store per
@@ -268,6 +303,11 @@ export function createPreferencesStore(
         name: PREFERENCES_KEY,
         version: 1,
         storage: createJSONStorage(storage),
+        // A browser with nothing saved yet may hold what the single-list dashboard saved: take it over.
+        merge: (persisted, current) => ({
+          ...current,
+          ...((persisted as Partial<PreferencesState> | undefined) ?? legacyFrom(storage())),
+        }),
         partialize: ({ linked: _linked, alertDraft: _draft, ...rest }) =>
           Object.fromEntries(Object.entries(rest).filter(([, value]) => typeof value !== 'function')),
         skipHydration: true,
