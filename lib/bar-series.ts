@@ -49,6 +49,33 @@ export class BarSeries {
     return this.addLate(trade, time);
   }
 
+  /**
+   * Sets the bar at `bar.time` to a copy of `bar`, adding it where it belongs: a replica of a series, given the
+   * bars `add` returned in the same order, holds exactly the same bars (trims included).
+   */
+  put(bar: Readonly<BarState>): void {
+    const last = this.newest;
+    if (!last || bar.time > last.time) {
+      this.newest = { ...bar };
+      this.bars.push(this.newest);
+      if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+      return;
+    }
+    const index = this.indexAtOrAfter(bar.time);
+    const found = this.bars[index];
+    if (found?.time === bar.time) Object.assign(found, bar);
+    else this.bars.splice(index, 0, { ...bar });
+  }
+
+  /** The bar starting at `time`, or undefined. The newest is found at once. */
+  at(time: number): BarState | undefined {
+    const last = this.newest;
+    if (last?.time === time) return last;
+    if (!last || time > last.time) return undefined;
+    const found = this.bars[this.indexAtOrAfter(time)];
+    return found?.time === time ? found : undefined;
+  }
+
   private addLate(trade: Trade, time: UnixSeconds): BarState | undefined {
     const index = this.indexAtOrAfter(time);
     const found = this.bars[index];

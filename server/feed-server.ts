@@ -9,6 +9,7 @@ import { FanOut } from './fanout/fan-out';
 import { createApi } from './http/api';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
+import type { MarketView } from './market/market-view';
 import { originAllowed } from './socket/origin';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
@@ -28,7 +29,7 @@ export interface FeedServerOptions {
 export interface FeedServer {
   readonly http: HttpServer;
   readonly io: FeedIo;
-  readonly market: MarketState;
+  readonly market: MarketView;
   readonly fanOut: FanOut;
   /** The port it listens on (useful with PORT=0). */
   readonly port: number;

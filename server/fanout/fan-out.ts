@@ -1,8 +1,7 @@
-import type { BarState } from '../../lib/candles';
 import type { Interval } from '../../lib/intervals';
 import { barToTuple, type BarTuple, type CandleEntry, type QuoteEntry } from '../../lib/protocol';
 import { every, type Clock } from '../clock';
-import type { MarketState } from '../market/market-state';
+import type { MarketChange, MarketView } from '../market/market-view';
 import { Client, type FrameSink } from './client';
 import { CandleFeed, QuoteFeed } from './feeds';
 import { encodeEntry, frameMessage, type EncodedEntry } from './wire';
@@ -57,7 +56,7 @@ class Period {
  * a snapshot of each. One that stays behind for `slowClientMs` is disconnected.
  */
 export class FanOut {
-  private readonly market: MarketState;
+  private readonly market: MarketView;
   private readonly clock: Clock;
   private readonly options: FanOutOptions;
   private readonly periods = new Map<number, Period>();
@@ -71,7 +70,7 @@ export class FanOut {
   private stopListening: () => void = () => {};
   private stopTimer: () => void = () => {};
 
-  constructor(market: MarketState, options: FanOutOptions) {
+  constructor(market: MarketView, options: FanOutOptions) {
     this.market = market;
     this.clock = options.clock;
     this.options = options;
@@ -93,7 +92,7 @@ export class FanOut {
 
   /** Starts listening to the market and flushing; returns the function that stops both. */
   start(): () => void {
-    this.stopListening = this.market.onChange((symbol, touched) => this.markDirty(symbol, touched));
+    this.stopListening = this.market.onChange((change) => this.markDirty(change));
     this.origin = this.clock.now();
     for (const period of this.periods.values()) period.nextDue = this.firstDue(period.ms, this.origin);
     this.stopTimer = every(this.clock, FLUSH_STEP_MS, () => this.step());
@@ -185,6 +184,7 @@ export class FanOut {
     }
     if (feed.subscribers.size === 0) {
       feed.touched = [];
+      feed.resetSince = undefined;
       addOnce(this.watchersOf(symbol).candles, feed);
     }
     feed.subscribers.add(client);
@@ -252,12 +252,28 @@ export class FanOut {
     const candles = period.dirtyCandles;
     for (const feed of candles) {
       const touched = feed.touched;
+      const resetSince = feed.resetSince;
       feed.touched = [];
-      if (feed.subscribers.size === 0 || touched.length === 0) continue;
-      feed.seq++;
-      touched.sort((a, b) => a.time - b.time);
-      const since = (touched[0] as BarState).time;
-      const entry: CandleEntry = [feed.symbol, feed.interval, feed.seq, touched.map(barToTuple)];
+      feed.resetSince = undefined;
+      if (feed.subscribers.size === 0) continue;
+      let entry: CandleEntry;
+      let since: number;
+      if (resetSince !== undefined) {
+        since = Math.min(resetSince, ...touched);
+        const bars = this.market.barsSince(feed.symbol, feed.interval, since).map(barToTuple);
+        entry = [feed.symbol, feed.interval, ++feed.seq, bars, 1];
+      } else {
+        touched.sort((a, b) => a - b);
+        const bars: BarTuple[] = [];
+        for (const time of touched) {
+          // A bar trimmed since it was touched is gone from every client's history too.
+          const bar = this.market.barAt(feed.symbol, feed.intervalIndex, time);
+          if (bar) bars.push(barToTuple(bar));
+        }
+        if (bars.length === 0) continue;
+        since = touched[0] as number;
+        entry = [feed.symbol, feed.interval, ++feed.seq, bars];
+      }
       const bytes = encodeEntry(entry);
       for (const client of feed.subscribers) {
         if (this.admit(client, now)) client.candleParts.push(bytes);
@@ -363,20 +379,31 @@ export class FanOut {
     if (feed.subscribers.size === 0) this.unwatch(feed.symbol, feed);
   }
 
-  private markDirty(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
-    const watchers = this.watchers.get(symbol);
+  private markDirty(change: MarketChange): void {
+    const watchers = this.watchers.get(change.symbol);
     if (!watchers) return;
     for (const feed of watchers.quotes) {
       if (feed.dirty) continue;
       feed.dirty = true;
       feed.changed.push(feed);
     }
-    if (!touched) return;
+    const touched = change.bars;
+    if (!touched) {
+      if (change.resetSince) this.markReset(watchers.candles, change.resetSince);
+      return;
+    }
     for (const feed of watchers.candles) {
       const bar = touched[feed.intervalIndex];
       if (!bar) continue;
-      if (feed.touched.length === 0) feed.changed.push(feed);
-      if (!feed.touched.includes(bar)) feed.touched.push(bar);
+      if (feed.touched.length === 0 && feed.resetSince === undefined) feed.changed.push(feed);
+      if (!feed.touched.includes(bar.time)) feed.touched.push(bar.time);
+    }
+  }
+
+  private markReset(feeds: readonly CandleFeed[], since: readonly number[]): void {
+    for (const feed of feeds) {
+      if (feed.touched.length === 0 && feed.resetSince === undefined) feed.changed.push(feed);
+      feed.resetSince = Math.min(feed.resetSince ?? Infinity, since[feed.intervalIndex] ?? 0);
     }
   }
 

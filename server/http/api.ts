@@ -5,10 +5,10 @@ import { INTERVALS } from '../../lib/intervals';
 import type { UnixSeconds } from '../../lib/nominal';
 import { PROTOCOL_VERSION, type CandlesResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
-import type { MarketState } from '../market/market-state';
+import type { MarketView } from '../market/market-view';
 
 export interface ApiOptions {
-  market: MarketState;
+  market: MarketView;
   clock: Clock;
   maxBars: number;
   /** Origins allowed to read the API from another page (CORS); the page's own origin always may. */

@@ -1,73 +1,39 @@
-import { BarSeries } from '../../lib/bar-series';
-import { toBar, type Bar, type BarState } from '../../lib/candles';
+import type { BarSeries } from '../../lib/bar-series';
+import type { BarState } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
-import { INTERVAL_SECONDS, INTERVALS, type Interval } from '../../lib/intervals';
-import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
+import { INTERVAL_SECONDS, INTERVALS } from '../../lib/intervals';
+import type { Lots, UnixMillis } from '../../lib/nominal';
 import type { Quote } from '../../lib/quote';
 import type { PriceSource, SourceEvent } from '../source/price-source';
+import { MarketBook } from './market-book';
+import type { MarketChange } from './market-view';
+
+export type { ChangeListener, MarketChange, MarketView } from './market-view';
 
 const DAY = INTERVALS.indexOf('1d');
 
-/**
- * Called after every event with the symbol and, for a trade, the bar it touched at each interval (in
- * `INTERVALS` order; undefined where the trade was too old to keep). The array is reused: read it, don't keep it.
- */
-export type ChangeListener = (symbol: string, touched: readonly (BarState | undefined)[] | undefined) => void;
-
-interface SymbolState {
-  instrument: Instrument;
-  quote: Quote | undefined;
-  series: BarSeries[];
-  prevClose: Ticks | undefined;
+/** The one change object the market state hands to its listeners, refilled for every change. */
+interface ReusedChange {
+  position: number;
+  symbol: string;
+  quote: Readonly<Quote> | undefined;
+  bars: readonly (BarState | undefined)[] | undefined;
 }
 
 /**
- * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The quote's day
- * fields (open, high, low, volume) are read off the current 1d bar and the previous close off the bar before
- * it, so the board and the charts agree by construction.
+ * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events, and the sequence of
+ * changes they make. The quote's day fields (open, high, low, volume) are read off the current 1d bar and the
+ * previous close off the bar before it, so the board and the charts agree by construction.
  */
-export class MarketState {
-  private readonly symbols = new Map<string, SymbolState>();
-  /** Replaced, never changed in place, so a listener may stop listening while being called. */
-  private listeners: readonly ChangeListener[] = [];
+export class MarketState extends MarketBook {
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
-  private readonly historyBars: number;
+  /** A change costs no allocation: listeners read it during the call (see `ChangeListener`). */
+  private readonly change: ReusedChange = { position: 0, symbol: '', quote: undefined, bars: undefined };
   /** Per interval, trades before this time (ms) are not aggregated: they would be trimmed at once. */
   private horizon: number[] = INTERVALS.map(() => -Infinity);
 
   constructor(instruments: readonly Instrument[], historyBars: number) {
-    this.historyBars = historyBars;
-    for (const instrument of instruments) {
-      this.symbols.set(instrument.symbol, {
-        instrument,
-        quote: undefined,
-        series: INTERVALS.map((interval) => new BarSeries(interval, historyBars)),
-        prevClose: undefined,
-      });
-    }
-  }
-
-  get instruments(): Instrument[] {
-    return [...this.symbols.values()].map((state) => state.instrument);
-  }
-
-  has(symbol: string): boolean {
-    return this.symbols.has(symbol);
-  }
-
-  instrument(symbol: string): Instrument | undefined {
-    return this.symbols.get(symbol)?.instrument;
-  }
-
-  /** The live quote; undefined before the symbol's first trade. Do not mutate. */
-  quote(symbol: string): Readonly<Quote> | undefined {
-    return this.symbols.get(symbol)?.quote;
-  }
-
-  /** Up to `limit` bars before `before` (the newest when omitted), ascending, detached from the live state. */
-  bars(symbol: string, interval: Interval, limit: number, before?: UnixSeconds): Bar[] {
-    const series = this.symbols.get(symbol)?.series[INTERVALS.indexOf(interval)];
-    return series ? series.slice(limit, before).map(toBar) : [];
+    super(instruments, historyBars);
   }
 
   /**
@@ -85,24 +51,6 @@ export class MarketState {
     }
   }
 
-  /** Every bar from the one at or after `since` (unix seconds) to the newest, ascending, detached. */
-  barsSince(symbol: string, interval: Interval, since: number): Bar[] {
-    const series = this.symbols.get(symbol)?.series[INTERVALS.indexOf(interval)];
-    if (!series) return [];
-    return series
-      .slice(series.length)
-      .filter((bar) => bar.time >= since)
-      .map(toBar);
-  }
-
-  /** Listens to every change; returns the function that stops listening. */
-  onChange(listener: ChangeListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((known) => known !== listener);
-    };
-  }
-
   apply(event: SourceEvent): void {
     const state = this.symbols.get(event.symbol);
     if (!state) return;
@@ -111,7 +59,7 @@ export class MarketState {
       state.quote.bid = event.bid;
       state.quote.ask = event.ask;
       state.quote.time = event.time;
-      this.emit(event.symbol, undefined);
+      this.changed(event.symbol, state.quote, undefined);
       return;
     }
     const daySeries = state.series[DAY] as BarSeries;
@@ -124,7 +72,7 @@ export class MarketState {
     if (dayBefore && dayBefore !== day && dayBefore.time < day.time) state.prevClose = dayBefore.close;
     // A trade older than the current day changes history, not the quote.
     if (this.touched[DAY] !== day && state.quote) {
-      this.emit(event.symbol, this.touched);
+      this.changed(event.symbol, state.quote, this.touched);
       return;
     }
     const quote = (state.quote ??= {
@@ -150,10 +98,15 @@ export class MarketState {
     quote.low = day.low;
     quote.volume = day.volume as Lots;
     quote.prevClose = state.prevClose ?? day.open;
-    this.emit(event.symbol, this.touched);
+    this.changed(event.symbol, quote, this.touched);
   }
 
-  private emit(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
-    for (const listener of this.listeners) listener(symbol, touched);
+  private changed(symbol: string, quote: Quote, bars: readonly (BarState | undefined)[] | undefined): void {
+    const change = this.change;
+    change.position = this.lastPosition + 1;
+    change.symbol = symbol;
+    change.quote = quote;
+    change.bars = bars;
+    this.emit(change as MarketChange);
   }
 }

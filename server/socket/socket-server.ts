@@ -10,7 +10,7 @@ import type { Clock } from '../clock';
 import type { Client, FanOut, FrameSink } from '../fanout/fan-out';
 import { packetOf } from '../fanout/wire';
 import type { Logger } from '../logger';
-import type { MarketState } from '../market/market-state';
+import type { MarketView } from '../market/market-view';
 import { TokenBucket } from './rate-limiter';
 import { checkSize, parseRequest, RequestError, requestSchemas } from './requests';
 
@@ -31,7 +31,7 @@ export interface ConnectionData {
 }
 
 export interface SocketOptions {
-  market: MarketState;
+  market: MarketView;
   fanOut: FanOut;
   limits: Limits;
   clock: Clock;

@@ -1,0 +1,107 @@
+import { decode, encode } from '@msgpack/msgpack';
+import type { BarState } from '../../lib/candles';
+import type { Instrument } from '../../lib/instrument';
+import type { Ticks } from '../../lib/nominal';
+import { quoteFromSnapshot, snapshotValues, type Quote } from '../../lib/quote';
+import type { MarketCheckpoint } from './market-book';
+import type { MarketChange } from './market-view';
+
+/**
+ * Market changes and checkpoints as bytes (MessagePack), for the Redis stream between ingest and gateways.
+ * A change is `[position, symbol, quote values | null, bars | null]`, a quote's values in `QUOTE_FIELDS` order and
+ * each bar `[time, open, high, low, close, volume, openTime, closeTime]`: the whole bar state, so a replica's
+ * bars equal the market's field for field.
+ */
+type BarRow = [number, number, number, number, number, number, number, number];
+type ChangeRow = [number, string, number[] | null, (BarRow | null)[] | null];
+
+interface CheckpointRow {
+  position: number;
+  historyBars: number;
+  symbols: { instrument: Instrument; quote: number[] | null; prevClose: number | null; bars: number[][] }[];
+}
+
+const BAR_FIELDS = 8;
+
+function barRow(bar: Readonly<BarState>): BarRow {
+  return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.openTime, bar.closeTime];
+}
+
+function barOf(row: readonly number[], at = 0): BarState {
+  const [time, open, high, low, close, volume, openTime, closeTime] = row.slice(
+    at,
+    at + BAR_FIELDS,
+  ) as BarRow;
+  return { time, open, high, low, close, volume, openTime, closeTime } as BarState;
+}
+
+function quoteOf(values: readonly number[] | null): Quote | undefined {
+  if (values === null) return undefined;
+  const quote = quoteFromSnapshot(values);
+  if (!quote) throw new Error('a change holds a malformed quote');
+  return quote;
+}
+
+/** A change as plain arrays: copies the values, so the change may be a live one. */
+export function changeRow(change: MarketChange): ChangeRow {
+  return [
+    change.position,
+    change.symbol,
+    change.quote ? snapshotValues(change.quote) : null,
+    change.bars ? change.bars.map((bar) => (bar ? barRow(bar) : null)) : null,
+  ];
+}
+
+export function changeFromRow(row: ChangeRow): MarketChange {
+  const [position, symbol, quote, bars] = row;
+  return {
+    position,
+    symbol,
+    quote: quoteOf(quote),
+    bars: bars ? bars.map((bar) => (bar ? barOf(bar) : undefined)) : undefined,
+  };
+}
+
+/** Several changes, in order, as one message. */
+export function encodeChanges(rows: readonly ChangeRow[]): Uint8Array {
+  return encode(rows);
+}
+
+export function decodeChanges(bytes: Uint8Array): MarketChange[] {
+  return (decode(bytes) as ChangeRow[]).map(changeFromRow);
+}
+
+export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
+  const row: CheckpointRow = {
+    position: checkpoint.position,
+    historyBars: checkpoint.historyBars,
+    symbols: checkpoint.symbols.map((saved) => ({
+      instrument: saved.instrument,
+      quote: saved.quote ? snapshotValues(saved.quote) : null,
+      prevClose: saved.prevClose ?? null,
+      // Flat, eight numbers a bar: a checkpoint holds hundreds of thousands of bars.
+      bars: saved.bars.map((bars) => bars.flatMap(barRow)),
+    })),
+  };
+  return encode(row);
+}
+
+export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
+  const row = decode(bytes) as CheckpointRow;
+  return {
+    position: row.position,
+    historyBars: row.historyBars,
+    symbols: row.symbols.map((saved) => ({
+      instrument: saved.instrument,
+      quote: quoteOf(saved.quote),
+      prevClose: (saved.prevClose ?? undefined) as Ticks | undefined,
+      bars: saved.bars.map((flat) => {
+        const bars: BarState[] = [];
+        for (let at = 0; at < flat.length; at += BAR_FIELDS) bars.push(barOf(flat, at));
+        return bars;
+      }),
+    })),
+  };
+}
+
+export type { ChangeRow };
