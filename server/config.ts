@@ -31,17 +31,35 @@ const schema = z.object({
     ),
   MAX_SUBSCRIPTIONS: integer(1, 10_000, 200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PEM files of a certificate (chain) and its key: with both set, the server speaks https and wss itself. */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  /** Redis for the ingest and gateway roles (`npm run ingest`, `npm run gateway`); unused by `npm start`. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** Entries the change stream keeps (XADD MAXLEN ~): a gateway further behind reloads a checkpoint. */
+  STREAM_MAXLEN: integer(1000, 10_000_000, 20_000),
+  /** How often ingest writes a checkpoint of the market state. */
+  CHECKPOINT_MS: integer(1000, 600_000, 15_000),
+  /** Gateway workers `npm run start:cluster` forks; 0 means one per core. */
+  GATEWAYS: integer(0, 256, 0),
+  /**
+   * On SIGTERM, clients are told to reconnect elsewhere spread over this window (so they do not all land on the
+   * next server at once); the process exits within 10 s whatever happens.
+   */
+  SHUTDOWN_SPREAD_MS: integer(0, 8000, 3000),
 });
 
 export type Config = z.infer<typeof schema>;
 
-const checked = schema.refine(
-  (config) => config.FLUSH_MIN_MS <= config.FLUSH_MS && config.FLUSH_MS <= config.FLUSH_MAX_MS,
-  {
+const checked = schema
+  .refine((config) => config.FLUSH_MIN_MS <= config.FLUSH_MS && config.FLUSH_MS <= config.FLUSH_MAX_MS, {
     message: 'FLUSH_MIN_MS <= FLUSH_MS <= FLUSH_MAX_MS must hold',
     path: ['FLUSH_MS'],
-  },
-);
+  })
+  .refine((config) => (config.TLS_CERT === undefined) === (config.TLS_KEY === undefined), {
+    message: 'TLS_CERT and TLS_KEY go together: set both or neither',
+    path: ['TLS_CERT'],
+  });
 
 /**
  * The environment, parsed once at start with defaults. Throws an error that names every bad variable and what it

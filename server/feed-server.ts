@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
@@ -7,9 +9,12 @@ import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
 import { createApi } from './http/api';
+import { createOperations, type ReadinessCheck } from './http/operations';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import type { MarketView } from './market/market-view';
+import { createMetrics, type Metrics, type ReplicationStatus } from './metrics';
+import { drainConnections } from './socket/drain';
 import { originAllowed } from './socket/origin';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
@@ -19,11 +24,24 @@ import { Simulator } from './source/simulator';
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Defaults to the seeded simulator over the whole catalogue. */
+  /** Defaults to the seeded simulator over the whole catalogue. Ignored when `market` is given. */
   source?: PriceSource;
+  /**
+   * A market kept elsewhere (a gateway's replica of the ingest's market): the server then runs no source and
+   * serves this view as its owner changes it.
+   */
+  market?: MarketView;
   logger?: Logger;
   /** Serves what the feed does not (the Next.js pages); without it such requests get a 404. */
   fallback?: (request: IncomingMessage, response: ServerResponse) => void;
+  /** More conditions of `/readyz` (a gateway's Redis link). */
+  readiness?: () => readonly ReadinessCheck[];
+  /** A gateway's link to Redis, for the metrics. */
+  replication?: () => ReplicationStatus;
+  /** Sets up Socket.IO before it serves (a gateway installs the Redis adapter here). */
+  configureIo?: (io: FeedIo) => void;
+  /** Listen on this server instead of `PORT` (a cluster worker takes connections from its primary). */
+  listen?: false;
 }
 
 export interface FeedServer {
@@ -31,8 +49,16 @@ export interface FeedServer {
   readonly io: FeedIo;
   readonly market: MarketView;
   readonly fanOut: FanOut;
-  /** The port it listens on (useful with PORT=0). */
+  readonly metrics: Metrics;
+  /** The port it listens on (useful with PORT=0); 0 when it does not listen itself. */
   readonly port: number;
+  /** `http` or `https`. */
+  readonly scheme: 'http' | 'https';
+  /**
+   * A graceful stop: refuses new connections and reports not ready, sends every client a last frame, asks each to
+   * reconnect elsewhere at a moment spread over `spreadMs`, and closes once all have gone (or at `spreadMs`).
+   */
+  drain(spreadMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,22 +74,46 @@ export function limitsFor(config: Config): Limits {
   };
 }
 
+/** The certificate and key files named by TLS_CERT and TLS_KEY, read once; a missing file stops the start. */
+function tlsOptions(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.TLS_CERT || !config.TLS_KEY) return undefined;
+  const read = (variable: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${variable}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return { cert: read('TLS_CERT', config.TLS_CERT), key: read('TLS_KEY', config.TLS_KEY) };
+}
+
 /**
  * Builds the feed end to end (source, market state, fan-out, sockets and HTTP API), backfills the history and
  * listens. Data flows one way: source events update the market state, which marks the fan-out dirty, which sends
- * frames at each flush.
+ * frames at each flush. Given a `market`, it serves that view instead of running a source.
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const source = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
   const limits = limitsFor(config);
+  const tls = tlsOptions(config);
 
-  const market = new MarketState(source.instruments, config.HISTORY_BARS);
-  const started = clock.now();
-  market.backfill(source, started);
-  logger.info({ symbols: source.instruments.length, ms: clock.now() - started }, 'history ready');
+  let market: MarketView;
+  let startSource: () => () => void = () => () => {};
+  let sourceName = 'replica';
+  if (options.market) {
+    market = options.market;
+  } else {
+    const source = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+    const state = new MarketState(source.instruments, config.HISTORY_BARS);
+    const started = clock.now();
+    state.backfill(source, started);
+    logger.info({ symbols: source.instruments.length, ms: clock.now() - started }, 'history ready');
+    market = state;
+    sourceName = source.constructor.name.toLowerCase();
+    startSource = () => source.start((event) => state.apply(event));
+  }
 
   const fanOut = new FanOut(market, {
     flushMs: config.FLUSH_MS,
@@ -72,6 +122,14 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     slowClientMs: config.SLOW_CLIENT_MS,
     sendSliceMs: 4,
     clock,
+    // Called from the first flush on, once `metrics` below exists.
+    onFlushed: (ms) => metrics.observeFlush(ms),
+  });
+  let draining = false;
+  const metrics = createMetrics({
+    fanOut,
+    sourceStates: () => ({ [sourceName]: draining ? 'stopping' : 'running' }),
+    ...(options.replication ? { replication: options.replication } : {}),
   });
   const api = createApi({
     market,
@@ -81,14 +139,25 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     health: () => ({
       uptimeSeconds: Math.round(process.uptime()),
       connections: fanOut.clientCount,
-      symbols: source.instruments.length,
+      symbols: market.instruments.length,
     }),
   });
-  const http = createServer((request, response) => {
+  const operations = createOperations({
+    metrics,
+    readiness: () => [
+      { name: 'history', ok: market.instruments.length > 0 },
+      { name: 'accepting', ok: !draining, ...(draining ? { detail: 'shutting down' } : {}) },
+      ...(options.readiness?.() ?? []),
+    ],
+  });
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    if (operations(request, response)) return;
     if (api(request, response)) return;
     if (options.fallback) return options.fallback(request, response);
     response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND"}}');
-  });
+  };
+  // An https server is an http server with TLS under it: everything above it is the same.
+  const http: HttpServer = tls ? createHttpsServer(tls, handler) : createServer(handler);
   const io: FeedIo = new Server(http, {
     serveClient: false,
     // MessagePack, as every client of the feed (docs/protocol.md).
@@ -96,10 +165,12 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     // A packet over this closes the connection; requests are refused politely far below it (maxRequestBytes).
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (request, callback) => {
+      if (draining) return callback('shutting down', false);
       const allowed = originAllowed(request, config.ALLOWED_ORIGINS);
       callback(allowed ? null : 'origin not allowed', allowed);
     },
   });
+  options.configureIo?.(io);
   // The handshake request is not needed once connected; dropping it saves memory per connection.
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
@@ -107,34 +178,51 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.PORT, config.HOST, () => {
-        http.off('error', reject);
-        resolve();
+  if (options.listen !== false) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.PORT, config.HOST, () => {
+          http.off('error', reject);
+          resolve();
+        });
       });
-    });
-  } catch (error) {
-    io.close();
-    throw error;
+    } catch (error) {
+      io.close();
+      throw error;
+    }
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
-  const stopSource = source.start((event) => market.apply(event));
-  const port = (http.address() as AddressInfo).port;
+  const stopSource = startSource();
+  const port = options.listen === false ? 0 : (http.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      stopSource();
+      stopFanOut();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    })());
 
   return {
     http,
     io,
     market,
     fanOut,
+    metrics,
     port,
-    async close() {
-      stopSource();
-      stopFanOut();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+    scheme: tls ? 'https' : 'http',
+    async drain(spreadMs) {
+      if (draining) return;
+      draining = true;
+      logger.info({ connections: fanOut.clientCount, spreadMs }, 'draining');
+      // No new connections; those open stay until they are told to go.
+      if (http.listening) http.close();
+      fanOut.flush();
+      await drainConnections(io, { spreadMs, clock });
     },
+    close,
   };
 }
 

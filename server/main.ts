@@ -21,8 +21,11 @@ const feed = await startFeedServer({
   logger,
   fallback: (request, response) => void handle(request, response),
 });
-logger.info({ url: `http://localhost:${feed.port}`, dev }, 'tickerboard listening');
-onShutdown(logger, async () => {
-  await feed.close();
-  await app.close();
+logger.info({ url: `${feed.scheme}://localhost:${feed.port}`, dev }, 'tickerboard listening');
+onShutdown(logger, {
+  drain: () => feed.drain(config.SHUTDOWN_SPREAD_MS),
+  close: async () => {
+    await feed.close();
+    await app.close();
+  },
 });

@@ -25,6 +25,21 @@ export interface FanOutOptions {
    */
   sendSliceMs?: number;
   clock: Clock;
+  /** Told how long each timer step that flushed took, in ms (the metrics' histogram). */
+  onFlushed?: (ms: number) => void;
+}
+
+/**
+ * Running totals of what the fan-out did, kept as plain numbers and read when metrics are scraped: counting costs
+ * an addition per frame and per conflated change, nothing per client per tick.
+ */
+export interface FanOutStats {
+  framesSent: number;
+  bytesSent: number;
+  /** Market changes that reached a feed already waiting for its flush: folded into its next entry. */
+  conflated: number;
+  /** Clients disconnected for not reading. */
+  slowDisconnects: number;
 }
 
 /** The feeds of one flush period, and which of them changed since its last flush. */
@@ -64,6 +79,7 @@ export class FanOut {
   private readonly watchers = new Map<string, Watchers>();
   private readonly clients = new Set<Client>();
   private readonly behind = new Set<Client>();
+  readonly stats: FanOutStats = { framesSent: 0, bytesSent: 0, conflated: 0, slowDisconnects: 0 };
   private pending: Client[] = [];
   /** Periods flush on a grid of their length from here. */
   private origin: number;
@@ -88,6 +104,17 @@ export class FanOut {
   /** Clients currently behind (not draining). */
   get behindCount(): number {
     return this.behind.size;
+  }
+
+  /** Subscriptions held over all clients: quote symbols and candle streams. */
+  subscriptionCounts(): { quotes: number; candles: number } {
+    let quotes = 0;
+    let candles = 0;
+    for (const period of this.periods.values()) {
+      for (const feed of period.quotes.values()) quotes += feed.subscribers.size;
+      for (const feed of period.candles.values()) candles += feed.subscribers.size;
+    }
+    return { quotes, candles };
   }
 
   /** Starts listening to the market and flushing; returns the function that stops both. */
@@ -219,14 +246,18 @@ export class FanOut {
    */
   private step(): void {
     const now = this.clock.now();
+    const started = this.options.onFlushed ? performance.now() : 0;
+    let flushed = false;
     for (const period of this.periods.values()) {
       if (now < period.nextDue) continue;
+      flushed = true;
       this.flushPeriod(period, now);
       period.nextDue += period.ms;
       // More than a whole period late: start again from now rather than flushing twice in a row.
       if (period.nextDue <= now) period.nextDue = this.firstDue(period.ms, now);
     }
     this.finishFlush(now);
+    if (flushed) this.options.onFlushed?.(performance.now() - started);
   }
 
   /** The first point after `now` of the grid of `ms` from the origin. */
@@ -323,6 +354,8 @@ export class FanOut {
       const message = frameMessage(now, client.quoteParts, client.candleParts);
       client.quoteParts.length = 0;
       client.candleParts.length = 0;
+      this.stats.framesSent++;
+      this.stats.bytesSent += message.length;
       client.sink.send(message);
     }
   }
@@ -333,6 +366,7 @@ export class FanOut {
       if (!client.sink.writable()) {
         if (now - (client.behindSince ?? now) >= this.options.slowClientMs) {
           this.removeClient(client);
+          this.stats.slowDisconnects++;
           client.sink.close('slow consumer: not reading');
         }
         continue;
@@ -351,7 +385,11 @@ export class FanOut {
         candles.push(encodeEntry([feed.symbol, feed.interval, feed.seq, bars, 1]));
       }
       client.paid();
-      if (quotes.length > 0 || candles.length > 0) client.sink.send(frameMessage(now, quotes, candles));
+      if (quotes.length === 0 && candles.length === 0) continue;
+      const message = frameMessage(now, quotes, candles);
+      this.stats.framesSent++;
+      this.stats.bytesSent += message.length;
+      client.sink.send(message);
     }
   }
 
@@ -383,7 +421,10 @@ export class FanOut {
     const watchers = this.watchers.get(change.symbol);
     if (!watchers) return;
     for (const feed of watchers.quotes) {
-      if (feed.dirty) continue;
+      if (feed.dirty) {
+        this.stats.conflated++;
+        continue;
+      }
       feed.dirty = true;
       feed.changed.push(feed);
     }

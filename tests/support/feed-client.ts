@@ -26,6 +26,8 @@ export interface ConnectOptions {
   transports?: ('websocket' | 'polling')[];
   /** Asks the server for binary packets as base64 text, as a client without binary support does. */
   forceBase64?: boolean;
+  /** The certificate authority to trust over https and wss (a test's self-signed certificate). */
+  ca?: string;
 }
 
 const open = new Set<FeedClient>();
@@ -53,6 +55,7 @@ export class FeedClient {
       forceNew: true,
       reconnection: false,
       forceBase64: options.forceBase64 ?? false,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
       ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
     });
     this.hello = new Promise((resolve) => this.socket.once('hello', resolve));
