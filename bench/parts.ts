@@ -18,7 +18,7 @@ import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
 import type { Clock } from '../server/clock';
 import type { UnixMillis } from '../lib/nominal';
-import type { SourceEvent } from '../server/source/price-source';
+import type { MarketEvent } from '../server/source/price-source';
 import { pinning, spawnChild } from './children';
 import { zipfSubscriptions } from './load/subscriptions';
 
@@ -55,7 +55,7 @@ function fanOutPart(): { usPerFrame: number; bytesPerFrame: number; marketUsPerE
   const simulator = new Simulator({ seed: 1, instruments, clock, history: false });
   const market = new MarketState(simulator.instruments, 100);
   const bare = new MarketState(simulator.instruments, 100);
-  const start: SourceEvent[] = [];
+  const start: MarketEvent[] = [];
   simulator.backfill((event) => void start.push(event), clock.now());
   for (const event of start) {
     market.apply(event);
@@ -80,9 +80,9 @@ function fanOutPart(): { usPerFrame: number; bytesPerFrame: number; marketUsPerE
     fanOut.subscribe(fanOut.addClient(sink), symbols);
   fanOut.start();
   // Every period's events made before any timing, so the simulator's work and garbage stay out of it.
-  const periods: SourceEvent[][] = [];
+  const periods: MarketEvent[][] = [];
   for (let i = 0; i < 1300; i++) {
-    const events: SourceEvent[] = [];
+    const events: MarketEvent[] = [];
     simulator.advance((event) => void events.push(event), clock.now() + (i + 1) * FLUSH_MS);
     periods.push(events);
   }

@@ -49,26 +49,8 @@ export class BarSeries {
     return this.addLate(trade, time);
   }
 
-  /**
-   * Sets the bar at `bar.time` to a copy of `bar`, adding it where it belongs: a replica of a series, given the
-   * bars `add` returned in the same order, holds exactly the same bars (trims included).
-   */
-  put(bar: Readonly<BarState>): void {
-    const last = this.newest;
-    if (!last || bar.time > last.time) {
-      this.newest = { ...bar };
-      this.bars.push(this.newest);
-      if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
-      return;
-    }
-    const index = this.indexAtOrAfter(bar.time);
-    const found = this.bars[index];
-    if (found?.time === bar.time) Object.assign(found, bar);
-    else this.bars.splice(index, 0, { ...bar });
-  }
-
   /** The bar starting at `time`, or undefined. The newest is found at once. */
-  at(time: number): BarState | undefined {
+  atTime(time: number): BarState | undefined {
     const last = this.newest;
     if (last?.time === time) return last;
     if (!last || time > last.time) return undefined;
@@ -87,6 +69,33 @@ export class BarSeries {
     if (index === 0 && this.bars.length >= this.capacity) return undefined;
     const bar = barFromTrade(trade, this.interval, time);
     this.bars.splice(index, 0, bar);
+    return bar;
+  }
+
+  /** The bar at `index` (0 the oldest kept, -1 the newest), or undefined. */
+  at(index: number): BarState | undefined {
+    return this.bars.at(index);
+  }
+
+  /**
+   * Puts a whole bar in place of the one of the same time (or inserts it by time) and returns it; undefined when
+   * the series is full and the bar is older than every bar kept.
+   */
+  put(bar: BarState): BarState | undefined {
+    const index = this.indexAtOrAfter(bar.time);
+    const found = this.bars[index];
+    if (found?.time === bar.time) {
+      Object.assign(found, bar);
+      return found;
+    }
+    if (index === 0 && this.bars.length >= this.capacity) return undefined;
+    this.bars.splice(index, 0, bar);
+    // Trimmed only when the newest grows, as `add` does: a replica putting the bars `add` returned, in the same
+    // order, then holds the very same bars.
+    if (index === this.bars.length - 1) {
+      this.newest = bar;
+      if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+    }
     return bar;
   }
 

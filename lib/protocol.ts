@@ -10,6 +10,7 @@
  * of ticks in unix milliseconds and bar times in unix seconds (the UTC start of the bar's bucket).
  */
 import type { Bar } from './candles';
+import type { Instrument } from './instrument';
 import type { Interval } from './intervals';
 import type { Lots, Ticks, UnixSeconds } from './nominal';
 
@@ -154,6 +155,25 @@ export interface ClientToServerEvents {
 }
 
 /**
+ * Whether a symbol's prices are current: `live`, `stale` (its upstream is down or has been silent for the server's
+ * STALE_MS: the last prices are shown as they were, nothing is invented meanwhile) or `closed` (outside its
+ * trading session).
+ */
+export type SymbolStatus = 'live' | 'stale' | 'closed';
+export const SYMBOL_STATUSES = ['live', 'stale', 'closed'] as const satisfies readonly SymbolStatus[];
+
+/** One symbol's status: `[symbol, status, source, time]`, `time` the unix ms of its last market event (0: none). */
+export type StatusEntry = [symbol: string, status: SymbolStatus, source: string, time: number];
+
+/**
+ * Sent once on connection with every symbol, then with the symbols whose status changed. A symbol not in
+ * `/api/symbols` yet (a relay learned it after the page loaded) is a reason to fetch the instruments again.
+ */
+export interface StatusUpdate {
+  symbols: StatusEntry[];
+}
+
+/**
  * Said by the server outside the frames. `reconnect`: this server is going away (a restart, a rebalance); it closes
  * the connection in `afterMs` and the client should connect again (through the same URL, which leads to another
  * server) and resubscribe. `message`: text for the people watching (maintenance ahead, for one).
@@ -165,6 +185,19 @@ export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   frame: (frame: Frame) => void;
   notice: (notice: ServerNotice) => void;
+  status: (update: StatusUpdate) => void;
+}
+
+/** An instrument as `GET /api/symbols` lists it: where its prices come from and whether they are current. */
+export interface ListedInstrument extends Instrument {
+  /** The source that carries it: `sim`, `binance`, `coinbase` or `finnhub`. */
+  source: string;
+  status: SymbolStatus;
+}
+
+/** The body of `GET /api/symbols`. */
+export interface SymbolsResponse {
+  symbols: ListedInstrument[];
 }
 
 export function barToTuple(bar: Bar): BarTuple {

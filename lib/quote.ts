@@ -17,6 +17,12 @@ export interface Quote {
   time: UnixMillis;
 }
 
+/**
+ * A bid or ask the source does not give (Finnhub's trades-only feed): shown as "—", never as a price. No real
+ * price is zero ticks.
+ */
+export const NO_PRICE = 0 as Ticks;
+
 /** Field order on the wire: bit `i` of a delta's mask stands for `QUOTE_FIELDS[i]`; snapshots list all in it. */
 export const QUOTE_FIELDS = [
   'last',

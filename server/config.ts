@@ -3,6 +3,22 @@ import { z } from 'zod';
 const integer = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+export const FEEDS = ['sim', 'binance', 'coinbase', 'finnhub'] as const;
+export type FeedName = (typeof FEEDS)[number];
+
+const url = (fallback: string) => z.url({ protocol: /^(wss?|https?)$/ }).default(fallback);
+
 const schema = z.object({
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -31,6 +47,27 @@ const schema = z.object({
     ),
   MAX_SUBSCRIPTIONS: integer(1, 10_000, 200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where prices come from, comma separated: the simulator and any of the relays. */
+  FEED: list('sim').pipe(
+    z
+      .array(z.enum(FEEDS, { error: `each must be one of ${FEEDS.join(', ')}` }))
+      .min(1, 'must name at least one source'),
+  ),
+  /** A relayed symbol whose upstream is down or has sent nothing for this long is stale. */
+  STALE_MS: integer(500, 600_000, 5000),
+  BINANCE_SYMBOLS: list('BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT,DOGEUSDT,ADAUSDT,AVAXUSDT,LINKUSDT,LTCUSDT'),
+  COINBASE_SYMBOLS: list(
+    'BTC-USD,ETH-USD,SOL-USD,XRP-USD,DOGE-USD,ADA-USD,AVAX-USD,LINK-USD,LTC-USD,BCH-USD',
+  ),
+  FINNHUB_SYMBOLS: list('AAPL,MSFT,NVDA,AMZN,GOOGL,META,TSLA,AMD,NFLX,SPY'),
+  /** Finnhub's API key (https://finnhub.io/dashboard); required when FEED includes finnhub. */
+  FINNHUB_TOKEN: z.string().default(''),
+  BINANCE_WS_URL: url('wss://stream.binance.com:9443'),
+  BINANCE_REST_URL: url('https://api.binance.com'),
+  COINBASE_WS_URL: url('wss://ws-feed.exchange.coinbase.com'),
+  COINBASE_REST_URL: url('https://api.exchange.coinbase.com'),
+  FINNHUB_WS_URL: url('wss://ws.finnhub.io'),
+  FINNHUB_REST_URL: url('https://finnhub.io/api/v1'),
   /** PEM files of a certificate (chain) and its key: with both set, the server speaks https and wss itself. */
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
@@ -55,6 +92,10 @@ const checked = schema
   .refine((config) => config.FLUSH_MIN_MS <= config.FLUSH_MS && config.FLUSH_MS <= config.FLUSH_MAX_MS, {
     message: 'FLUSH_MIN_MS <= FLUSH_MS <= FLUSH_MAX_MS must hold',
     path: ['FLUSH_MS'],
+  })
+  .refine((config) => !config.FEED.includes('finnhub') || config.FINNHUB_TOKEN !== '', {
+    message: 'is required when FEED includes finnhub (an API key from https://finnhub.io/dashboard)',
+    path: ['FINNHUB_TOKEN'],
   })
   .refine((config) => (config.TLS_CERT === undefined) === (config.TLS_KEY === undefined), {
     message: 'TLS_CERT and TLS_KEY go together: set both or neither',

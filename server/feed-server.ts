@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
-import type { Limits } from '../lib/protocol';
+import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
@@ -18,14 +18,17 @@ import { drainConnections } from './socket/drain';
 import { originAllowed } from './socket/origin';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import { CATALOGUE } from './source/catalogue';
-import type { PriceSource } from './source/price-source';
+import type { PriceSource, SourceEvent, SourceHealth } from './source/price-source';
 import { Simulator } from './source/simulator';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
-  /** Defaults to the seeded simulator over the whole catalogue. Ignored when `market` is given. */
-  source?: PriceSource;
+  /**
+   * Where prices come from, one source or several; defaults to the seeded simulator over the whole catalogue.
+   * Ignored when `market` is given.
+   */
+  source?: PriceSource | readonly PriceSource[];
   /**
    * A market kept elsewhere (a gateway's replica of the ingest's market): the server then runs no source and
    * serves this view as its owner changes it.
@@ -36,6 +39,8 @@ export interface FeedServerOptions {
   fallback?: (request: IncomingMessage, response: ServerResponse) => void;
   /** More conditions of `/readyz` (a gateway's Redis link). */
   readiness?: () => readonly ReadinessCheck[];
+  /** How the sources of a market kept elsewhere are doing, for /healthz and the metrics. */
+  sourceHealth?: () => Record<string, SourceHealth>;
   /** A gateway's link to Redis, for the metrics. */
   replication?: () => ReplicationStatus;
   /** Sets up Socket.IO before it serves (a gateway installs the Redis adapter here). */
@@ -100,19 +105,16 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   const tls = tlsOptions(config);
 
   let market: MarketView;
-  let startSource: () => () => void = () => () => {};
-  let sourceName = 'replica';
+  let startSources: () => () => void = () => () => {};
+  let sourceHealth: () => Record<string, SourceHealth> = options.sourceHealth ?? (() => ({}));
   if (options.market) {
     market = options.market;
   } else {
-    const source = options.source ?? new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
-    const state = new MarketState(source.instruments, config.HISTORY_BARS);
-    const started = clock.now();
-    state.backfill(source, started);
-    logger.info({ symbols: source.instruments.length, ms: clock.now() - started }, 'history ready');
-    market = state;
-    sourceName = source.constructor.name.toLowerCase();
-    startSource = () => source.start((event) => state.apply(event));
+    const built = buildMarket(config, clock, options.source);
+    logger.info({ symbols: built.market.instruments.length, ms: built.ms }, 'history ready');
+    market = built.market;
+    startSources = built.start;
+    sourceHealth = built.health;
   }
 
   const fanOut = new FanOut(market, {
@@ -128,7 +130,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   let draining = false;
   const metrics = createMetrics({
     fanOut,
-    sourceStates: () => ({ [sourceName]: draining ? 'stopping' : 'running' }),
+    sourceStates: () =>
+      Object.fromEntries(Object.entries(sourceHealth()).map(([name, health]) => [name, health.state])),
     ...(options.replication ? { replication: options.replication } : {}),
   });
   const api = createApi({
@@ -140,6 +143,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       uptimeSeconds: Math.round(process.uptime()),
       connections: fanOut.clientCount,
       symbols: market.instruments.length,
+      sources: sourceHealth(),
     }),
   });
   const operations = createOperations({
@@ -177,6 +181,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   });
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
+  const stopStatus = pushStatus(io, market);
 
   if (options.listen !== false) {
     try {
@@ -194,13 +199,14 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
-  const stopSource = startSource();
+  const stopSources = startSources();
   const port = options.listen === false ? 0 : (http.address() as AddressInfo).port;
 
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
-      stopSource();
+      stopSources();
+      stopStatus();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     })());
@@ -223,6 +229,67 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       await drainConnections(io, { spreadMs, clock });
     },
     close,
+  };
+}
+
+/**
+ * The market of one process: its sources' instruments and history loaded into a market state, and the function
+ * that starts their live events.
+ */
+export function buildMarket(
+  config: Config,
+  clock: Clock,
+  given: PriceSource | readonly PriceSource[] = new Simulator({
+    seed: config.SIM_SEED,
+    instruments: CATALOGUE,
+    clock,
+  }),
+): { market: MarketState; ms: number; start: () => () => void; health: () => Record<string, SourceHealth> } {
+  const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
+  const market = new MarketState([], config.HISTORY_BARS);
+  const started = clock.now();
+  for (const source of sources) {
+    for (const instrument of source.instruments) market.addInstrument(instrument, source.name, 'live');
+    market.backfill(source, started);
+  }
+  return {
+    market,
+    ms: clock.now() - started,
+    start: () => {
+      const sink = (event: SourceEvent): void => market.apply(event);
+      const stops = sources.map((source) => source.start(sink));
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+    health: () => Object.fromEntries(sources.map((source) => [source.name, source.health()])),
+  };
+}
+
+/**
+ * Sends every connection all symbols' statuses after its hello, then the changed ones, batched per turn of the event
+ * loop (a source going down changes all its symbols at once). Returns the function that stops it.
+ */
+function pushStatus(io: FeedIo, market: MarketView): () => void {
+  let pending: StatusEntry[] = [];
+  const onConnection = (socket: { emit(event: 'status', update: StatusUpdate): void }): void => {
+    socket.emit('status', { symbols: market.statuses() });
+  };
+  io.on('connection', onConnection);
+  const stopListening = market.onStatus((entry) => {
+    if (pending.length === 0) {
+      setImmediate(() => {
+        const symbols = pending;
+        pending = [];
+        // To this process's sockets only: every gateway pushes its own replica's statuses.
+        io.local.emit('status', { symbols });
+      });
+    }
+    pending = [...pending.filter(([symbol]) => symbol !== entry[0]), entry];
+  });
+  return () => {
+    stopListening();
+    io.off('connection', onConnection);
   };
 }
 

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../../server/clock';
 import { configWith } from '../../server/config';
 import { MarketState } from '../../server/market/market-state';
 import { syntheticCatalogue } from '../../server/source/catalogue';
-import type { PriceSource, SourceEvent } from '../../server/source/price-source';
+import type { MarketEvent, PriceSource } from '../../server/source/price-source';
 import { Simulator } from '../../server/source/simulator';
 
 export interface FeedOptions {
@@ -46,8 +46,8 @@ export function createFeed(options: FeedOptions): BenchFeed {
   // simulator's, and the batch then goes to the server untimed: two CPU readings per callback (one every few
   // milliseconds), none per event. The readings are the process's, so helper threads (V8's concurrent marking
   // and compilation) running meanwhile count as the simulator's: an approximation.
-  let batch: SourceEvent[] = [];
-  let deliver: (events: readonly SourceEvent[]) => void = () => {};
+  let batch: MarketEvent[] = [];
+  let deliver: (events: readonly MarketEvent[]) => void = () => {};
   const timedClock: Clock = {
     now: systemClock.now,
     setTimer(callback, ms) {
@@ -77,13 +77,15 @@ export function createFeed(options: FeedOptions): BenchFeed {
   let afterClose: FeedMode = 'closed';
   let events = 0;
   let stopSimulator: (() => void) | undefined;
-  const passes = (event: SourceEvent): boolean => {
+  const passes = (event: MarketEvent): boolean => {
     if (mode === 'spike') return true;
     return mode === 'base' && (keepOneIn === 1 || hashSeed(event.symbol, event.time) % keepOneIn === 0);
   };
 
   return {
     source: {
+      name: simulator.name,
+      health: () => simulator.health(),
       instruments: simulator.instruments,
       backfill: (sink, now) => simulator.backfill(sink, now),
       start(sink) {

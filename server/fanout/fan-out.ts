@@ -419,7 +419,8 @@ export class FanOut {
 
   private markDirty(change: MarketChange): void {
     const watchers = this.watchers.get(change.symbol);
-    if (!watchers) return;
+    // A change of listing (status, source) moves no price.
+    if (!watchers || change.listing) return;
     for (const feed of watchers.quotes) {
       if (feed.dirty) {
         this.stats.conflated++;
@@ -443,8 +444,10 @@ export class FanOut {
 
   private markReset(feeds: readonly CandleFeed[], since: readonly number[]): void {
     for (const feed of feeds) {
+      const from = since[feed.intervalIndex] ?? 0;
+      if (from === Infinity) continue;
       if (feed.touched.length === 0 && feed.resetSince === undefined) feed.changed.push(feed);
-      feed.resetSince = Math.min(feed.resetSince ?? Infinity, since[feed.intervalIndex] ?? 0);
+      feed.resetSince = Math.min(feed.resetSince ?? Infinity, from);
     }
   }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toPrice, toQuantity } from '../../lib/instrument';
 import { INTERVALS } from '../../lib/intervals';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION, type CandlesResponse } from '../../lib/protocol';
+import { PROTOCOL_VERSION, type CandlesResponse, type SymbolsResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import type { MarketView } from '../market/market-view';
 
@@ -48,7 +48,6 @@ function send(response: ServerResponse, status: number, body: unknown, cacheSeco
 /** Serves GET /healthz, /api/symbols and /api/candles. */
 export function createApi({ market, maxBars, allowedOrigins, health }: ApiOptions): ApiHandler {
   const schema = candleQuery(maxBars);
-  const symbols = market.instruments;
 
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -69,7 +68,8 @@ export function createApi({ market, maxBars, allowedOrigins, health }: ApiOption
     if (route === '/healthz') {
       send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
     } else if (route === '/api/symbols') {
-      send(response, 200, { symbols }, 60);
+      // Not cached: statuses change, and a relay adds the instruments it learns after start.
+      send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
     } else if (route === '/api/candles') {
       const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
       if (!parsed.success) {

@@ -1,24 +1,31 @@
 import { decode, encode } from '@msgpack/msgpack';
 import type { BarState } from '../../lib/candles';
-import type { Instrument } from '../../lib/instrument';
 import type { Ticks } from '../../lib/nominal';
+import type { ListedInstrument } from '../../lib/protocol';
 import { quoteFromSnapshot, snapshotValues, type Quote } from '../../lib/quote';
 import type { MarketCheckpoint } from './market-book';
 import type { MarketChange } from './market-view';
 
 /**
  * Market changes and checkpoints as bytes (MessagePack), for the Redis stream between ingest and gateways.
- * A change is `[position, symbol, quote values | null, bars | null]`, a quote's values in `QUOTE_FIELDS` order and
+ * A change is `[position, symbol, quote values | null, bars | null, listing?]`, a quote's values in `QUOTE_FIELDS` order and
  * each bar `[time, open, high, low, close, volume, openTime, closeTime]`: the whole bar state, so a replica's
  * bars equal the market's field for field.
  */
 type BarRow = [number, number, number, number, number, number, number, number];
-type ChangeRow = [number, string, number[] | null, (BarRow | null)[] | null];
+type ChangeRow =
+  | [number, string, number[] | null, (BarRow | null)[] | null]
+  | [number, string, number[] | null, null, ListedInstrument];
 
 interface CheckpointRow {
   position: number;
   historyBars: number;
-  symbols: { instrument: Instrument; quote: number[] | null; prevClose: number | null; bars: number[][] }[];
+  symbols: {
+    listing: ListedInstrument;
+    quote: number[] | null;
+    prevClose: number | null;
+    bars: number[][];
+  }[];
 }
 
 const BAR_FIELDS = 8;
@@ -44,21 +51,24 @@ function quoteOf(values: readonly number[] | null): Quote | undefined {
 
 /** A change as plain arrays: copies the values, so the change may be a live one. */
 export function changeRow(change: MarketChange): ChangeRow {
+  const quote = change.quote ? snapshotValues(change.quote) : null;
+  if (change.listing) return [change.position, change.symbol, quote, null, { ...change.listing }];
   return [
     change.position,
     change.symbol,
-    change.quote ? snapshotValues(change.quote) : null,
+    quote,
     change.bars ? change.bars.map((bar) => (bar ? barRow(bar) : null)) : null,
   ];
 }
 
 export function changeFromRow(row: ChangeRow): MarketChange {
-  const [position, symbol, quote, bars] = row;
+  const [position, symbol, quote, bars, listing] = row;
   return {
     position,
     symbol,
     quote: quoteOf(quote),
     bars: bars ? bars.map((bar) => (bar ? barOf(bar) : undefined)) : undefined,
+    ...(listing ? { listing } : {}),
   };
 }
 
@@ -76,7 +86,7 @@ export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
     position: checkpoint.position,
     historyBars: checkpoint.historyBars,
     symbols: checkpoint.symbols.map((saved) => ({
-      instrument: saved.instrument,
+      listing: saved.listing,
       quote: saved.quote ? snapshotValues(saved.quote) : null,
       prevClose: saved.prevClose ?? null,
       // Flat, eight numbers a bar: a checkpoint holds hundreds of thousands of bars.
@@ -92,7 +102,7 @@ export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
     position: row.position,
     historyBars: row.historyBars,
     symbols: row.symbols.map((saved) => ({
-      instrument: saved.instrument,
+      listing: saved.listing,
       quote: quoteOf(saved.quote),
       prevClose: (saved.prevClose ?? undefined) as Ticks | undefined,
       bars: saved.bars.map((flat) => {

@@ -3,11 +3,15 @@ import { toBar, type Bar, type BarState } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
 import { INTERVALS, type Interval } from '../../lib/intervals';
 import type { Ticks, UnixSeconds } from '../../lib/nominal';
+import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
 import type { Quote } from '../../lib/quote';
-import type { ChangeListener, MarketChange, MarketView } from './market-view';
+import type { ChangeListener, MarketChange, MarketView, StatusListener } from './market-view';
 
 export interface SymbolBook {
   instrument: Instrument;
+  /** The name of the source that carries it. */
+  source: string;
+  status: SymbolStatus;
   quote: Quote | undefined;
   /** Per interval in `INTERVALS` order. */
   series: BarSeries[];
@@ -23,7 +27,7 @@ export interface MarketCheckpoint {
   position: number;
   historyBars: number;
   symbols: {
-    instrument: Instrument;
+    listing: ListedInstrument;
     quote: Quote | undefined;
     prevClose: Ticks | undefined;
     /** Per interval in `INTERVALS` order, ascending. */
@@ -32,8 +36,8 @@ export interface MarketCheckpoint {
 }
 
 /**
- * Per symbol, the quote and the bars at every interval, read through `MarketView`. The market state (which
- * aggregates a source's events) and the replica (which follows its changes) both keep the market in one of these.
+ * Per symbol, the quote, the bars at every interval and the status, read through `MarketView`. The market state
+ * (which aggregates a source's events) and the replica (which follows its changes) both keep the market in one.
  */
 export abstract class MarketBook implements MarketView {
   protected readonly symbols = new Map<string, SymbolBook>();
@@ -41,10 +45,10 @@ export abstract class MarketBook implements MarketView {
   protected lastPosition = 0;
   /** Replaced, never changed in place, so a listener may stop listening while being called. */
   private listeners: readonly ChangeListener[] = [];
+  private statusListeners: readonly StatusListener[] = [];
 
-  constructor(instruments: readonly Instrument[], historyBars: number) {
+  constructor(historyBars: number) {
     this.historyBars = historyBars;
-    for (const instrument of instruments) this.addSymbol(instrument);
   }
 
   get instruments(): Instrument[] {
@@ -53,6 +57,19 @@ export abstract class MarketBook implements MarketView {
 
   get position(): number {
     return this.lastPosition;
+  }
+
+  listing(): ListedInstrument[] {
+    return [...this.symbols.values()].map((book) => ({ ...listingOf(book), status: this.shownStatus(book) }));
+  }
+
+  statuses(): StatusEntry[] {
+    return [...this.symbols.values()].map((book) => this.statusEntry(book));
+  }
+
+  status(symbol: string): SymbolStatus | undefined {
+    const book = this.symbols.get(symbol);
+    return book && this.shownStatus(book);
   }
 
   has(symbol: string): boolean {
@@ -82,7 +99,7 @@ export abstract class MarketBook implements MarketView {
   }
 
   barAt(symbol: string, intervalIndex: number, time: number): Readonly<Bar> | undefined {
-    return this.symbols.get(symbol)?.series[intervalIndex]?.at(time);
+    return this.symbols.get(symbol)?.series[intervalIndex]?.atTime(time);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -92,13 +109,20 @@ export abstract class MarketBook implements MarketView {
     };
   }
 
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners = [...this.statusListeners, listener];
+    return () => {
+      this.statusListeners = this.statusListeners.filter((known) => known !== listener);
+    };
+  }
+
   /** The whole market as plain data, detached from the live state. */
   checkpoint(): MarketCheckpoint {
     return {
       position: this.lastPosition,
       historyBars: this.historyBars,
       symbols: [...this.symbols.values()].map((state) => ({
-        instrument: state.instrument,
+        listing: listingOf(state),
         quote: state.quote && { ...state.quote },
         prevClose: state.prevClose,
         bars: state.series.map((series) => series.slice(series.length).map((bar) => ({ ...bar }))),
@@ -106,19 +130,63 @@ export abstract class MarketBook implements MarketView {
     };
   }
 
-  protected addSymbol(instrument: Instrument): SymbolBook {
+  /**
+   * Lists a symbol (a source learned it, or it changed source or status), keeping the bars and quote of one
+   * already known. Returns its book, and whether anything changed.
+   */
+  protected list(listing: ListedInstrument): Listed {
+    const { source, status, ...instrument } = listing;
+    const known = this.symbols.get(listing.symbol);
+    if (known) {
+      const statusChanged = known.status !== status;
+      const changed =
+        statusChanged ||
+        known.source !== source ||
+        JSON.stringify(known.instrument) !== JSON.stringify(instrument);
+      known.instrument = instrument;
+      known.source = source;
+      known.status = status;
+      return { book: known, changed, statusChanged };
+    }
     const book: SymbolBook = {
       instrument,
+      source,
+      status,
       quote: undefined,
       series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars)),
       prevClose: undefined,
     };
-    this.symbols.set(instrument.symbol, book);
-    return book;
+    this.symbols.set(listing.symbol, book);
+    return { book, changed: true, statusChanged: true };
   }
 
   protected emit(change: MarketChange): void {
     this.lastPosition = change.position;
     for (const listener of this.listeners) listener(change);
   }
+
+  protected emitStatus(book: SymbolBook): void {
+    const entry = this.statusEntry(book);
+    for (const listener of this.statusListeners) listener(entry);
+  }
+
+  /** The status clients are told: the market's, unless this copy knows better (see `MarketReplica`). */
+  protected shownStatus(book: SymbolBook): SymbolStatus {
+    return book.status;
+  }
+
+  private statusEntry(book: SymbolBook): StatusEntry {
+    return [book.instrument.symbol, this.shownStatus(book), book.source, book.quote?.time ?? 0];
+  }
+}
+
+/** What listing a symbol did: anything at all, and its status (a new symbol's counts as changed). */
+interface Listed {
+  book: SymbolBook;
+  changed: boolean;
+  statusChanged: boolean;
+}
+
+export function listingOf(state: SymbolBook): ListedInstrument {
+  return { ...state.instrument, source: state.source, status: state.status };
 }

@@ -2,6 +2,7 @@ import type { Bar, BarState } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
 import type { UnixSeconds } from '../../lib/nominal';
+import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
 import type { Quote } from '../../lib/quote';
 
 /**
@@ -21,6 +22,11 @@ export interface MarketChange {
    */
   readonly bars: readonly (Readonly<BarState> | undefined)[] | undefined;
   /**
+   * Set when the symbol was added or its instrument, source or status changed: how it is listed after the change.
+   * Prices did not change (`bars` is undefined).
+   */
+  readonly listing?: ListedInstrument | undefined;
+  /**
    * Set when the symbol's whole state was replaced (a replica reloaded a checkpoint after missing changes): per
    * interval, every bar from this time (unix seconds) on may have changed. `bars` is then undefined.
    */
@@ -33,6 +39,9 @@ export interface MarketChange {
  */
 export type ChangeListener = (change: MarketChange) => void;
 
+/** Called when a symbol's status changes (or a symbol is added), with its new status entry. */
+export type StatusListener = (entry: StatusEntry) => void;
+
 /**
  * The market as the fan-out, the socket layer and the HTTP API read it: quotes, bars and a stream of changes,
  * never a way to change it. The market state that aggregates a source's trades is one; a replica that follows its
@@ -44,6 +53,11 @@ export interface MarketView {
   readonly position: number;
   has(symbol: string): boolean;
   instrument(symbol: string): Instrument | undefined;
+  /** Every instrument with its source and status, as `GET /api/symbols` lists them. */
+  listing(): ListedInstrument[];
+  /** Every symbol's status entry. */
+  statuses(): StatusEntry[];
+  status(symbol: string): SymbolStatus | undefined;
   /** The live quote; undefined before the symbol's first trade. Do not mutate. */
   quote(symbol: string): Readonly<Quote> | undefined;
   /** Up to `limit` bars before `before` (the newest when omitted), ascending, detached from the live state. */
@@ -57,4 +71,6 @@ export interface MarketView {
   barAt(symbol: string, intervalIndex: number, time: number): Readonly<Bar> | undefined;
   /** Listens to every change; returns the function that stops listening. */
   onChange(listener: ChangeListener): () => void;
+  /** Listens to status changes and added symbols; returns the function that stops listening. */
+  onStatus(listener: StatusListener): () => void;
 }

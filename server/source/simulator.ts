@@ -3,7 +3,7 @@ import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 import { createRandom, exponential, hashSeed, normal, type Random } from '../../lib/rng';
 import type { Clock } from '../clock';
 import { publicInstrument, type SimulatedInstrument } from './catalogue';
-import type { EventSink, PriceSource, SourceEvent } from './price-source';
+import type { MarketEvent, MarketEventSink, PriceSource, SourceHealth } from './price-source';
 
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 /** Share of market events that are trades; the rest move the bid or ask only. */
@@ -67,7 +67,7 @@ class SymbolModel {
   }
 
   /** The trade a history point stands for: every trade of its step, lumped at one price. */
-  historyTrade(time: number, price: number, stepMs: number): SourceEvent {
+  historyTrade(time: number, price: number, stepMs: number): MarketEvent {
     const { tickSize, spreadTicks, eventsPerSecond, tradeLots } = this.instrument;
     const mid = Math.max(spreadTicks + 1, Math.round(price / tickSize));
     const trades = (eventsPerSecond * TRADE_SHARE * stepMs) / 1000;
@@ -96,7 +96,7 @@ class SymbolModel {
   }
 
   /** Produces the event due at `nextTime` and schedules the one after. */
-  step(): SourceEvent {
+  step(): MarketEvent {
     const { symbol, tickSize, volatility, spreadTicks, tradeLots } = this.instrument;
     const now = this.nextTime;
     this.logMid += volatility * Math.sqrt((now - this.lastTime) / YEAR_MS) * normal(this.random);
@@ -139,6 +139,7 @@ export interface SimulatorOptions {
  * 20 minutes, and on a coarser grid (one lumped trade per point) back to 520 days.
  */
 export class Simulator implements PriceSource {
+  readonly name = 'sim';
   readonly instruments;
   private readonly clock: Clock;
   private readonly seed: number;
@@ -146,16 +147,18 @@ export class Simulator implements PriceSource {
   private readonly history: boolean;
   /** The symbol models by their next event time. */
   private queue = new MinHeap<SymbolModel>((model) => model.nextTime);
+  private readonly created: UnixMillis;
 
   constructor(options: SimulatorOptions) {
     this.catalogue = options.instruments;
     this.instruments = options.instruments.map(publicInstrument);
     this.clock = options.clock;
+    this.created = options.clock.now();
     this.seed = options.seed;
     this.history = options.history ?? true;
   }
 
-  backfill(sink: EventSink, now: UnixMillis): void {
+  backfill(sink: MarketEventSink, now: UnixMillis): void {
     const start = this.history ? now - TICK_HISTORY_MS : now;
     this.queue = new MinHeap<SymbolModel>((model) => model.nextTime);
     for (const instrument of this.catalogue) {
@@ -176,7 +179,7 @@ export class Simulator implements PriceSource {
   }
 
   /** Emits every event due up to `until`, in time order across symbols. */
-  advance(sink: EventSink, until: number): void {
+  advance(sink: MarketEventSink, until: number): void {
     for (let due = this.queue.peek(); due && due.nextTime <= until; due = this.queue.peek()) {
       const event = due.step();
       this.queue.updateTop();
@@ -184,7 +187,12 @@ export class Simulator implements PriceSource {
     }
   }
 
-  start(sink: EventSink): () => void {
+  /** Always live: it has no upstream. */
+  health(): SourceHealth {
+    return { state: 'live', since: this.created };
+  }
+
+  start(sink: MarketEventSink): () => void {
     if (this.queue.size === 0) this.backfill(() => {}, this.clock.now());
     let stopped = false;
     let cancel = (): void => {};

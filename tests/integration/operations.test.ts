@@ -80,7 +80,7 @@ describe('GET /metrics', () => {
     // Each frame is at least a packet head and a quote entry.
     expect(bytes - bytesBefore).toBeGreaterThan((frames - framesBefore) * 20);
     expect(sampleValue(after, 'tickerboard_flush_duration_seconds_count')).toBeGreaterThan(0);
-    expect(sampleValue(after, 'tickerboard_source_state', { state: 'running' })).toBe(1);
+    expect(sampleValue(after, 'tickerboard_source_state', { source: 'sim', state: 'live' })).toBe(1);
 
     for (const client of clients) client.close();
     await waitFor(() => feed.fanOut.clientCount === connectionsBefore, 5000, 'the clients to be gone');

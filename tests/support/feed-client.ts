@@ -10,6 +10,7 @@ import {
   type Hello,
   type Refused,
   type ServerToClientEvents,
+  type StatusUpdate,
   type Subscribed,
   type Unsubscribed,
 } from '../../lib/protocol';
@@ -42,6 +43,8 @@ export class FeedClient {
   /** Every frame received, in order. */
   readonly frames: Frame[] = [];
   readonly mirror = new ClientMirror();
+  /** Every status update received, in order (the first one lists every symbol). */
+  readonly statusUpdates: StatusUpdate[] = [];
   /** The server's hello (it is sent once, on connection). */
   readonly hello: Promise<Hello>;
   private readonly connection: Promise<void>;
@@ -66,6 +69,7 @@ export class FeedClient {
     // Only some tests await the connection; a refused handshake must not turn into an unhandled rejection.
     // The refusal stays observable through connected().
     this.connection.catch(() => {});
+    this.socket.on('status', (update) => this.statusUpdates.push(update));
     this.socket.on('frame', (frame) => {
       this.frames.push(frame);
       this.mirror.frame(frame);

@@ -5,7 +5,7 @@ import { configWith, type Config } from '../../server/config';
 import { startFeedServer, type FeedServer } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
 import { CATALOGUE } from '../../server/source/catalogue';
-import type { EventSink, PriceSource } from '../../server/source/price-source';
+import type { EventSink, PriceSource, SourceHealth } from '../../server/source/price-source';
 import { Simulator } from '../../server/source/simulator';
 
 /**
@@ -18,6 +18,14 @@ export class StoppableSource implements PriceSource {
 
   constructor(inner: PriceSource) {
     this.inner = inner;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  health(): SourceHealth {
+    return this.inner.health();
   }
 
   get instruments(): readonly Instrument[] {
