@@ -130,6 +130,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   let draining = false;
   const metrics = createMetrics({
     fanOut,
+    position: () => market.position,
     sourceStates: () =>
       Object.fromEntries(Object.entries(sourceHealth()).map(([name, health]) => [name, health.state])),
     ...(options.replication ? { replication: options.replication } : {}),
@@ -209,6 +210,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       stopStatus();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Connections handed over by a cluster primary are not the server's to wait for.
+      http.closeAllConnections();
     })());
 
   return {

@@ -10,6 +10,8 @@ export interface ReplicationStatus {
 
 export interface MetricsSources {
   fanOut: FanOut;
+  /** The position of the last market change applied. */
+  position: () => number;
   /** Each price source's state by name (1 for the state it is in). */
   sourceStates: () => Record<string, string>;
   replication?: () => ReplicationStatus;
@@ -28,7 +30,7 @@ const PREFIX = 'tickerboard_';
  * tests). Totals are read from the fan-out's plain counters at scrape time, so nothing is counted per client per
  * tick; only the flush histogram is fed as flushes happen, once per flush.
  */
-export function createMetrics({ fanOut, sourceStates, replication }: MetricsSources): Metrics {
+export function createMetrics({ fanOut, position, sourceStates, replication }: MetricsSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const totalOf = (name: string, help: string, read: () => number) =>
@@ -52,6 +54,7 @@ export function createMetrics({ fanOut, sourceStates, replication }: MetricsSour
     });
 
   gaugeOf('connections', 'Open client connections.', () => fanOut.clientCount);
+  gaugeOf('market_position', 'Position of the last market change applied.', position);
   new Gauge({
     name: PREFIX + 'subscriptions',
     help: 'Subscriptions held over all connections, by kind.',

@@ -24,21 +24,16 @@ interface CheckpointRow {
     listing: ListedInstrument;
     quote: number[] | null;
     prevClose: number | null;
-    bars: number[][];
+    bars: Uint8Array[];
   }[];
 }
-
-const BAR_FIELDS = 8;
 
 function barRow(bar: Readonly<BarState>): BarRow {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.openTime, bar.closeTime];
 }
 
-function barOf(row: readonly number[], at = 0): BarState {
-  const [time, open, high, low, close, volume, openTime, closeTime] = row.slice(
-    at,
-    at + BAR_FIELDS,
-  ) as BarRow;
+function barOf(row: BarRow): BarState {
+  const [time, open, high, low, close, volume, openTime, closeTime] = row;
   return { time, open, high, low, close, volume, openTime, closeTime } as BarState;
 }
 
@@ -89,8 +84,8 @@ export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
       listing: saved.listing,
       quote: saved.quote ? snapshotValues(saved.quote) : null,
       prevClose: saved.prevClose ?? null,
-      // Flat, eight numbers a bar: a checkpoint holds hundreds of thousands of bars.
-      bars: saved.bars.map((bars) => bars.flatMap(barRow)),
+      // Raw float64s (little-endian, as every platform Node runs on): copied, not encoded number by number.
+      bars: saved.bars.map((packed) => new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength)),
     })),
   };
   return encode(row);
@@ -105,10 +100,11 @@ export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
       listing: saved.listing,
       quote: quoteOf(saved.quote),
       prevClose: (saved.prevClose ?? undefined) as Ticks | undefined,
-      bars: saved.bars.map((flat) => {
-        const bars: BarState[] = [];
-        for (let at = 0; at < flat.length; at += BAR_FIELDS) bars.push(barOf(flat, at));
-        return bars;
+      // Copied into a buffer of its own: the decoded bytes need not sit on an 8-byte boundary.
+      bars: saved.bars.map((raw) => {
+        const copy = new Uint8Array(raw.byteLength);
+        copy.set(raw);
+        return new Float64Array(copy.buffer);
       }),
     })),
   };

@@ -30,8 +30,11 @@ export interface MarketCheckpoint {
     listing: ListedInstrument;
     quote: Quote | undefined;
     prevClose: Ticks | undefined;
-    /** Per interval in `INTERVALS` order, ascending. */
-    bars: BarState[][];
+    /**
+     * Per interval in `INTERVALS` order, ascending, eight numbers a bar: time, open, high, low, close, volume,
+     * openTime, closeTime. Flat: a market holds hundreds of thousands of bars, which this copies in one pass.
+     */
+    bars: Float64Array[];
   }[];
 }
 
@@ -125,7 +128,7 @@ export abstract class MarketBook implements MarketView {
         listing: listingOf(state),
         quote: state.quote && { ...state.quote },
         prevClose: state.prevClose,
-        bars: state.series.map((series) => series.slice(series.length).map((bar) => ({ ...bar }))),
+        bars: state.series.map((series) => packBars(series.slice(series.length))),
       })),
     };
   }
@@ -178,6 +181,40 @@ export abstract class MarketBook implements MarketView {
   private statusEntry(book: SymbolBook): StatusEntry {
     return [book.instrument.symbol, this.shownStatus(book), book.source, book.quote?.time ?? 0];
   }
+}
+
+export const BAR_FIELDS = 8;
+
+/** Bars as flat numbers, `BAR_FIELDS` a bar. */
+export function packBars(bars: readonly BarState[]): Float64Array {
+  const packed = new Float64Array(bars.length * BAR_FIELDS);
+  let at = 0;
+  for (const bar of bars) {
+    packed[at++] = bar.time;
+    packed[at++] = bar.open;
+    packed[at++] = bar.high;
+    packed[at++] = bar.low;
+    packed[at++] = bar.close;
+    packed[at++] = bar.volume;
+    packed[at++] = bar.openTime;
+    packed[at++] = bar.closeTime;
+  }
+  return packed;
+}
+
+/** The bar at `index` of packed bars. */
+export function unpackBar(packed: Float64Array, index: number): BarState {
+  const at = index * BAR_FIELDS;
+  return {
+    time: packed[at],
+    open: packed[at + 1],
+    high: packed[at + 2],
+    low: packed[at + 3],
+    close: packed[at + 4],
+    volume: packed[at + 5],
+    openTime: packed[at + 6],
+    closeTime: packed[at + 7],
+  } as BarState;
 }
 
 /** What listing a symbol did: anything at all, and its status (a new symbol's counts as changed). */

@@ -1,7 +1,7 @@
 import type { BarSeries } from '../../lib/bar-series';
 import type { BarState } from '../../lib/candles';
 import type { SymbolStatus } from '../../lib/protocol';
-import { MarketBook, type MarketCheckpoint, type SymbolBook } from './market-book';
+import { BAR_FIELDS, MarketBook, unpackBar, type MarketCheckpoint, type SymbolBook } from './market-book';
 import type { MarketChange } from './market-view';
 
 /**
@@ -90,9 +90,9 @@ export class MarketReplica extends MarketBook {
       const { book } = this.list(saved.listing);
       book.quote = saved.quote && { ...saved.quote };
       book.prevClose = saved.prevClose;
-      saved.bars.forEach((bars, i) => {
+      saved.bars.forEach((packed, i) => {
         const series = book.series[i] as BarSeries;
-        for (const bar of bars) series.put({ ...bar });
+        for (let bar = 0; bar < packed.length / BAR_FIELDS; bar++) series.put(unpackBar(packed, bar));
       });
     }
     this.lastPosition = checkpoint.position;

@@ -12,13 +12,18 @@ export interface DrainOptions {
  * Asks every connection of this process to reconnect elsewhere, and closes each at a random moment within
  * `spreadMs`, so the clients of a stopping server arrive at the others spread out, not all in one burst. The
  * transport is closed rather than the socket disconnected: a Socket.IO client then reconnects by itself (with its
- * own randomized backoff), as after a network drop. Resolves once every connection has gone.
+ * own randomized backoff), as after a network drop. Resolves once every connection has gone, or a second after the window.
  */
 export async function drainConnections(io: FeedIo, options: DrainOptions): Promise<void> {
   const { spreadMs, clock } = options;
   const reason = options.reason ?? 'server restarting';
   const sockets = [...io.of('/').sockets.values()];
-  await Promise.all(
+  // A transport that never reports its close (a poll that does not come back) must not hold the stop up.
+  let stopWaiting: () => void = () => {};
+  const bounded = new Promise<void>((resolve) => {
+    stopWaiting = clock.setTimer(resolve, spreadMs + 1000);
+  });
+  const all = Promise.all(
     sockets.map(
       (socket) =>
         new Promise<void>((resolve) => {
@@ -33,4 +38,6 @@ export async function drainConnections(io: FeedIo, options: DrainOptions): Promi
         }),
     ),
   );
+  await Promise.race([all, bounded]);
+  stopWaiting();
 }

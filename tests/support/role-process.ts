@@ -18,9 +18,9 @@ export interface RoleProcess {
 
 const running = new Set<RoleProcess>();
 
-/** Starts `script` (a path from the repository root) under tsx with `env` added, logging at info. */
-export function startRole(script: string, env: Record<string, string>): RoleProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/** Starts `script` (a path from the repository root) under tsx with `env` added and `args`, logging at info. */
+export function startRole(script: string, env: Record<string, string>, args: string[] = []): RoleProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,7 +55,13 @@ export function startRole(script: string, env: Record<string, string>): RoleProc
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`${script} did not log "${msg}" within ${timeoutMs} ms; stderr: ${stderr}`)),
+          () =>
+            reject(
+              new Error(
+                `${script} did not log "${msg}" within ${timeoutMs} ms; last logs: ` +
+                  `${JSON.stringify(logs.slice(-5))}; stderr: ${stderr}`,
+              ),
+            ),
           timeoutMs,
         );
         void exited.then((code) =>
