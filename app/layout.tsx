@@ -2,6 +2,9 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
 
+// Rendered per request: the server's CSP carries a fresh nonce, which Next puts on every script of the page.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'tickerboard',
   description: 'Live market quotes and streaming candlestick charts.',

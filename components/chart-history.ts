@@ -1,4 +1,5 @@
 import type { ApiBar } from '../lib/protocol';
+import { authHeaders } from './auth-token';
 import type { Bar } from '../lib/candles';
 import { toLots, toTicks, type Instrument } from '../lib/instrument';
 import type { Interval } from '../lib/intervals';
@@ -23,7 +24,7 @@ export async function fetchOlderBars(
     before: String(before),
     limit: String(HISTORY_PAGE_BARS),
   });
-  const response = await fetch(`/api/candles?${query}`, { signal });
+  const response = await fetch(`/api/candles?${query}`, { signal, headers: authHeaders() });
   if (!response.ok) throw new Error(`GET /api/candles answered ${response.status}`);
   const body = (await response.json()) as { bars: ApiBar[] };
   return body.bars.map((bar) => ({

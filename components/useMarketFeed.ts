@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { Instrument } from '../lib/instrument';
+import { authHeaders, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import type { PageStore } from './StoreProvider';
 
@@ -39,7 +40,7 @@ export function useMarketFeed(store: PageStore): MarketFeed {
     let retry: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const response = await fetch('/api/symbols', { signal: abort.signal });
+        const response = await fetch('/api/symbols', { signal: abort.signal, headers: authHeaders() });
         if (!response.ok) throw new Error(`GET /api/symbols answered ${response.status}`);
         const body = (await response.json()) as { symbols: Instrument[] };
         store.getState().setInstruments(body.symbols);
@@ -68,7 +69,7 @@ export function useMarketFeed(store: PageStore): MarketFeed {
   useEffect(() => {
     // Connecting only once the persisted watchlist is in avoids subscribing the defaults and dropping them again.
     if (!hydrated) return;
-    return connectFeed(store, { onError: setProblem });
+    return connectFeed(store, { onError: setProblem, token: pageToken });
   }, [store, hydrated]);
 
   return { hydrated, problem, report: setProblem };

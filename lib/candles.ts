@@ -16,6 +16,11 @@ export interface Trade {
   time: UnixMillis;
   price: Ticks;
   size: Lots;
+  /**
+   * The venue's trade number, where it has one: it orders trades of the same millisecond, so bars do not depend on
+   * the order trades arrive in. Without it, equal times keep arrival order.
+   */
+  tradeId?: number | undefined;
 }
 
 /**
@@ -26,6 +31,13 @@ export interface Trade {
 export interface BarState extends Bar {
   openTime: UnixMillis;
   closeTime: UnixMillis;
+  openId?: number | undefined;
+  closeId?: number | undefined;
+}
+
+/** Whether trade `id` comes before `than` at the same time: only when both are numbered. */
+function numberedBefore(id: number | undefined, than: number | undefined): boolean {
+  return id !== undefined && than !== undefined && id < than;
 }
 
 /** A new bar holding one trade; `time` is its bucket's start, when the caller knows it already. */
@@ -43,6 +55,8 @@ export function barFromTrade(
     volume: trade.size,
     openTime: trade.time,
     closeTime: trade.time,
+    openId: trade.tradeId,
+    closeId: trade.tradeId,
   };
 }
 
@@ -51,14 +65,22 @@ export function addTrade(bar: BarState, trade: Trade): void {
   if (trade.price > bar.high) bar.high = trade.price;
   if (trade.price < bar.low) bar.low = trade.price;
   bar.volume = (bar.volume + trade.size) as Lots;
-  if (trade.time < bar.openTime) {
+  if (
+    trade.time < bar.openTime ||
+    (trade.time === bar.openTime && numberedBefore(trade.tradeId, bar.openId))
+  ) {
     bar.open = trade.price;
     bar.openTime = trade.time;
+    bar.openId = trade.tradeId;
   }
-  // Equal times keep arrival order: the later arrival is the close.
-  if (trade.time >= bar.closeTime) {
+  // Equal times keep arrival order (the later arrival is the close) unless trade numbers say otherwise.
+  if (
+    trade.time > bar.closeTime ||
+    (trade.time === bar.closeTime && !numberedBefore(trade.tradeId, bar.closeId))
+  ) {
     bar.close = trade.price;
     bar.closeTime = trade.time;
+    bar.closeId = trade.tradeId;
   }
 }
 

@@ -15,7 +15,10 @@ export interface Instrument {
   lotSize: number;
   /** Decimal places to show a quantity with. */
   sizePrecision: number;
+  /** The quote currency: prices are in it. */
   currency: string;
+  /** What a quantity counts, where it is a currency (BTC in BTC/USDT). */
+  baseCurrency?: string | undefined;
 }
 
 type Scaled = Pick<Instrument, 'tickSize' | 'precision'>;

@@ -60,6 +60,11 @@ export interface Limits {
   requestsPerSecond: number;
   /** Bars one candle request may ask for. */
   maxBars: number;
+  /**
+   * Bytes the server may hold unread for one connection (answers and frames it has not taken); a connection over
+   * it when it next asks for something is closed.
+   */
+  maxQueuedBytes: number;
 }
 
 export interface Hello {
@@ -154,6 +159,17 @@ export interface ClientToServerEvents {
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
 }
 
+/** The request a client sends with `event`. */
+export type RequestOf<Event extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[Event]>[0];
+
+/** What the server answers `event` with in its acknowledgement: the accepted answer or a refusal. */
+export type AnswerOf<Event extends keyof ClientToServerEvents> = Parameters<
+  Parameters<ClientToServerEvents[Event]>[1]
+>[0];
+
+/** The acknowledgement of an accepted `event`. */
+export type AcceptedOf<Event extends keyof ClientToServerEvents> = Exclude<AnswerOf<Event>, Refused>;
+
 /**
  * Whether a symbol's prices are current: `live`, `stale` (its upstream is down or has been silent for the server's
  * STALE_MS: the last prices are shown as they were, nothing is invented meanwhile) or `closed` (outside its
@@ -186,6 +202,7 @@ export interface ServerToClientEvents {
   frame: (frame: Frame) => void;
   notice: (notice: ServerNotice) => void;
   status: (update: StatusUpdate) => void;
+  goodbye: (goodbye: Goodbye) => void;
 }
 
 /** An instrument as `GET /api/symbols` lists it: where its prices come from and whether they are current. */
@@ -199,6 +216,21 @@ export interface ListedInstrument extends Instrument {
 export interface SymbolsResponse {
   symbols: ListedInstrument[];
 }
+
+/**
+ * Sent just before the server ends a connection for a reason the page should show: `TOKEN_EXPIRED` when the
+ * token the connection was admitted with runs out (with AUTH_SECRET set). A new token admits it again.
+ */
+export interface Goodbye {
+  code: 'TOKEN_EXPIRED';
+  message: string;
+}
+
+/**
+ * The message of a `connect_error` (and the start of a 401's) when a token is required and missing, forged or
+ * expired: `unauthorized: a token is required`, `unauthorized: invalid token`, `unauthorized: token expired`.
+ */
+export const UNAUTHORIZED = 'unauthorized';
 
 export function barToTuple(bar: Bar): BarTuple {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const integer = (min: number, max: number, fallback: number) =>
@@ -33,8 +34,9 @@ const schema = z.object({
   /** Bars kept per symbol and interval (history served by /api/candles and on scroll). */
   HISTORY_BARS: integer(500, 100_000, 2000),
   /**
-   * Browser origins allowed to open a socket, comma separated. Empty: the page's own origin only (the Origin
-   * header's host equals the Host header). `*` allows any origin.
+   * Browser origins allowed to open a socket or read the API, comma separated: exact origins
+   * (`https://board.example:8443`), `*` for any, and the keywords `self` (the page's own origin, implied) and
+   * `!self` (not even the own origin). See server/socket/origin.ts.
    */
   ALLOWED_ORIGINS: z
     .string()
@@ -44,8 +46,64 @@ const schema = z.object({
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
-    ),
+    )
+    .superRefine((entries, context) => {
+      for (const entry of entries) {
+        if (!isOriginEntry(entry)) {
+          context.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(entry)} is not an origin (scheme://host[:port], no path), *, self or !self`,
+          });
+        }
+      }
+    }),
+  /**
+   * The URL the public reaches the dashboard at (`https://demo.example`). Set, it is the only "own origin", and
+   * requests naming another Host are refused (a DNS-rebinding host name). Empty: the Host header decides.
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .default('')
+    .refine((value) => value === '' || isOrigin(value), 'must be an origin: scheme://host[:port], no path'),
+  /**
+   * Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: IP addresses or CIDR ranges, comma separated.
+   * Empty: the TCP peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, context) => {
+      for (const entry of entries) {
+        if (!isAddressOrRange(entry)) {
+          context.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(entry)} is not an IP address or CIDR range`,
+          });
+        }
+      }
+    }),
+  /** Socket.IO sessions one client address may hold, and TCP connections one untrusted peer may open. */
+  MAX_CONNECTIONS_PER_IP: integer(1, 100_000, 100),
+  /** A connection that has not completed a Socket.IO connect (or sent an HTTP request) by then is closed. */
+  HANDSHAKE_TIMEOUT_MS: integer(1000, 120_000, 10_000),
+  /** HTTP API requests a second per client address (bursts of twice that pass); over it, 429. */
+  API_REQUESTS_PER_SECOND: integer(1, 100_000, 20),
+  /** Bars a second /api/candles serves one client address (bursts of twice that, at least one full page). */
+  API_BARS_PER_SECOND: integer(100, 10_000_000, 10_000),
+  /** HS256 secret; set, every socket and API request needs a token signed with it (`npm run token`). */
+  AUTH_SECRET: z
+    .string()
+    .default('')
+    .refine((value) => value === '' || value.length >= 32, 'must be at least 32 characters (or unset)'),
   MAX_SUBSCRIPTIONS: integer(1, 10_000, 200),
+  /** Bytes one connection may leave unread (answers and frames) before it is closed. */
+  MAX_QUEUED_BYTES: integer(64 * 1024, 256 * 1024 * 1024, 4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where prices come from, comma separated: the simulator and any of the relays. */
   FEED: list('sim').pipe(
@@ -85,6 +143,28 @@ const schema = z.object({
    */
   SHUTDOWN_SPREAD_MS: integer(0, 8000, 3000),
 });
+
+/** A serialized http(s) origin, exactly as a browser sends it in `Origin`. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  // A host name of letters, digits, dots and hyphens, or an IP address: `https://*.example` is no wildcard here.
+  const host = /^[a-z0-9.-]+$/.test(url.hostname) || /^\[[0-9a-f:.]+\]$/.test(url.hostname);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && host && url.origin === value;
+}
+
+function isOriginEntry(value: string): boolean {
+  return value === '*' || value === 'self' || value === '!self' || isOrigin(value);
+}
+
+function isAddressOrRange(value: string): boolean {
+  const [address = '', bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const prefix = Number(bits);
+  return /^\d+$/.test(bits) && prefix <= (family === 4 ? 32 : 128);
+}
 
 export type Config = z.infer<typeof schema>;
 

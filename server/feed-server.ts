@@ -3,30 +3,34 @@ import { createServer, ServerResponse, type IncomingMessage, type Server as Http
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
-import { createApi } from './http/api';
+import { guardConnections, type EngineSession } from './guard/connections';
+import { requireSocketToken } from './guard/socket-auth';
+import { tokenVerifier } from './guard/token';
+import { createApi, type ApiHandler } from './http/api';
+import { proxyTrust } from './http/client-address';
+import { frontDoor } from './http/front-door';
 import { createOperations, type ReadinessCheck } from './http/operations';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
 import type { MarketView } from './market/market-view';
 import { createMetrics, type Metrics, type ReplicationStatus } from './metrics';
 import { drainConnections } from './socket/drain';
-import { originAllowed } from './socket/origin';
+import { originPolicy } from './socket/origin';
+import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { attachSockets, type FeedIo } from './socket/socket-server';
-import { CATALOGUE } from './source/catalogue';
 import type { PriceSource, SourceEvent, SourceHealth } from './source/price-source';
-import { Simulator } from './source/simulator';
+import { createSources } from './source/sources';
 
 export interface FeedServerOptions {
   config: Config;
   clock?: Clock;
   /**
-   * Where prices come from, one source or several; defaults to the seeded simulator over the whole catalogue.
-   * Ignored when `market` is given.
+   * Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). Ignored
+   * when `market` is given.
    */
   source?: PriceSource | readonly PriceSource[];
   /**
@@ -35,8 +39,13 @@ export interface FeedServerOptions {
    */
   market?: MarketView;
   logger?: Logger;
-  /** Serves what the feed does not (the Next.js pages); without it such requests get a 404. */
-  fallback?: (request: IncomingMessage, response: ServerResponse) => void;
+  /**
+   * Serves what the feed does not (the Next.js pages), maybe asynchronously; without it such requests get a 404.
+   * Its responses carry the page headers (CSP with a nonce Next reads from the request).
+   */
+  fallback?: (request: IncomingMessage, response: ServerResponse) => unknown;
+  /** The fallback is Next in development mode, whose pages need a looser script policy. */
+  devPages?: boolean;
   /** More conditions of `/readyz` (a gateway's Redis link). */
   readiness?: () => readonly ReadinessCheck[];
   /** How the sources of a market kept elsewhere are doing, for /healthz and the metrics. */
@@ -45,7 +54,7 @@ export interface FeedServerOptions {
   replication?: () => ReplicationStatus;
   /** Sets up Socket.IO before it serves (a gateway installs the Redis adapter here). */
   configureIo?: (io: FeedIo) => void;
-  /** Listen on this server instead of `PORT` (a cluster worker takes connections from its primary). */
+  /** Does not listen on PORT: a cluster worker is handed its connections by the primary. */
   listen?: false;
 }
 
@@ -76,6 +85,7 @@ export function limitsFor(config: Config): Limits {
     maxRequestBytes: 4096,
     requestsPerSecond: 20,
     maxBars: config.HISTORY_BARS,
+    maxQueuedBytes: config.MAX_QUEUED_BYTES,
   };
 }
 
@@ -95,7 +105,7 @@ function tlsOptions(config: Config): { cert: Buffer; key: Buffer } | undefined {
 /**
  * Builds the feed end to end (source, market state, fan-out, sockets and HTTP API), backfills the history and
  * listens. Data flows one way: source events update the market state, which marks the fan-out dirty, which sends
- * frames at each flush. Given a `market`, it serves that view instead of running a source.
+ * frames at each flush.
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
@@ -110,7 +120,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   if (options.market) {
     market = options.market;
   } else {
-    const built = buildMarket(config, clock, options.source);
+    const built = buildMarket(config, clock, options.source ?? createSources(config, clock, logger));
     logger.info({ symbols: built.market.instruments.length, ms: built.ms }, 'history ready');
     market = built.market;
     startSources = built.start;
@@ -135,11 +145,23 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       Object.fromEntries(Object.entries(sourceHealth()).map(([name, health]) => [name, health.state])),
     ...(options.replication ? { replication: options.replication } : {}),
   });
+  const trusted = proxyTrust(config.TRUSTED_PROXIES);
+  const origins = originPolicy({
+    allowed: config.ALLOWED_ORIGINS,
+    publicOrigin: config.PUBLIC_ORIGIN,
+    trusted,
+  });
+  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, clock) : undefined;
   const api = createApi({
     market,
     clock,
     maxBars: limits.maxBars,
-    allowedOrigins: config.ALLOWED_ORIGINS,
+    origins,
+    trusted,
+    requestsPerSecond: config.API_REQUESTS_PER_SECOND,
+    barsPerSecond: config.API_BARS_PER_SECOND,
+    verify,
+    logger,
     health: () => ({
       uptimeSeconds: Math.round(process.uptime()),
       connections: fanOut.clientCount,
@@ -155,31 +177,52 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       ...(options.readiness?.() ?? []),
     ],
   });
-  const handler = (request: IncomingMessage, response: ServerResponse) => {
-    if (operations(request, response)) return;
-    if (api(request, response)) return;
-    if (options.fallback) return options.fallback(request, response);
-    response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND"}}');
-  };
+  const routes: ApiHandler = (request, response, url) =>
+    operations(request, response, url) || api(request, response, url);
+  const handler = frontDoor({
+    api: routes,
+    fallback: options.fallback,
+    origins,
+    trusted,
+    devPages: options.devPages ?? false,
+    logger,
+  });
   // An https server is an http server with TLS under it: everything above it is the same.
   const http: HttpServer = tls ? createHttpsServer(tls, handler) : createServer(handler);
   const io: FeedIo = new Server(http, {
     serveClient: false,
-    // MessagePack, as every client of the feed (docs/protocol.md).
-    parser: msgpackParser,
+    // MessagePack, as every client of the feed (docs/protocol.md), decoded within limits (server/socket/packet-parser.ts).
+    parser: serverParser,
     // A packet over this closes the connection; requests are refused politely far below it (maxRequestBytes).
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
+    // An Engine.IO connection that has not joined the namespace by then is closed.
+    connectTimeout: config.HANDSHAKE_TIMEOUT_MS,
     allowRequest: (request, callback) => {
       if (draining) return callback('shutting down', false);
-      const allowed = originAllowed(request, config.ALLOWED_ORIGINS);
-      callback(allowed ? null : 'origin not allowed', allowed);
+      const admission = origins.admit(request);
+      if (!admission.ok) return callback(admission.reason, false);
+      if (!guard.admitSession(request)) return callback('too many connections from this address', false);
+      callback(null, true);
     },
   });
   options.configureIo?.(io);
-  // The handshake request is not needed once connected; dropping it saves memory per connection.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  const guard = guardConnections(http, {
+    maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
+    handshakeTimeoutMs: config.HANDSHAKE_TIMEOUT_MS,
+    trusted,
+    clock,
+    logger,
+  });
+  io.engine.on('connection', (raw: Omit<EngineSession, 'request'> & { request: unknown }) => {
+    guard.trackSession(raw as EngineSession);
+    // The handshake request is not needed once connected; dropping it saves memory per connection.
     raw.request = null;
   });
+  // Long-polling answers are data, like the API's.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+  });
+  if (verify) requireSocketToken(io, verify, clock, logger);
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
   const stopStatus = pushStatus(io, market);
@@ -242,11 +285,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
 export function buildMarket(
   config: Config,
   clock: Clock,
-  given: PriceSource | readonly PriceSource[] = new Simulator({
-    seed: config.SIM_SEED,
-    instruments: CATALOGUE,
-    clock,
-  }),
+  given: PriceSource | readonly PriceSource[],
 ): { market: MarketState; ms: number; start: () => () => void; health: () => Record<string, SourceHealth> } {
   const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
   const market = new MarketState([], config.HISTORY_BARS);

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 
 export interface Pages {
-  /** Serves a request for a page or its assets. */
-  handle: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Serves a request for a page or its assets; settles once answered. */
+  handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -14,7 +14,7 @@ export async function loadPages(dev: boolean): Promise<Pages> {
   const handle = app.getRequestHandler();
   await app.prepare();
   return {
-    handle: (request, response) => void handle(request, response),
+    handle: (request, response) => handle(request, response),
     close: () => app.close(),
   };
 }

@@ -1,8 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Interval } from '../../lib/intervals';
-import * as msgpackParser from 'socket.io-msgpack-parser';
+import { clientParser } from '../../lib/msgpack-parser';
 import {
   PROTOCOL_VERSION,
+  UNAUTHORIZED,
   type ClientToServerEvents,
   type ErrorCode,
   type Refused,
@@ -38,6 +39,8 @@ export interface FeedConnectionOptions {
   onError?: (message: string) => void;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
+  /** The token to present in the handshake, read at every attempt (none without `AUTH_SECRET`). */
+  token?: () => string | undefined;
 }
 
 /**
@@ -47,7 +50,12 @@ export interface FeedConnectionOptions {
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const socketOptions = {
-    parser: msgpackParser,
+    parser: clientParser,
+    // Read at every attempt: a token given after a refusal (a new #token= link) is used by the next one.
+    auth: (send: (auth: { token?: string }) => void) => {
+      const token = options.token?.();
+      send(token ? { token } : {});
+    },
     ...(options.reconnectionDelayMs === undefined ? {} : { reconnectionDelay: options.reconnectionDelayMs }),
   };
   const socket: FeedSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
@@ -197,9 +205,15 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     // Socket.IO reconnects by itself after every loss except one the server chose (a slow consumer, say).
     if (reason === 'io server disconnect') later(1, () => socket.connect());
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
+    // Refused for its token: Socket.IO does not retry that, and the page says why and how to get in.
+    if (error.message.startsWith(UNAUTHORIZED)) {
+      setStatus('unauthorized');
+      return report(`${error.message}: open the dashboard with a fresh #token= link (npm run token)`);
+    }
     if (store.getState().status !== 'connecting') setStatus('reconnecting');
   });
+  socket.on('goodbye', (goodbye) => report(goodbye.message));
   socket.on('frame', (frame) => {
     const { quoteGaps, chartGap } = store.getState().applyFrame(frame);
     resync(quoteGaps);

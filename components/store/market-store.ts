@@ -11,7 +11,9 @@ import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../..
  * `outdated`: the server speaks another protocol version than this page (it was deployed since the page loaded);
  * the page stops reconnecting and asks to be reloaded.
  */
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated';
+/** `unauthorized`: the server requires a token and refused the page's (none, forged or expired). */
+export type ConnectionStatus =
+  'connecting' | 'live' | 'reconnecting' | 'offline' | 'outdated' | 'unauthorized';
 
 export const DEFAULT_WATCHLIST = [
   'AAPL',

@@ -5,20 +5,37 @@ import { INTERVALS } from '../../lib/intervals';
 import type { UnixSeconds } from '../../lib/nominal';
 import { PROTOCOL_VERSION, type CandlesResponse, type SymbolsResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
+import { AddressRate } from '../guard/address-rate';
+import { bearerToken, TokenError, type TokenVerifier } from '../guard/token';
+import type { Logger } from '../logger';
 import type { MarketView } from '../market/market-view';
+import type { OriginPolicy } from '../socket/origin';
+import { clientAddress, type ProxyTrust } from './client-address';
+import { setApiHeaders } from './security-headers';
 
 export interface ApiOptions {
   market: MarketView;
   clock: Clock;
   maxBars: number;
-  /** Origins allowed to read the API from another page (CORS); the page's own origin always may. */
-  allowedOrigins: readonly string[];
+  /** Who may read the API from another page (CORS); the page's own origin needs no CORS. */
+  origins: OriginPolicy;
+  trusted: ProxyTrust;
+  /** API_REQUESTS_PER_SECOND per client address (bursts of twice that). */
+  requestsPerSecond: number;
+  /** API_BARS_PER_SECOND per client address (bursts of twice that, at least `maxBars`). */
+  barsPerSecond: number;
+  /** With AUTH_SECRET set: every /api request needs `Authorization: Bearer <token>`. */
+  verify?: TokenVerifier | undefined;
+  logger: Logger;
   /** Numbers for /healthz. */
   health: () => Record<string, unknown>;
 }
 
-/** A request handler for the HTTP API; returns false for paths it does not serve. */
-export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
+/**
+ * A request handler for the HTTP API, given the request's parsed target; returns false for paths it does not
+ * serve. It never throws: a fault is logged and answered 500.
+ */
+export type ApiHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 const candleQuery = (maxBars: number) =>
   z.object({
@@ -45,64 +62,136 @@ function send(response: ServerResponse, status: number, body: unknown, cacheSeco
   response.end(JSON.stringify(body));
 }
 
-/** Serves GET /healthz, /api/symbols and /api/candles. */
-export function createApi({ market, maxBars, allowedOrigins, health }: ApiOptions): ApiHandler {
+function tooMany(response: ServerResponse, retryAfterSeconds: number, message: string): void {
+  response.setHeader('retry-after', String(retryAfterSeconds));
+  send(response, 429, { error: { code: 'RATE_LIMITED', message } });
+}
+
+/**
+ * Serves GET /healthz, /api/symbols and /api/candles. Per client address, /api requests are limited in number and
+ * /api/candles in bars a second (429 with Retry-After); with a verifier, /api needs a bearer token (401).
+ * /healthz is for load balancers and orchestrators: neither limited nor behind the token.
+ */
+export function createApi(options: ApiOptions): ApiHandler {
+  const { market, clock, maxBars, origins, trusted, verify, logger, health } = options;
   const schema = candleQuery(maxBars);
+  const requests = new AddressRate({
+    rate: options.requestsPerSecond,
+    burst: options.requestsPerSecond * 2,
+    clock,
+  });
+  const bars = new AddressRate({
+    rate: options.barsPerSecond,
+    burst: Math.max(options.barsPerSecond * 2, maxBars),
+    clock,
+  });
 
-  return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const route = url.pathname;
-    if (route !== '/healthz' && !route.startsWith('/api/')) return false;
-
-    const origin = request.headers.origin;
-    if (origin && (allowedOrigins.includes('*') || allowedOrigins.includes(origin))) {
-      response.setHeader('access-control-allow-origin', origin);
-      response.setHeader('vary', 'origin');
+  const candles = (response: ServerResponse, url: URL, address: string): void => {
+    const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const parameter = String(issue?.path[0] ?? 'query');
+      send(response, 400, {
+        error: {
+          code: 'INVALID_PARAMETER',
+          parameter,
+          message: `${parameter} ${issue?.message ?? 'is invalid'}`,
+        },
+      });
+      return;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      send(response, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
-      return true;
+    const { symbol, interval, limit, before } = parsed.data;
+    const instrument = market.instrument(symbol);
+    if (!instrument) {
+      send(response, 404, {
+        error: { code: 'UNKNOWN_SYMBOL', parameter: 'symbol', message: `unknown symbol ${symbol}` },
+      });
+      return;
     }
+    const found = market.bars(symbol, interval, limit, before as UnixSeconds | undefined);
+    // Charged by what would be served, before the costly part (decimals and JSON of each bar).
+    const allowed = bars.take(address, found.length);
+    if (!allowed.ok) {
+      tooMany(response, allowed.retryAfterSeconds, `more than ${options.barsPerSecond} bars a second`);
+      return;
+    }
+    const served = found.map((bar) => ({
+      time: bar.time,
+      open: toPrice(bar.open, instrument),
+      high: toPrice(bar.high, instrument),
+      low: toPrice(bar.low, instrument),
+      close: toPrice(bar.close, instrument),
+      volume: toQuantity(bar.volume, instrument),
+    }));
+    send(response, 200, { symbol, interval, bars: served } satisfies CandlesResponse);
+  };
 
-    if (route === '/healthz') {
-      send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
-    } else if (route === '/api/symbols') {
+  const serve = async (request: IncomingMessage, response: ServerResponse, url: URL, address: string) => {
+    if (verify) {
+      try {
+        await verify(bearerToken(request.headers.authorization));
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        response.setHeader(
+          'www-authenticate',
+          `Bearer realm="tickerboard", error="${error.code === 'TOKEN_MISSING' ? 'invalid_request' : 'invalid_token'}"`,
+        );
+        send(response, 401, { error: { code: error.code, message: error.message } });
+        return;
+      }
+    }
+    if (url.pathname === '/api/symbols') {
       // Not cached: statuses change, and a relay adds the instruments it learns after start.
       send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
-    } else if (route === '/api/candles') {
-      const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const parameter = String(issue?.path[0] ?? 'query');
-        send(response, 400, {
-          error: {
-            code: 'INVALID_PARAMETER',
-            parameter,
-            message: `${parameter} ${issue?.message ?? 'is invalid'}`,
-          },
-        });
+    } else if (url.pathname === '/api/candles') candles(response, url, address);
+    else send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
+  };
+
+  const fail = (response: ServerResponse, error: unknown): void => {
+    logger.error({ err: error }, 'api request failed');
+    if (response.headersSent) response.destroy();
+    else send(response, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
+  };
+
+  return (request, response, url) => {
+    const route = url.pathname;
+    if (route !== '/healthz' && !route.startsWith('/api/')) return false;
+    try {
+      setApiHeaders(request, response, trusted);
+      const origin = request.headers.origin;
+      if (origin && origins.corsAllows(origin)) {
+        response.setHeader('access-control-allow-origin', origin);
+        response.setHeader('vary', 'origin');
+      }
+      if (request.method === 'OPTIONS' && origin && origins.corsAllows(origin)) {
+        response.setHeader('access-control-allow-methods', 'GET, HEAD');
+        response.setHeader('access-control-allow-headers', 'authorization');
+        response.setHeader('access-control-max-age', '600');
+        response.writeHead(204).end();
         return true;
       }
-      const { symbol, interval, limit, before } = parsed.data;
-      const instrument = market.instrument(symbol);
-      if (!instrument) {
-        send(response, 404, {
-          error: { code: 'UNKNOWN_SYMBOL', parameter: 'symbol', message: `unknown symbol ${symbol}` },
-        });
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response.setHeader('allow', 'GET, HEAD');
+        send(response, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
         return true;
       }
-      const bars = market.bars(symbol, interval, limit, before as UnixSeconds | undefined).map((bar) => ({
-        time: bar.time,
-        open: toPrice(bar.open, instrument),
-        high: toPrice(bar.high, instrument),
-        low: toPrice(bar.low, instrument),
-        close: toPrice(bar.close, instrument),
-        volume: toQuantity(bar.volume, instrument),
-      }));
-      send(response, 200, { symbol, interval, bars } satisfies CandlesResponse);
-    } else {
-      send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${route}` } });
+      if (route === '/healthz') {
+        send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
+        return true;
+      }
+      const address = clientAddress(request, trusted);
+      const allowed = requests.take(address);
+      if (!allowed.ok) {
+        tooMany(
+          response,
+          allowed.retryAfterSeconds,
+          `more than ${options.requestsPerSecond} requests a second`,
+        );
+        return true;
+      }
+      serve(request, response, url, address).catch((error: unknown) => fail(response, error));
+    } catch (error) {
+      fail(response, error);
     }
     return true;
   };

@@ -20,8 +20,8 @@ export interface OperationsOptions {
  * with the failing checks when not) and `GET /metrics` (Prometheus text). `/healthz`, alive or not, is the API's.
  */
 export function createOperations({ metrics, readiness }: OperationsOptions): ApiHandler {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    const route = new URL(request.url ?? '/', 'http://localhost').pathname;
+  return (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const route = url.pathname;
     if (route !== '/readyz' && route !== '/metrics') return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' });

@@ -146,7 +146,20 @@ export class MarketState extends MarketBook {
     for (const bar of event.bars) {
       const end = (bar.time + seconds) * 1000 - 1;
       const closeTime = (event.asOf === undefined ? end : Math.min(end, event.asOf - 1)) as UnixMillis;
-      const put = series.put({ ...bar, openTime: (bar.time * 1000) as UnixMillis, closeTime });
+      const openTime = (bar.time * 1000) as UnixMillis;
+      const { time, open, high, low, close, volume } = bar;
+      const put = series.put({
+        time,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        openTime,
+        closeTime,
+        openId: undefined,
+        closeId: undefined,
+      });
       if (!put) continue;
       touched[index] = put;
       this.changed(symbol, state.quote, touched);

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { buildMarket } from '../feed-server';
 import type { Logger } from '../logger';
 import type { PriceSource } from '../source/price-source';
+import { createSources } from '../source/sources';
 import { ChangePublisher } from './change-publisher';
 import { connectRedis, redisReady } from './redis';
 
@@ -30,7 +31,7 @@ export async function startIngest(
   const clock = options.clock ?? systemClock;
   const redis = connectRedis(config.REDIS_URL, 'ingest', logger);
   await redisReady(redis);
-  const built = buildMarket(config, clock, options.source);
+  const built = buildMarket(config, clock, options.source ?? createSources(config, clock, logger));
   logger.info({ symbols: built.market.instruments.length, ms: built.ms }, 'history ready');
   const publisher = new ChangePublisher({
     redis,

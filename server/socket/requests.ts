@@ -52,8 +52,39 @@ export class RequestError extends Error {
   }
 }
 
-/** Parses a request with its schema, or throws an INVALID_REQUEST error that says what is wrong where. */
+/** Keys that reach an object's prototype when assigned or read: never data. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Throws INVALID_REQUEST when `value` holds, at any depth, a key that could reach a prototype, or an object that is
+ * not a plain one. The decoder refuses `__proto__` already; this holds whatever built the value.
+ */
+export function refusePrototypeKeys(value: unknown): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === null || typeof next !== 'object') continue;
+    if (Array.isArray(next)) {
+      pending.push(...next);
+      continue;
+    }
+    const prototype: unknown = Object.getPrototypeOf(next);
+    if (prototype !== Object.prototype && prototype !== null) {
+      throw new RequestError('INVALID_REQUEST', 'only plain objects are accepted');
+    }
+    for (const key of Object.keys(next)) {
+      if (PROTOTYPE_KEYS.has(key)) throw new RequestError('INVALID_REQUEST', `key not allowed: ${key}`);
+      pending.push((next as Record<string, unknown>)[key]);
+    }
+  }
+}
+
+/**
+ * Parses a request with its schema, or throws an INVALID_REQUEST error that says what is wrong where. Keys that reach
+ * a prototype are refused before the schema sees the value.
+ */
 export function parseRequest<T>(schema: z.ZodType<T>, value: unknown): T {
+  refusePrototypeKeys(value);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,6 +1,8 @@
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import {
   PROTOCOL_VERSION,
+  type AcceptedOf,
+  type AnswerOf,
   type ClientToServerEvents,
   type Limits,
   type Refused,
@@ -18,9 +20,12 @@ export type FeedIo = Server<ClientToServerEvents, ServerToClientEvents, DefaultE
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, ConnectionData>;
 /** How long a connection may be behind before its requests are refused. */
 const SLOW_CONSUMER_GRACE_MS = 1000;
+type Event = keyof ClientToServerEvents;
+/** One handler per request, typed by the protocol: a handler answering the wrong shape does not compile. */
 type Handlers = {
-  [Event in keyof ClientToServerEvents]: (connection: Connection, payload: unknown) => unknown;
+  [E in Event]: (connection: Connection, payload: unknown) => AcceptedOf<E>;
 };
+type Answer = AnswerOf<Event>;
 
 /**
  * What a socket keeps in `socket.data`: its connection, where the listeners shared by every socket find it. (Only
@@ -97,6 +102,7 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
       }
       const period = fanOut.periodFor(request.throttleMs);
       const stream = fanOut.subscribeCandles(client, symbol, request.interval, request.limit ?? 500, period);
+      if (!stream) throw new RequestError('UNKNOWN_SYMBOL', `unknown symbol: ${symbol}`, [symbol]);
       return { ok: true, symbol, interval: request.interval, ...stream };
     },
     unsubscribeCandles({ client }, payload) {
@@ -107,41 +113,76 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
     },
   };
 
-  const answer = (socket: FeedSocket, event: string, run: () => unknown): unknown => {
-    try {
-      return run();
-    } catch (error) {
-      if (error instanceof RequestError) return { ok: false, error: error.toProtocol() } satisfies Refused;
-      logger.error({ err: error, event, socket: socket.id }, 'request failed');
-      return { ok: false, error: { code: 'INTERNAL', message: 'internal error' } } satisfies Refused;
-    }
+  const refusal = (socket: FeedSocket, event: string, error: unknown): Refused => {
+    if (error instanceof RequestError) return { ok: false, error: error.toProtocol() };
+    logger.error({ err: error, event, socket: socket.id }, 'request failed');
+    return { ok: false, error: { code: 'INTERNAL', message: 'internal error' } };
   };
 
-  const listeners = Object.entries(handlers).map(([event, handler]) => {
+  /**
+   * Serves one request: answers it (when it asked for an answer) with what `run` returns or a refusal. A connection
+   * whose queued output is over its bound is closed instead, and one refused for rate is told so once: its next
+   * request refused for rate closes it, so a client that does not slow down is never answered without limit.
+   */
+  const serve = (
+    socket: FeedSocket,
+    event: string,
+    args: unknown[],
+    run: (payload: unknown) => Answer,
+  ): void => {
+    const { connection } = socket.data;
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as (answer: Answer) => void) : undefined;
+    if (connection.overQueueBound()) return;
+    if (!connection.bucket.take(clock.now())) {
+      if (connection.warnedForRate) {
+        // Not discarded: what it was answered before, its RATE_LIMITED included, still reaches it.
+        connection.close(`rate limit: requests went on after RATE_LIMITED`);
+        return;
+      }
+      connection.warnedForRate = true;
+      const message = `more than ${limits.requestsPerSecond} requests a second; the next one refused disconnects`;
+      ack?.(refusal(socket, event, new RequestError('RATE_LIMITED', message)));
+      return;
+    }
+    connection.warnedForRate = false;
+    let answer: Answer;
+    try {
+      checkSize(args[0], limits.maxRequestBytes);
+      // Answers to a connection that is not reading would pile up in memory: let it only shed load. A moment
+      // behind is normal (a transport upgrade, a poll in flight), so this waits for a lasting lag.
+      const { behindSince } = connection.client;
+      const behind = behindSince === undefined ? 0 : clock.now() - behindSince;
+      if (behind > SLOW_CONSUMER_GRACE_MS && !event.startsWith('unsubscribe')) {
+        throw new RequestError('SLOW_CONSUMER', 'the connection is not reading what it is sent');
+      }
+      answer = run(args[0]);
+    } catch (error) {
+      answer = refusal(socket, event, error);
+    }
+    ack?.(answer);
+  };
+
+  const listeners = (Object.keys(handlers) as Event[]).map((event) => {
+    const handler = handlers[event] as (connection: Connection, payload: unknown) => Answer;
     const listener = function (this: FeedSocket, ...args: unknown[]): void {
-      const { connection } = this.data;
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-      ack?.(
-        answer(this, event, () => {
-          if (!connection.bucket.take(clock.now())) {
-            throw new RequestError('RATE_LIMITED', `more than ${limits.requestsPerSecond} requests a second`);
-          }
-          checkSize(args[0], limits.maxRequestBytes);
-          // Answers to a connection that is not reading would pile up in memory: let it only shed load. A moment
-          // behind is normal (a transport upgrade, a poll in flight), so this waits for a lasting lag.
-          const { behindSince } = connection.client;
-          const behind = behindSince === undefined ? 0 : clock.now() - behindSince;
-          if (behind > SLOW_CONSUMER_GRACE_MS && !event.startsWith('unsubscribe')) {
-            throw new RequestError('SLOW_CONSUMER', 'the connection is not reading what it is sent');
-          }
-          return handler(connection, args[0]);
-        }),
-      );
+      serve(this, event, args, (payload) => handler(this.data.connection, payload));
     };
     return [event, listener] as const;
   });
+  /** Any event: the protocol's have their listeners; another is refused, and counts against the rate as any. */
+  const onAnyEvent = function (this: FeedSocket, event: string, ...args: unknown[]): void {
+    if (Object.hasOwn(handlers, event)) return;
+    serve(this, event, args, () => {
+      throw new RequestError('INVALID_REQUEST', `unknown event: ${event.slice(0, 64)}`);
+    });
+  };
   const onDisconnect = function (this: FeedSocket): void {
     fanOut.removeClient(this.data.connection.client);
+  };
+  // Socket.IO reports a packet it cannot take on the socket as 'error' before it closes the connection; without a
+  // listener Node's EventEmitter would throw it.
+  const onError = function (this: FeedSocket, error: Error): void {
+    logger.debug({ err: error, socket: this.id }, 'connection error');
   };
 
   io.on('connection', (socket) => {
@@ -160,7 +201,9 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
       // Registered untyped on purpose: nothing a client sends is trusted before it is parsed.
       (socket as unknown as Socket).on(event, listener);
     }
+    socket.onAny(onAnyEvent);
     socket.on('disconnect', onDisconnect);
+    socket.on('error', onError);
     socket.emit('hello', {
       version: PROTOCOL_VERSION,
       flushMs: fanOut.flushMs,
@@ -176,7 +219,7 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
 interface EngineConnection {
   readonly readyState: string;
   /** Packets not yet handed to the transport. */
-  readonly writeBuffer: readonly unknown[];
+  readonly writeBuffer: readonly { readonly data?: unknown }[];
   readonly transport: {
     readonly name: string;
     /** False when the client asked for base64 (`b64=1`): binary packets then go as text. */
@@ -184,6 +227,8 @@ interface EngineConnection {
     readonly socket?: RawWebSocket;
   };
   write(data: Buffer): void;
+  /** With `discard`, drops what is queued and closes the transport now. */
+  close(discard?: boolean): void;
 }
 
 /** The `ws` WebSocket under Engine.IO's websocket transport. */
@@ -195,6 +240,8 @@ interface RawWebSocket {
   readonly bufferedAmount: number;
   /** Its TCP socket (private in `ws`, set while it is open). */
   readonly _socket?: TcpSocket;
+  /** Destroys the TCP socket at once, with whatever is queued on it. */
+  terminate(): void;
 }
 
 interface TcpSocket {
@@ -228,7 +275,10 @@ export class Connection implements FrameSink {
   readonly socket: FeedSocket;
   readonly client: Client;
   readonly bucket: TokenBucket;
+  /** Its last request was refused for rate (and told so); another refused for rate closes it. */
+  warnedForRate = false;
   private readonly logger: Logger;
+  private readonly maxQueuedBytes: number;
   /** The WebSocket `direct` was looked up for, and its TCP socket when frames may go straight to it. */
   private directFor: RawWebSocket | undefined;
   private direct: TcpSocket | undefined;
@@ -236,6 +286,7 @@ export class Connection implements FrameSink {
   constructor(socket: FeedSocket, { fanOut, limits, clock, logger }: SocketOptions) {
     this.socket = socket;
     this.logger = logger;
+    this.maxQueuedBytes = limits.maxQueuedBytes;
     this.bucket = new TokenBucket(limits.requestsPerSecond, limits.requestsPerSecond * 2, clock.now());
     this.client = fanOut.addClient(this);
   }
@@ -256,9 +307,39 @@ export class Connection implements FrameSink {
     );
   }
 
-  close(reason: string): void {
+  /**
+   * Ends the connection, logging why. With `discard`, for a client that would not stop or not read, what is queued
+   * for it is dropped with its TCP socket rather than kept until it drains (or Engine.IO's timeouts expire).
+   */
+  close(reason: string, discard = false): void {
     this.logger.warn({ socket: this.socket.id, reason }, 'disconnecting client');
     this.socket.disconnect(true);
+    if (!discard) return;
+    const conn = this.engine();
+    conn.close(true);
+    conn.transport.socket?.terminate();
+  }
+
+  /**
+   * Bytes written for this connection that have not reached the kernel: packets Engine.IO holds (a long-polling
+   * client that has not polled, a WebSocket that has not drained) and what `ws` and the TCP socket buffer.
+   */
+  queuedBytes(): number {
+    const conn = this.engine();
+    let bytes = conn.transport.name === 'websocket' ? (conn.transport.socket?.bufferedAmount ?? 0) : 0;
+    for (const packet of conn.writeBuffer) {
+      const { data } = packet;
+      bytes += typeof data === 'string' ? data.length : data instanceof Uint8Array ? data.byteLength : 0;
+    }
+    return bytes;
+  }
+
+  /** Closes the connection and says so when more than `maxQueuedBytes` wait for it: it is not reading. */
+  overQueueBound(): boolean {
+    const queued = this.queuedBytes();
+    if (queued <= this.maxQueuedBytes) return false;
+    this.close(`output queue over its bound: ${queued} bytes unread (limit ${this.maxQueuedBytes})`, true);
+    return true;
   }
 
   private engine(): EngineConnection {

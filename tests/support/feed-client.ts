@@ -29,6 +29,10 @@ export interface ConnectOptions {
   forceBase64?: boolean;
   /** The certificate authority to trust over https and wss (a test's self-signed certificate). */
   ca?: string;
+  /** More handshake headers (a Host, as a rebinding browser would send its own). */
+  headers?: Record<string, string>;
+  /** The handshake's `auth` payload (a token: `{ token }`). */
+  auth?: Record<string, unknown>;
 }
 
 const open = new Set<FeedClient>();
@@ -59,7 +63,11 @@ export class FeedClient {
       reconnection: false,
       forceBase64: options.forceBase64 ?? false,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
-      ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
+      extraHeaders: {
+        ...options.headers,
+        ...(options.origin === undefined ? {} : { origin: options.origin }),
+      },
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
     });
     this.hello = new Promise((resolve) => this.socket.once('hello', resolve));
     this.connection = new Promise((resolve, reject) => {

@@ -25,6 +25,34 @@ describe('configuration', () => {
     ).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('reads the public-URL settings: origins with keywords, proxies as addresses and ranges', () => {
+    expect(
+      loadConfig({
+        ALLOWED_ORIGINS: '!self, https://board.example:8443, http://[::1]:3000',
+        PUBLIC_ORIGIN: 'https://demo.example',
+        TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8, fd00::/8',
+        AUTH_SECRET: 'x'.repeat(32),
+      }),
+    ).toMatchObject({
+      ALLOWED_ORIGINS: ['!self', 'https://board.example:8443', 'http://[::1]:3000'],
+      PUBLIC_ORIGIN: 'https://demo.example',
+      TRUSTED_PROXIES: ['127.0.0.1', '10.0.0.0/8', 'fd00::/8'],
+      AUTH_SECRET: 'x'.repeat(32),
+    });
+  });
+
+  it('defaults to limits a trading desk behind one address stays under, and no auth', () => {
+    expect(loadConfig({})).toMatchObject({
+      MAX_CONNECTIONS_PER_IP: 100,
+      HANDSHAKE_TIMEOUT_MS: 10_000,
+      API_REQUESTS_PER_SECOND: 20,
+      API_BARS_PER_SECOND: 10_000,
+      AUTH_SECRET: '',
+      PUBLIC_ORIGIN: '',
+      TRUSTED_PROXIES: [],
+    });
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -34,6 +62,22 @@ describe('configuration', () => {
     ['SIM_SEED', '-1'],
     ['MAX_SUBSCRIPTIONS', '0'],
     ['LOG_LEVEL', 'loud'],
+    ['ALLOWED_ORIGINS', 'board.example'],
+    ['ALLOWED_ORIGINS', 'https://board.example/'],
+    ['ALLOWED_ORIGINS', 'https://board.example/app'],
+    ['ALLOWED_ORIGINS', 'https://*.example'],
+    ['ALLOWED_ORIGINS', 'self,none'],
+    ['PUBLIC_ORIGIN', 'demo.example'],
+    ['PUBLIC_ORIGIN', 'https://demo.example/board'],
+    ['PUBLIC_ORIGIN', 'ftp://demo.example'],
+    ['TRUSTED_PROXIES', 'localhost'],
+    ['TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['TRUSTED_PROXIES', '127.0.0.1,10.0.0.1/x'],
+    ['MAX_CONNECTIONS_PER_IP', '0'],
+    ['HANDSHAKE_TIMEOUT_MS', '10'],
+    ['API_REQUESTS_PER_SECOND', '0'],
+    ['API_BARS_PER_SECOND', '5'],
+    ['AUTH_SECRET', 'short'],
   ])('refuses %s=%s with an error that names the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`invalid configuration[\\s\\S]*\\b${name}\\b`),

@@ -71,3 +71,25 @@ describe('request validation', () => {
     });
   });
 });
+
+describe('keys that reach a prototype', () => {
+  it.each([
+    ['__proto__ at the top', '{"__proto__": {"symbols": ["AAPL"]}}'],
+    ['__proto__ inside a list', '{"symbols": [{"__proto__": {}}]}'],
+    ['constructor', '{"symbols": ["AAPL"], "constructor": {"prototype": {}}}'],
+    ['prototype', '{"symbol": "AAPL", "interval": "1m", "prototype": 1}'],
+  ])('are refused as INVALID_REQUEST before the schema: %s', (_, json) => {
+    // JSON.parse makes `__proto__` an own key, as a decoder that does not refuse it would.
+    const value: unknown = JSON.parse(json);
+    expect(refusal(() => parseRequest(schemas.subscribe, value))).toEqual({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/key not allowed: (__proto__|constructor|prototype)/),
+    });
+  });
+
+  it('refuses an object that is not a plain one', () => {
+    expect(refusal(() => parseRequest(schemas.subscribe, { symbols: [new Date(0)] }))).toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
+import type { Clock } from '../clock';
+import { clientAddress, normalizeAddress, type ProxyTrust } from '../http/client-address';
+import type { Logger } from '../logger';
+import { AddressCount } from './address-count';
+
+export interface ConnectionGuardOptions {
+  /** MAX_CONNECTIONS_PER_IP: Socket.IO sessions per client address. */
+  maxPerAddress: number;
+  /** HANDSHAKE_TIMEOUT_MS: a TCP connection sends its first request within this, or is closed. */
+  handshakeTimeoutMs: number;
+  trusted: ProxyTrust;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What of an Engine.IO connection the guard needs. */
+export interface EngineSession {
+  readonly request: IncomingMessage;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+export interface ConnectionGuard {
+  /** For Engine.IO's allowRequest: whether one more session from this handshake's client address fits. */
+  admitSession(request: IncomingMessage): boolean;
+  /** Counts an opened Engine.IO session against its address until it closes (call before dropping its request). */
+  trackSession(session: EngineSession): void;
+  /** Sessions an address holds (for tests and metrics). */
+  sessionsOf(address: string): number;
+}
+
+/**
+ * Per-address limits and the handshake timeout, for a server a hostile visitor can reach.
+ *
+ * - Sessions: at most `maxPerAddress` Socket.IO sessions per client address (X-Forwarded-For believed only from
+ *   trusted proxies), checked at the handshake.
+ * - TCP: at most twice that many TCP connections from one peer that is not a trusted proxy (a long-polling session
+ *   holds two, and a page's own requests a few more); past it a connection is closed as it is accepted.
+ * - Time: a TCP connection that has not sent a whole request within `handshakeTimeoutMs` is closed. One that
+ *   upgrades to a WebSocket or long-polls but never sends a Socket.IO connect is closed by Socket.IO's
+ *   `connectTimeout`, which the feed server sets to the same figure.
+ *
+ * Attach it after Socket.IO: Engine.IO moves the server's existing 'request' listeners behind its own, and the
+ * guard must see every request, Socket.IO's included.
+ */
+export function guardConnections(http: HttpServer, options: ConnectionGuardOptions): ConnectionGuard {
+  const { trusted, clock, logger } = options;
+  const sessions = new AddressCount(options.maxPerAddress);
+  const tcp = new AddressCount(options.maxPerAddress * 2);
+  /** Sessions admitted whose Engine.IO connection has not opened yet (the handshake awaits an id). */
+  const pending = new AddressCount(Number.MAX_SAFE_INTEGER);
+  const waiting = new WeakMap<TcpSocket, () => void>();
+
+  http.on('connection', (socket: TcpSocket) => {
+    const peer = normalizeAddress(socket.remoteAddress ?? '');
+    if (!trusted(peer)) {
+      if (!tcp.tryAdd(peer)) {
+        logger.warn({ peer, limit: tcp.limit }, 'too many connections from one address');
+        socket.destroy();
+        return;
+      }
+      socket.once('close', () => tcp.remove(peer));
+    }
+    const cancel = clock.setTimer(() => {
+      waiting.delete(socket);
+      socket.destroy();
+    }, options.handshakeTimeoutMs);
+    waiting.set(socket, cancel);
+    socket.once('close', () => {
+      waiting.get(socket)?.();
+      waiting.delete(socket);
+    });
+  });
+  const requested = (request: IncomingMessage) => {
+    const socket = request.socket as TcpSocket;
+    waiting.get(socket)?.();
+    waiting.delete(socket);
+  };
+  http.on('request', requested);
+  http.on('upgrade', requested);
+
+  return {
+    admitSession(request) {
+      const address = clientAddress(request, trusted);
+      if (sessions.count(address) + pending.count(address) >= sessions.limit) {
+        logger.warn({ address, limit: sessions.limit }, 'too many sessions from one address');
+        return false;
+      }
+      // Engine.IO opens the session once it has an id, a promise later; by the next turn of the loop it has.
+      pending.tryAdd(address);
+      setImmediate(() => pending.remove(address));
+      return true;
+    },
+    trackSession(session) {
+      const address = clientAddress(session.request, trusted);
+      sessions.add(address);
+      session.once('close', () => sessions.remove(address));
+    },
+    sessionsOf(address) {
+      return sessions.count(address);
+    },
+  };
+}
