@@ -26,4 +26,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The client library runs unchanged in Node and the browser, and knows nothing of the dashboard or the server.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'localStorage', 'Buffer'],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'react', 'zustand*', '**/server/*', '**/components/*', '**/cli/*'] },
+      ],
+    },
+  },
 );

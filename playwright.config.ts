@@ -38,7 +38,8 @@ export default defineConfig({
   webServer: {
     command: 'node dist/main.js',
     url: `${baseURL}/healthz`,
-    env: { PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    // The market starts in a regular session (a Tuesday, 10:30 New York), whatever the hour the tests run at.
+    env: { PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'warn', SIM_START: '2026-11-24T15:30:00Z' },
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

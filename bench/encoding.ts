@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as msgpack from 'notepack.io';
+import { clientParser } from '../lib/msgpack-parser';
 import type { UnixMillis } from '../lib/nominal';
 import type { Frame } from '../lib/protocol';
 import { createRandom } from '../lib/rng';
@@ -107,6 +108,10 @@ const packAssemble = time('msgpack assemble', () =>
 );
 const jsonDecode = time('json decode', () => jsonPackets.forEach((p) => JSON.parse(p.slice(2))));
 const packDecode = time('msgpack decode', () => packPackets.forEach((p) => msgpack.decode(p)));
+// What the dashboard runs: the bounded parser (lib/msgpack-parser.ts), a walk of the bytes then @msgpack/msgpack.
+const bounded = new clientParser.Decoder();
+bounded.on('decoded', () => {});
+const boundedDecode = time('bounded decode', () => packPackets.forEach((p) => bounded.add(p)));
 
 const rows: [string, number | string, number | string, string][] = [
   [
@@ -124,6 +129,7 @@ const rows: [string, number | string, number | string, string][] = [
   ['encode µs per frame', jsonEncode, packEncode, (packEncode / jsonEncode).toFixed(2)],
   ['assemble µs per frame', jsonAssemble, packAssemble, (packAssemble / jsonAssemble).toFixed(2)],
   ['decode µs per frame', jsonDecode, packDecode, (packDecode / jsonDecode).toFixed(2)],
+  ['bounded decode µs', jsonDecode, boundedDecode, (boundedDecode / jsonDecode).toFixed(2)],
 ];
 process.stdout.write(
   `${packets.length} frames, ${updates} symbol updates (${SYMBOLS} symbols, ${CLIENTS} clients × ${PER_CLIENT}, ${FLUSH_MS} ms flushes, ${SECONDS} s)\n\n`,

@@ -2,6 +2,7 @@
 
 import { ticks } from '../lib/nominal';
 import { quoteChange, quoteChangePercent } from '../lib/quote';
+import { FeedBadge } from './FeedBadge';
 import { arrowOf, directionOf, formatChange, formatPercent, formatPrice, formatVolume } from './format';
 import { useMarket } from './StoreProvider';
 
@@ -9,14 +10,16 @@ import { useMarket } from './StoreProvider';
 export function ChartHeader({ symbol }: { symbol: string }) {
   const instrument = useMarket((s) => s.instruments[symbol]);
   const quote = useMarket((s) => s.book[symbol]?.quote);
+  const feed = useMarket((s) => s.feeds[symbol]);
   const change = quote ? quoteChange(quote) : ticks(0);
   const direction = directionOf(change);
 
   return (
-    <header className="chart-header">
+    <header className="chart-header" data-stale={feed?.status === 'stale' ? 'true' : undefined}>
       <div className="chart-title">
         <h2>{symbol}</h2>
         <span className="chart-name">{instrument?.name}</span>
+        <FeedBadge feed={feed} />
         {instrument && (
           <span className="chart-tag">
             {instrument.assetClass}

@@ -1,6 +1,7 @@
 'use client';
 
 import { ChartHeader } from './ChartHeader';
+import { ExportCsvButton } from './ExportCsvButton';
 import { IntervalSwitcher } from './IntervalSwitcher';
 import { PriceChart } from './PriceChart';
 import { useMarket } from './StoreProvider';
@@ -14,7 +15,10 @@ export function ChartPanel({ ready, onError }: { ready: boolean; onError: (messa
     <section className="chart-panel" aria-label={symbol ? `Chart ${symbol}` : 'Chart'}>
       <div className="chart-bar">
         {symbol ? <ChartHeader symbol={symbol} /> : <header className="chart-header" />}
-        <IntervalSwitcher />
+        <div className="chart-tools">
+          <IntervalSwitcher />
+          <ExportCsvButton />
+        </div>
       </div>
       <PriceChart onError={onError} />
       {ready && !selected && <p className="chart-empty">Add a symbol to chart it.</p>}

@@ -4,6 +4,7 @@ import { ChartPanel } from './ChartPanel';
 import { ConnectionBadge } from './ConnectionBadge';
 import { MarketClock } from './MarketClock';
 import { QuoteDetails } from './QuoteDetails';
+import { ReplayBar } from './ReplayBar';
 import { useMarketStore } from './StoreProvider';
 import { SymbolSearch } from './SymbolSearch';
 import { useMarketFeed } from './useMarketFeed';
@@ -32,6 +33,7 @@ export function Dashboard() {
           <ConnectionBadge />
         </div>
       </header>
+      <ReplayBar />
       <main className="panes">
         <div className="side">
           <Watchlist ready={hydrated} />

@@ -2,6 +2,7 @@
 
 import { toQuantity } from '../lib/instrument';
 import type { Ticks } from '../lib/nominal';
+import { NO_PRICE } from '../lib/quote';
 import { formatChange, formatDecimal, formatPrice } from './format';
 import { useMarket } from './StoreProvider';
 
@@ -26,6 +27,8 @@ export function QuoteDetails({ ready }: { ready: boolean }) {
   const quote = useMarket((s) => (symbol === undefined ? undefined : s.book[symbol]?.quote));
   if (!symbol || !instrument || !quote) return <aside className="details" aria-label="Quote details" />;
 
+  // A source without quotes (Finnhub) gives no bid or ask: "—", and no spread.
+  const quoted = quote.bid !== NO_PRICE && quote.ask !== NO_PRICE;
   const spread = (quote.ask - quote.bid) as Ticks;
   const volume = toQuantity(quote.volume, instrument);
   return (
@@ -36,17 +39,23 @@ export function QuoteDetails({ ready }: { ready: boolean }) {
       <dl className="details-grid">
         <div>
           <dt>Bid</dt>
-          <dd className="num">{formatPrice(quote.bid, instrument)}</dd>
+          <dd className="num">{quote.bid === NO_PRICE ? '—' : formatPrice(quote.bid, instrument)}</dd>
         </div>
         <div>
           <dt>Ask</dt>
-          <dd className="num">{formatPrice(quote.ask, instrument)}</dd>
+          <dd className="num">{quote.ask === NO_PRICE ? '—' : formatPrice(quote.ask, instrument)}</dd>
         </div>
         <div>
           <dt>Spread</dt>
           <dd className="num">
-            {formatChange(spread, instrument).replace('+', '')}{' '}
-            <span className="muted">({spread} ticks)</span>
+            {quoted ? (
+              <>
+                {formatChange(spread, instrument).replace('+', '')}{' '}
+                <span className="muted">({spread} ticks)</span>
+              </>
+            ) : (
+              '—'
+            )}
           </dd>
         </div>
         <div>

@@ -2,8 +2,10 @@
 
 import type { KeyboardEvent } from 'react';
 import { ticks } from '../lib/nominal';
-import { quoteChange, quoteChangePercent } from '../lib/quote';
+import { NO_PRICE, quoteChange, quoteChangePercent } from '../lib/quote';
+import { FeedBadge } from './FeedBadge';
 import { FlashCell } from './FlashCell';
+import { SessionTag } from './SessionTag';
 import { arrowOf, directionOf, formatChange, formatPercent, formatPrice, formatVolume } from './format';
 import { useMarket, useMarketStore } from './StoreProvider';
 
@@ -24,6 +26,9 @@ export function WatchlistRow({ symbol }: { symbol: string }) {
   const entry = useMarket((s) => s.book[symbol]);
   const instrument = useMarket((s) => s.instruments[symbol]);
   const selected = useMarket((s) => s.selected === symbol);
+  const feed = useMarket((s) => s.feeds[symbol]);
+  const resyncing = entry?.stale === true;
+  const stale = resyncing || feed?.status === 'stale';
 
   const quote = entry?.quote;
   const ready = quote !== undefined && instrument !== undefined;
@@ -51,17 +56,27 @@ export function WatchlistRow({ symbol }: { symbol: string }) {
       aria-label={symbol}
       aria-current={selected ? 'true' : undefined}
       tabIndex={0}
-      data-stale={entry?.stale ? 'true' : undefined}
-      title={entry?.stale ? `${symbol}: update missed, resyncing` : undefined}
+      data-stale={stale ? 'true' : undefined}
+      data-source={feed?.source}
+      title={
+        resyncing
+          ? `${symbol}: update missed, resyncing`
+          : stale
+            ? `${symbol}: stale, nothing from ${feed?.source ?? 'its source'} lately`
+            : undefined
+      }
       onClick={() => store.getState().select(symbol)}
       onKeyDown={onKeyDown}
     >
       <th scope="row" className="symbol">
         <span className="symbol-code">{symbol}</span>
-        <span className="symbol-name">{instrument?.name ?? ''}</span>
+        <span className="symbol-name">
+          <FeedBadge feed={feed} /> {instrument?.name ?? ''}
+        </span>
       </th>
       <FlashCell value={quote?.last} arrow>
         {ready ? formatPrice(quote.last, instrument) : EMPTY}
+        {instrument ? <SessionTag assetClass={instrument.assetClass} /> : null}
       </FlashCell>
       <td className={`num ${direction}`}>
         {ready ? (
@@ -77,10 +92,10 @@ export function WatchlistRow({ symbol }: { symbol: string }) {
       </td>
       <td className={`num ${direction}`}>{ready ? formatPercent(quoteChangePercent(quote)) : EMPTY}</td>
       <FlashCell value={quote?.bid} className="wide">
-        {ready ? formatPrice(quote.bid, instrument) : EMPTY}
+        {ready && quote.bid !== NO_PRICE ? formatPrice(quote.bid, instrument) : EMPTY}
       </FlashCell>
       <FlashCell value={quote?.ask} className="wide">
-        {ready ? formatPrice(quote.ask, instrument) : EMPTY}
+        {ready && quote.ask !== NO_PRICE ? formatPrice(quote.ask, instrument) : EMPTY}
       </FlashCell>
       <td className="num muted">{ready ? formatVolume(quote.volume, instrument) : EMPTY}</td>
       <td className="actions">

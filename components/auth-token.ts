@@ -26,3 +26,15 @@ export function authHeaders(): Record<string, string> {
   const token = pageToken();
   return token ? { authorization: `Bearer ${token}` } : {};
 }
+
+/**
+ * Calls `callback` when a new `#token=` link is opened in this tab (only the fragment changes, so the page does not
+ * load again); returns the function that stops listening.
+ */
+export function onTokenLink(callback: () => void): () => void {
+  const listener = () => {
+    if (new URLSearchParams(window.location.hash.slice(1)).has('token')) callback();
+  };
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}

@@ -10,6 +10,7 @@ import {
 import type { Bar } from '../lib/candles';
 import type { ChartBars } from '../lib/chart-bars';
 import { toPrice, toQuantity, type Instrument } from '../lib/instrument';
+import { isCalendarInterval } from '../lib/intervals';
 import { chartOptions, readTheme, type ChartTheme } from './chart-theme';
 import type { LegendHandle } from './ChartLegend';
 import { watchHistory } from './history-pager';
@@ -113,7 +114,10 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
     }
     if (!sameStream) {
       chart.applyOptions({
-        timeScale: { timeVisible: next.interval !== '1d', secondsVisible: next.interval === '1s' },
+        timeScale: {
+          timeVisible: !isCalendarInterval(next.interval),
+          secondsVisible: next.interval === '1s',
+        },
       });
     }
     // Anchor on the bar that was newest: bars put in front of it (history) or dropped (a resync) move its

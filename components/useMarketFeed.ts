@@ -1,12 +1,10 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { Instrument } from '../lib/instrument';
-import { authHeaders, pageToken } from './auth-token';
+import { onTokenLink, pageToken } from './auth-token';
 import { connectFeed } from './store/feed-connection';
 import type { PageStore } from './StoreProvider';
 
-const SYMBOLS_RETRY_MS = 3000;
 /** A problem stays in the status line this long unless another replaces it. */
 const PROBLEM_SHOWN_MS = 10_000;
 
@@ -20,8 +18,8 @@ export interface MarketFeed {
 }
 
 /**
- * Brings the page's store to life after mount: restores what was persisted, loads the instruments (retrying
- * until the server answers) and connects the feed. Everything it starts is stopped on unmount.
+ * Brings the page's store to life after mount: restores what was persisted, then connects the feed (which loads
+ * the instruments too). Everything it starts is stopped on unmount.
  */
 export function useMarketFeed(store: PageStore): MarketFeed {
   // Always false at first: the server has no localStorage (its store has no persist API at all), and the
@@ -36,31 +34,6 @@ export function useMarketFeed(store: PageStore): MarketFeed {
   }, [store]);
 
   useEffect(() => {
-    const abort = new AbortController();
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const response = await fetch('/api/symbols', { signal: abort.signal, headers: authHeaders() });
-        if (!response.ok) throw new Error(`GET /api/symbols answered ${response.status}`);
-        const body = (await response.json()) as { symbols: Instrument[] };
-        store.getState().setInstruments(body.symbols);
-        setProblem(undefined);
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        setProblem(
-          `Symbols unavailable (${error instanceof Error ? error.message : String(error)}); retrying`,
-        );
-        retry = setTimeout(() => void load(), SYMBOLS_RETRY_MS);
-      }
-    };
-    void load();
-    return () => {
-      abort.abort();
-      clearTimeout(retry);
-    };
-  }, [store]);
-
-  useEffect(() => {
     if (problem === undefined) return;
     const fade = setTimeout(() => setProblem(undefined), PROBLEM_SHOWN_MS);
     return () => clearTimeout(fade);
@@ -71,6 +44,9 @@ export function useMarketFeed(store: PageStore): MarketFeed {
     if (!hydrated) return;
     return connectFeed(store, { onError: setProblem, token: pageToken });
   }, [store, hydrated]);
+
+  // A new token link opened in this tab: start again with it (instruments, history and feed all need it).
+  useEffect(() => onTokenLink(() => window.location.reload()), []);
 
   return { hydrated, problem, report: setProblem };
 }

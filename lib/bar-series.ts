@@ -1,23 +1,25 @@
 import { addTrade, barFromTrade, type BarState, type Trade } from './candles';
-import { bucketOfSeconds, INTERVAL_SECONDS, type Interval } from './intervals';
-import type { UnixSeconds } from './nominal';
+import type { AssetClass } from './instrument';
+import { bucketer, type Interval } from './intervals';
+import type { UnixMillis, UnixSeconds } from './nominal';
 
 /**
  * The bars of one symbol at one interval, ascending by time, keeping at most `capacity` of the newest.
- * Buckets without trades have no bar.
+ * Buckets without trades have no bar, and trades outside every bucket (an equity's pre-market trade, for its 1d
+ * series) none either.
  */
 export class BarSeries {
   readonly interval: Interval;
   readonly capacity: number;
   private readonly bars: BarState[] = [];
-  /** The bucket length, held as a number: the market adds every trade to six series. */
-  private readonly seconds: number;
+  /** Looked up once: the market adds every trade to eight series. */
+  private readonly bucketOf: (time: UnixMillis) => UnixSeconds | undefined;
   private newest: BarState | undefined;
 
-  constructor(interval: Interval, capacity: number) {
+  constructor(interval: Interval, capacity: number, assetClass: AssetClass = 'crypto') {
     this.interval = interval;
     this.capacity = capacity;
-    this.seconds = INTERVAL_SECONDS[interval];
+    this.bucketOf = bucketer(interval, assetClass);
   }
 
   get length(): number {
@@ -29,11 +31,12 @@ export class BarSeries {
   }
 
   /**
-   * Adds a trade and returns the bar it touched, or undefined when the series is full and the trade is older than
-   * every bar kept.
+   * Adds a trade and returns the bar it touched, or undefined when the trade lands in no bucket, or the series is
+   * full and the trade is older than every bar kept.
    */
   add(trade: Trade): BarState | undefined {
-    const time = bucketOfSeconds(trade.time, this.seconds);
+    const time = this.bucketOf(trade.time);
+    if (time === undefined) return undefined;
     const last = this.newest;
     if (!last || time > last.time) {
       const bar = barFromTrade(trade, this.interval, time);

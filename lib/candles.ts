@@ -1,4 +1,5 @@
-import { bucketStart, type Interval } from './intervals';
+import type { AssetClass } from './instrument';
+import { bucketStart, tradingBucket, type Interval } from './intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from './nominal';
 
 /** One OHLCV bar, prices in ticks and volume in lots. */
@@ -90,14 +91,22 @@ export function toBar(state: BarState): Bar {
   return { time, open, high, low, close, volume };
 }
 
-/** Reference aggregation: the bars of `interval` that `trades` make, ascending by time, in any arrival order. */
-export function aggregate(trades: Iterable<Trade>, interval: Interval): Bar[] {
+/**
+ * Reference aggregation: the bars of `interval` that `trades` make, ascending by time, in any arrival order, by the
+ * calendar of `assetClass` (crypto's UTC days unless told; see `tradingBucket`).
+ */
+export function aggregate(
+  trades: Iterable<Trade>,
+  interval: Interval,
+  assetClass: AssetClass = 'crypto',
+): Bar[] {
   const byBucket = new Map<number, BarState>();
   for (const trade of trades) {
-    const time = bucketStart(trade.time, interval);
+    const time = tradingBucket(trade.time, interval, assetClass);
+    if (time === undefined) continue;
     const bar = byBucket.get(time);
     if (bar) addTrade(bar, trade);
-    else byBucket.set(time, barFromTrade(trade, interval));
+    else byBucket.set(time, barFromTrade(trade, interval, time));
   }
   return [...byBucket.values()].sort((a, b) => a.time - b.time).map(toBar);
 }

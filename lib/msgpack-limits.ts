@@ -27,27 +27,49 @@ export class MessagePackLimitError extends Error {
   override readonly name = 'MessagePackLimitError';
 }
 
-/** Bytes after the head byte of each fixed-size type: uint, int, float and fixext (with its type byte). */
-const FIXED: Readonly<Record<number, number>> = {
-  0xc0: 0,
-  0xc2: 0,
-  0xc3: 0,
-  0xca: 4,
-  0xcb: 8,
-  0xcc: 1,
-  0xcd: 2,
-  0xce: 4,
-  0xcf: 8,
-  0xd0: 1,
-  0xd1: 2,
-  0xd2: 4,
-  0xd3: 8,
-  0xd4: 2,
-  0xd5: 3,
-  0xd6: 5,
-  0xd7: 9,
-  0xd8: 17,
-};
+/** What a head byte 0xc0..0xdf starts: bytes of payload that follow it, or how its length or count is stored. */
+const FIXED = 0;
+const STR = 1;
+const BIN = 2;
+const EXT = 3;
+const ARRAY = 4;
+const MAP = 5;
+const INVALID = 6;
+/** [kind, size]: for FIXED the payload bytes after the head byte, otherwise the width of the length field. */
+const HEADS: readonly (readonly [kind: number, size: number])[] = [
+  [FIXED, 0], // c0 nil
+  [INVALID, 0], // c1
+  [FIXED, 0], // c2 false
+  [FIXED, 0], // c3 true
+  [BIN, 1],
+  [BIN, 2],
+  [BIN, 4],
+  [EXT, 1],
+  [EXT, 2],
+  [EXT, 4],
+  [FIXED, 4], // ca float 32
+  [FIXED, 8],
+  [FIXED, 1], // cc uint 8
+  [FIXED, 2],
+  [FIXED, 4],
+  [FIXED, 8],
+  [FIXED, 1], // d0 int 8
+  [FIXED, 2],
+  [FIXED, 4],
+  [FIXED, 8],
+  [FIXED, 2], // d4 fixext 1 (type byte and data)
+  [FIXED, 3],
+  [FIXED, 5],
+  [FIXED, 9],
+  [FIXED, 17],
+  [STR, 1], // d9
+  [STR, 2],
+  [STR, 4],
+  [ARRAY, 2], // dc
+  [ARRAY, 4],
+  [MAP, 2], // de
+  [MAP, 4],
+];
 
 /** Throws a MessagePackLimitError naming the first limit `bytes` breaks; returns when it is one bounded value. */
 export function checkMessagePack(bytes: Uint8Array, limits: MessagePackLimits): void {
@@ -57,83 +79,73 @@ export function checkMessagePack(bytes: Uint8Array, limits: MessagePackLimits): 
   const open: number[] = [];
   let owed = 0;
   let pos = 0;
-
-  const length = (size: 1 | 2 | 4): number => {
-    if (pos + size > end) fail(`truncated at byte ${pos}`);
-    let value = 0;
-    for (let i = 0; i < size; i++) value = value * 256 + (bytes[pos + i] as number);
-    pos += size;
-    return value;
-  };
-  const skip = (count: number, limit: number, what: string): void => {
-    if (count > limit) fail(`${what} of ${count} bytes; the limit is ${limit}`);
-    if (pos + count > end) fail(`${what} of ${count} bytes with ${end - pos} left`);
-    pos += count;
-  };
-  const container = (elements: number, count: number, what: 'array' | 'map'): void => {
-    const limit = what === 'array' ? limits.maxArrayLength : limits.maxMapLength;
-    if (count > limit) fail(`${what} of ${count}; the limit is ${limit}`);
-    if (count === 0) return;
-    if (open.length + 1 > limits.maxDepth) fail(`nested deeper than ${limits.maxDepth}`);
-    owed += elements;
-    if (owed > end - pos) fail(`${what} of ${count} with ${end - pos} bytes left`);
-    open.push(elements);
-  };
-
   for (;;) {
     if (pos >= end) fail(`truncated at byte ${pos}`);
-    const head = bytes[pos] as number;
-    pos += 1;
+    const head = bytes[pos++] as number;
     if (open.length > 0) {
-      open[open.length - 1] = (open.at(-1) as number) - 1;
+      open[open.length - 1] = (open[open.length - 1] as number) - 1;
       owed -= 1;
     }
+    // Containers: `count` elements (map: entries, each two elements).
+    let count = -1;
+    let isMap = false;
     if (head < 0x80 || head >= 0xe0) {
       // fixint
-    } else if (head < 0x90) container((head & 0x0f) * 2, head & 0x0f, 'map');
-    else if (head < 0xa0) container(head & 0x0f, head & 0x0f, 'array');
-    else if (head < 0xc0) skip(head & 0x1f, limits.maxStrLength, 'string');
-    else if (head in FIXED) skip(FIXED[head] as number, Infinity, 'value');
-    else {
-      switch (head) {
-        case 0xc4:
-        case 0xc5:
-        case 0xc6:
-          skip(length(head === 0xc4 ? 1 : head === 0xc5 ? 2 : 4), limits.maxBinLength, 'binary');
-          break;
-        case 0xc7:
-        case 0xc8:
-        case 0xc9: {
-          const size = length(head === 0xc7 ? 1 : head === 0xc8 ? 2 : 4);
-          skip(1, Infinity, 'extension type');
-          skip(size, limits.maxBinLength, 'extension');
-          break;
+    } else if (head < 0x90) {
+      count = head & 0x0f;
+      isMap = true;
+    } else if (head < 0xa0) {
+      count = head & 0x0f;
+    } else if (head < 0xc0) {
+      pos = payload(bytes, pos, head & 0x1f, limits.maxStrLength, 'string');
+    } else {
+      const [kind, size] = HEADS[head - 0xc0] as readonly [number, number];
+      if (kind === FIXED) pos = payload(bytes, pos, size, Infinity, 'value');
+      else if (kind === INVALID) fail(`byte 0x${head.toString(16)} at ${pos - 1} is no MessagePack type`);
+      else {
+        if (pos + size > end) fail(`truncated at byte ${pos}`);
+        let length = 0;
+        for (let i = 0; i < size; i++) length = length * 256 + (bytes[pos + i] as number);
+        pos += size;
+        if (kind === STR) pos = payload(bytes, pos, length, limits.maxStrLength, 'string');
+        else if (kind === BIN) pos = payload(bytes, pos, length, limits.maxBinLength, 'binary');
+        else if (kind === EXT)
+          pos = payload(
+            bytes,
+            payload(bytes, pos, 1, 1, 'extension type'),
+            length,
+            limits.maxBinLength,
+            'extension',
+          );
+        else {
+          count = length;
+          isMap = kind === MAP;
         }
-        case 0xd9:
-        case 0xda:
-        case 0xdb:
-          skip(length(head === 0xd9 ? 1 : head === 0xda ? 2 : 4), limits.maxStrLength, 'string');
-          break;
-        case 0xdc:
-        case 0xdd: {
-          const count = length(head === 0xdc ? 2 : 4);
-          container(count, count, 'array');
-          break;
-        }
-        case 0xde:
-        case 0xdf: {
-          const count = length(head === 0xde ? 2 : 4);
-          container(count * 2, count, 'map');
-          break;
-        }
-        default:
-          fail(`byte 0x${head.toString(16)} at ${pos - 1} is no MessagePack type`);
       }
     }
-    while (open.length > 0 && open.at(-1) === 0) open.pop();
+    if (count > 0) {
+      const limit = isMap ? limits.maxMapLength : limits.maxArrayLength;
+      const what = isMap ? 'map' : 'array';
+      if (count > limit) fail(`${what} of ${count}; the limit is ${limit}`);
+      if (open.length >= limits.maxDepth) fail(`nested deeper than ${limits.maxDepth}`);
+      const elements = isMap ? count * 2 : count;
+      owed += elements;
+      if (owed > end - pos) fail(`${what} of ${count} with ${end - pos} bytes left`);
+      open.push(elements);
+    } else if (count === 0 && open.length >= limits.maxDepth) {
+      fail(`nested deeper than ${limits.maxDepth}`);
+    }
+    while (open.length > 0 && open[open.length - 1] === 0) open.pop();
     if (open.length === 0) break;
   }
   if (pos !== end) fail(`${end - pos} bytes after the value`);
+}
+
+/** The position after `length` bytes of payload at `pos`, within `limit` and the bytes present. */
+function payload(bytes: Uint8Array, pos: number, length: number, limit: number, what: string): number {
+  if (length > limit) fail(`${what} of ${length} bytes; the limit is ${limit}`);
+  if (pos + length > bytes.length) fail(`${what} of ${length} bytes with ${bytes.length - pos} left`);
+  return pos + length;
 }
 
 function fail(message: string): never {

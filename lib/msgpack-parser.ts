@@ -1,8 +1,10 @@
 /**
  * A Socket.IO parser speaking `socket.io-msgpack-parser`'s wire format (every Socket.IO packet one MessagePack map
  * `{ type, nsp, data?, id? }`, a binary WebSocket message or a base64 long-polling record) whose decoding cannot be
- * made to allocate: each packet is checked against `MessagePackLimits` (lib/msgpack-limits.ts) before it is decoded,
- * and decoded by @msgpack/msgpack's `Decoder` with the same limits.
+ * made to allocate more than the packet's own bytes justify: each packet is checked against `MessagePackLimits`
+ * (lib/msgpack-limits.ts) before it is decoded, and decoded by @msgpack/msgpack's `Decoder` with the same limits. A
+ * packet that fails throws from `add`, on which Socket.IO closes that connection (server) or reports `parse error`
+ * (client).
  *
  * Encoding is notepack.io's, as in socket.io-msgpack-parser, so what either end sends is byte for byte what it sent
  * before. Decoding gives the values notepack.io gives (tests/property/msgpack-parser.test.ts), except where it is

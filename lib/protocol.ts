@@ -10,6 +10,7 @@
  * of ticks in unix milliseconds and bar times in unix seconds (the UTC start of the bar's bucket).
  */
 import type { Bar } from './candles';
+import type { DecimalQuote } from './decimals';
 import type { Instrument } from './instrument';
 import type { Interval } from './intervals';
 import type { Lots, Ticks, UnixSeconds } from './nominal';
@@ -232,6 +233,23 @@ export interface Goodbye {
  */
 export const UNAUTHORIZED = 'unauthorized';
 
+/** Every event a client may emit, by name (the types are `ClientToServerEvents`); docs/asyncapi.yaml lists them. */
+export const CLIENT_EVENTS = [
+  'subscribe',
+  'unsubscribe',
+  'subscribeCandles',
+  'unsubscribeCandles',
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+
+/** Every event the server emits, by name (the types are `ServerToClientEvents`). */
+export const SERVER_EVENTS = [
+  'hello',
+  'frame',
+  'status',
+  'goodbye',
+  'notice',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
+
 export function barToTuple(bar: Bar): BarTuple {
   return [bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume];
 }
@@ -263,4 +281,20 @@ export interface CandlesResponse {
   symbol: string;
   interval: Interval;
   bars: ApiBar[];
+}
+
+/**
+ * A quote as `GET /api/quotes` serves it: decimal prices and quantity, change since the previous close, and
+ * whether it is current.
+ */
+export interface ApiQuote extends DecimalQuote {
+  symbol: string;
+  status: SymbolStatus;
+  /** The source that carries it (`sim`, `binance`, …). */
+  source: string;
+}
+
+/** The body of `GET /api/quotes`, in the order the symbols were asked. */
+export interface QuotesResponse {
+  quotes: ApiQuote[];
 }

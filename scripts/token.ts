@@ -9,7 +9,9 @@ import { mintToken, parseTtl } from '../server/guard/token';
 
 function fail(message: string): never {
   console.error(`npm run token: ${message}`);
-  console.error('usage: AUTH_SECRET=<secret> npm run token -- --sub NAME [--ttl 1h]   (ttl: 30s, 15m, 8h, 7d)');
+  console.error(
+    'usage: AUTH_SECRET=<secret> npm run token -- --sub NAME [--ttl 1h]   (ttl: 30s, 15m, 8h, 7d)',
+  );
   process.exit(2);
 }
 

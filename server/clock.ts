@@ -24,3 +24,15 @@ export function every(clock: Clock, ms: number, callback: () => void): () => voi
   }
   return () => cancel();
 }
+
+/**
+ * A clock that reads `start` now and runs at `base`'s pace from there, timers and all: `SIM_START` runs the
+ * simulated market from another moment (a holiday, an early close, a weekend) through the same seam.
+ */
+export function shiftedClock(base: Clock, start: UnixMillis): Clock {
+  const offset = start - base.now();
+  return {
+    now: () => (base.now() + offset) as UnixMillis,
+    setTimer: (callback, ms) => base.setTimer(callback, ms),
+  };
+}

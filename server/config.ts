@@ -16,7 +16,11 @@ const list = (fallback: string) =>
     );
 
 export const FEEDS = ['sim', 'binance', 'coinbase', 'finnhub'] as const;
-export type FeedName = (typeof FEEDS)[number];
+/** A source `FEED` names: a live one, or `replay:<file-or-folder>` (a recording, alone). */
+export type FeedName = (typeof FEEDS)[number] | `replay:${string}`;
+const feedName = z.union([z.enum(FEEDS), z.templateLiteral(['replay:', z.string().min(1)])], {
+  error: `each must be one of ${FEEDS.join(', ')}, or replay:<file-or-folder>`,
+});
 
 const url = (fallback: string) => z.url({ protocol: /^(wss?|https?)$/ }).default(fallback);
 
@@ -31,6 +35,21 @@ const schema = z.object({
   /** A client whose connection has not drained for this long is disconnected. */
   SLOW_CLIENT_MS: integer(1000, 600_000, 30_000),
   SIM_SEED: integer(0, 2 ** 32 - 1, 1),
+  /**
+   * Runs the simulated market from this moment (an ISO time with its offset, such as 2025-11-28T12:55:00-05:00)
+   * instead of now: its clock starts there and runs at the real pace, so a holiday, an early close or a weekend
+   * can be shown at once.
+   */
+  SIM_START: z.iso
+    .datetime({ offset: true, error: 'must be an ISO time with a zone, such as 2025-11-28T17:55:00Z' })
+    .transform((value) => Date.parse(value))
+    .optional(),
+  /** A replay's pace: 1 real time, 2 twice as fast, 0 as fast as the process can. */
+  REPLAY_SPEED: z.coerce.number().min(0).max(10_000).default(1),
+  /** Appends every source event to this NDJSON file (rotated by size or UTC day: `run.1.ndjson`, …). */
+  RECORD: z.string().min(1).optional(),
+  /** A recording file that reaches this many bytes is closed and the next begun. */
+  RECORD_MAX_BYTES: integer(1024, 2 ** 40, 256 * 1024 * 1024),
   /** Bars kept per symbol and interval (history served by /api/candles and on scroll). */
   HISTORY_BARS: integer(500, 100_000, 2000),
   /**
@@ -108,8 +127,11 @@ const schema = z.object({
   /** Where prices come from, comma separated: the simulator and any of the relays. */
   FEED: list('sim').pipe(
     z
-      .array(z.enum(FEEDS, { error: `each must be one of ${FEEDS.join(', ')}` }))
-      .min(1, 'must name at least one source'),
+      .array(feedName)
+      .min(1, 'must name at least one source')
+      .refine((names) => names.length === 1 || !names.some((name) => name.startsWith('replay:')), {
+        message: 'a replay plays alone: FEED=replay:<file-or-folder> with no other source',
+      }),
   ),
   /** A relayed symbol whose upstream is down or has sent nothing for this long is stale. */
   STALE_MS: integer(500, 600_000, 5000),

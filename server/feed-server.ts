@@ -3,8 +3,9 @@ import { createServer, ServerResponse, type IncomingMessage, type Server as Http
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import type { UnixMillis } from '../lib/nominal';
 import type { Limits, StatusEntry, StatusUpdate } from '../lib/protocol';
-import { systemClock, type Clock } from './clock';
+import { shiftedClock, systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { FanOut } from './fanout/fan-out';
 import { guardConnections, type EngineSession } from './guard/connections';
@@ -21,21 +22,31 @@ import { createMetrics, type Metrics, type ReplicationStatus } from './metrics';
 import { drainConnections } from './socket/drain';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
+import { sweepQueues } from './socket/connection';
 import { attachSockets, type FeedIo } from './socket/socket-server';
 import type { PriceSource, SourceEvent, SourceHealth } from './source/price-source';
-import { createSources } from './source/sources';
+import { createSources, isReplay } from './source/sources';
+import { Recorder } from './replay/recorder';
+import { Replay } from './replay/replay';
+import { replayApi, type ReplayControls } from './http/replay-api';
 
 export interface FeedServerOptions {
   config: Config;
+  /** The market's time (with `SIM_START`, a shifted one). */
   clock?: Clock;
+  /**
+   * Real time, for what guards the server: token expiry, per-address rates, the handshake timeout. It stays the
+   * wall clock when `SIM_START` shifts the market's; given a `clock` (a test's), that one by default.
+   */
+  wallClock?: Clock;
   /**
    * Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). Ignored
    * when `market` is given.
    */
   source?: PriceSource | readonly PriceSource[];
   /**
-   * A market kept elsewhere (a gateway's replica of the ingest's market): the server then runs no source and
-   * serves this view as its owner changes it.
+   * A market kept elsewhere (a gateway's replica of the ingest's market): the server then runs no source (and no
+   * replay or recording) and serves this view as its owner changes it.
    */
   market?: MarketView;
   logger?: Logger;
@@ -64,6 +75,10 @@ export interface FeedServer {
   readonly market: MarketView;
   readonly fanOut: FanOut;
   readonly metrics: Metrics;
+  /** With `FEED=replay:…`, the replay its controls act on. */
+  readonly replay: Replay | undefined;
+  /** With `RECORD`, the recording files written so far. */
+  readonly recorder: Recorder | undefined;
   /** The port it listens on (useful with PORT=0); 0 when it does not listen itself. */
   readonly port: number;
   /** `http` or `https`. */
@@ -76,6 +91,9 @@ export interface FeedServer {
   close(): Promise<void>;
 }
 
+/** How often every connection's unread output is checked against MAX_QUEUED_BYTES. */
+const QUEUE_SWEEP_MS = 1000;
+
 /** Request limits, the same for every connection. */
 export function limitsFor(config: Config): Limits {
   return {
@@ -87,6 +105,13 @@ export function limitsFor(config: Config): Limits {
     maxBars: config.HISTORY_BARS,
     maxQueuedBytes: config.MAX_QUEUED_BYTES,
   };
+}
+
+/** The system clock, or with `SIM_START` one that starts there and runs at the real pace. */
+export function clockFor(config: Config): Clock {
+  return config.SIM_START === undefined
+    ? systemClock
+    : shiftedClock(systemClock, config.SIM_START as UnixMillis);
 }
 
 /** The certificate and key files named by TLS_CERT and TLS_KEY, read once; a missing file stops the start. */
@@ -109,20 +134,38 @@ function tlsOptions(config: Config): { cert: Buffer; key: Buffer } | undefined {
  */
 export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const { config } = options;
-  const clock = options.clock ?? systemClock;
+  // The market's clock (SIM_START or a replay move it) and the real one, for what real people's time governs:
+  // token expiry, connection guards and API rates.
+  const replayName = config.FEED.find(isReplay);
+  const replay =
+    options.source === undefined && options.market === undefined && replayName !== undefined
+      ? Replay.open(replayName.slice('replay:'.length), config.REPLAY_SPEED, systemClock)
+      : undefined;
+  const clock = options.clock ?? replay?.clock ?? clockFor(config);
+  const wallClock = options.wallClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const recorder =
+    config.RECORD && !options.market
+      ? new Recorder({ path: config.RECORD, maxBytes: config.RECORD_MAX_BYTES, clock })
+      : undefined;
   const limits = limitsFor(config);
   const tls = tlsOptions(config);
 
   let market: MarketView;
+  let state: MarketState | undefined;
   let startSources: () => () => void = () => () => {};
   let sourceHealth: () => Record<string, SourceHealth> = options.sourceHealth ?? (() => ({}));
+  const started = clock.now();
   if (options.market) {
     market = options.market;
   } else {
-    const built = buildMarket(config, clock, options.source ?? createSources(config, clock, logger));
+    const given = options.source ?? replay ?? createSources(config, clock, logger);
+    const sources = (Array.isArray(given) ? given : [given as PriceSource]).map((source) =>
+      recorder ? recorder.wrap(source) : source,
+    );
+    const built = buildMarket(config, clock, sources);
     logger.info({ symbols: built.market.instruments.length, ms: built.ms }, 'history ready');
-    market = built.market;
+    market = state = built.market;
     startSources = built.start;
     sourceHealth = built.health;
   }
@@ -151,10 +194,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     publicOrigin: config.PUBLIC_ORIGIN,
     trusted,
   });
-  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, clock) : undefined;
+  const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, wallClock) : undefined;
   const api = createApi({
     market,
-    clock,
+    clock: wallClock,
     maxBars: limits.maxBars,
     origins,
     trusted,
@@ -177,8 +220,11 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       ...(options.readiness?.() ?? []),
     ],
   });
+  const replayControls = replay && state && replayApi(controlsOf(replay, state, () => ({ io, started })));
   const routes: ApiHandler = (request, response, url) =>
-    operations(request, response, url) || api(request, response, url);
+    operations(request, response, url) ||
+    (replayControls?.(request, response, url) ?? false) ||
+    api(request, response, url);
   const handler = frontDoor({
     api: routes,
     fallback: options.fallback,
@@ -210,7 +256,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
     handshakeTimeoutMs: config.HANDSHAKE_TIMEOUT_MS,
     trusted,
-    clock,
+    clock: wallClock,
     logger,
   });
   io.engine.on('connection', (raw: Omit<EngineSession, 'request'> & { request: unknown }) => {
@@ -222,7 +268,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['X-Content-Type-Options'] = 'nosniff';
   });
-  if (verify) requireSocketToken(io, verify, clock, logger);
+  if (verify) requireSocketToken(io, verify, wallClock, logger);
   releaseUpgradeRequests(io);
   attachSockets(io, { market, fanOut, limits, clock, logger });
   const stopStatus = pushStatus(io, market);
@@ -243,6 +289,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
+  const stopSweep = sweepQueues(io, clock, QUEUE_SWEEP_MS);
   const stopSources = startSources();
   const port = options.listen === false ? 0 : (http.address() as AddressInfo).port;
 
@@ -250,7 +297,9 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   const close = () =>
     (closed ??= (async () => {
       stopSources();
+      recorder?.close();
       stopStatus();
+      stopSweep();
       stopFanOut();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Connections handed over by a cluster primary are not the server's to wait for.
@@ -263,6 +312,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     market,
     fanOut,
     metrics,
+    replay,
+    recorder,
     port,
     scheme: tls ? 'https' : 'http',
     async drain(spreadMs) {
@@ -272,9 +323,34 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       // No new connections; those open stay until they are told to go.
       if (http.listening) http.close();
       fanOut.flush();
-      await drainConnections(io, { spreadMs, clock });
+      await drainConnections(io, { spreadMs, clock: wallClock });
     },
     close,
+  };
+}
+
+/**
+ * A replay's controls for the API. A seek closes every connection (the pages reconnect and resync from
+ * snapshots: they may hold bars from after the new time) and rebuilds the market from the recording up to it.
+ */
+function controlsOf(
+  replay: Replay,
+  market: MarketState,
+  parts: () => { io: FeedIo; started: UnixMillis },
+): ReplayControls {
+  return {
+    state: () => replay.state(),
+    play: () => replay.play(),
+    pause: () => replay.pause(),
+    setSpeed: (speed) => replay.setSpeed(speed),
+    seek: (time) =>
+      replay.seek(time, (backfill, upTo) => {
+        const { io, started } = parts();
+        for (const socket of io.of('/').sockets.values()) socket.conn.close();
+        market.reset();
+        market.backfill({ backfill }, started);
+        upTo((event) => market.apply(event));
+      }),
   };
 }
 

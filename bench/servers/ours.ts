@@ -8,7 +8,14 @@ import { quotesInTicks, socketIoQueuedBytes, type BenchServer, type ServerSetup 
  */
 export async function startOurs({ feed, flushMs }: ServerSetup): Promise<BenchServer> {
   const server = await startFeedServer({
-    config: configWith({ PORT: 0, HOST: '127.0.0.1', FLUSH_MS: flushMs, LOG_LEVEL: 'silent' }),
+    // Every load client connects from loopback: one address, which the per-address limit would hold to 100.
+    config: configWith({
+      PORT: 0,
+      HOST: '127.0.0.1',
+      FLUSH_MS: flushMs,
+      LOG_LEVEL: 'silent',
+      MAX_CONNECTIONS_PER_IP: 100_000,
+    }),
     source: feed.source,
   });
   return {

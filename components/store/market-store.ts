@@ -1,11 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { Bar } from '../../lib/candles';
-import { applyCandleEntry, chartFromAck, prependBars, type ChartBars } from '../../lib/chart-bars';
+import { mergeBars, prependBars, type ChartBars } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
-import type { CandlesSubscribed, Frame, QuoteEntry } from '../../lib/protocol';
-import { applyDeltas, applySnapshot, removeSymbols, type QuoteBook } from '../../lib/quote-book';
+import type { StatusEntry, SymbolStatus } from '../../lib/protocol';
+import { removeSymbols, type BookEntry, type QuoteBook } from '../../lib/quote-book';
 
 /**
  * `outdated`: the server speaks another protocol version than this page (it was deployed since the page loaded);
@@ -27,8 +27,18 @@ export const DEFAULT_WATCHLIST = [
   'USDJPY',
 ];
 
+/** Where a symbol's prices come from and whether they are current (the server's `status` event). */
+export interface SymbolFeedState {
+  status: SymbolStatus;
+  source: string;
+  /** Unix ms of its last market event; 0 before any. */
+  time: number;
+}
+
 export interface MarketState {
   status: ConnectionStatus;
+  /** Per symbol, its source and status, from GET /api/symbols and the `status` event. */
+  feeds: Readonly<Record<string, SymbolFeedState>>;
   /** Instruments by symbol, from GET /api/symbols. */
   instruments: Readonly<Record<string, Instrument>>;
   watchlist: readonly string[];
@@ -42,19 +52,25 @@ export interface MarketState {
   chartChanged: readonly Bar[];
   /** Grows whenever the chart's bars are replaced wholesale rather than updated (new stream, older history). */
   chartRevision: number;
+  /** The server's clock minus this browser's, from its hello: sessions are read at the server's time. */
+  serverOffsetMs: number;
 }
 
 export interface MarketActions {
   setStatus(status: ConnectionStatus): void;
+  setServerTime(serverTime: number): void;
   setInstruments(instruments: readonly Instrument[]): void;
+  applyStatus(entries: readonly StatusEntry[]): void;
   addSymbol(symbol: string): void;
   removeSymbol(symbol: string): void;
   select(symbol: string): void;
   setInterval(interval: Interval): void;
-  applySnapshots(entries: readonly QuoteEntry[]): void;
-  /** Applies a frame; returns the symbols and whether the chart missed an update and need a resync. */
-  applyFrame(frame: Frame): { quoteGaps: string[]; chartGap: boolean };
-  setChart(ack: CandlesSubscribed): void;
+  /** Quotes as the feed connection's subscriptions hold them; symbols no longer listed are ignored. */
+  putQuotes(entries: Readonly<Record<string, BookEntry>>): void;
+  /** Replaces the chart's bars wholesale (a new stream, a resync), if it is the selected symbol's and interval's. */
+  showChart(chart: ChartBars): void;
+  /** Puts bars that changed into the chart's (keeping the history put in front of them). */
+  updateChart(symbol: string, interval: Interval, changed: readonly Bar[]): void;
   /** Puts older bars in front of the chart's, if the chart still shows that stream. */
   prependChart(symbol: string, interval: Interval, older: readonly Bar[]): void;
 }
@@ -92,6 +108,7 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     persist(
       (set, get) => ({
         status: 'connecting',
+        feeds: {},
         instruments: {},
         watchlist: DEFAULT_WATCHLIST,
         selected: DEFAULT_WATCHLIST[0],
@@ -100,10 +117,17 @@ export function createMarketStore(initial?: Partial<MarketState>) {
         chart: undefined,
         chartChanged: [],
         chartRevision: 0,
+        serverOffsetMs: 0,
         ...initial,
 
         setStatus: (status) => set({ status }),
+        setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
         setInstruments: (list) => set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])) }),
+        applyStatus: (entries) => {
+          const feeds = { ...get().feeds };
+          for (const [symbol, status, source, time] of entries) feeds[symbol] = { status, source, time };
+          set({ feeds });
+        },
         addSymbol: (symbol) => {
           const { watchlist, selected } = get();
           if (watchlist.includes(symbol)) return;
@@ -120,35 +144,20 @@ export function createMarketStore(initial?: Partial<MarketState>) {
         },
         select: (symbol) => set({ selected: symbol }),
         setInterval: (interval) => set({ interval }),
-        applySnapshots: (entries) => {
+        putQuotes: (entries) => {
           const held = new Set(get().watchlist);
-          let book = get().book;
-          for (const entry of entries) if (held.has(entry[0])) book = applySnapshot(book, entry);
-          set({ book });
+          const fresh = Object.entries(entries).filter(([symbol]) => held.has(symbol));
+          if (fresh.length > 0) set({ book: { ...get().book, ...Object.fromEntries(fresh) } });
         },
-        applyFrame: (frame) => {
-          const state = get();
-          const quotes = frame.q ? applyDeltas(state.book, frame.q) : { book: state.book, gaps: [] };
-          let chart = state.chart;
-          let chartChanged: Bar[] = [];
-          let chartGap = false;
-          for (const entry of frame.c ?? []) {
-            if (!chart) break;
-            const update = applyCandleEntry(chart, entry);
-            chart = update.chart;
-            chartChanged = chartChanged.concat(update.changed);
-            chartGap ||= update.gap;
-          }
-          const patch: Partial<MarketState> = {};
-          if (quotes.book !== state.book) patch.book = quotes.book;
-          if (chart !== state.chart) Object.assign(patch, { chart, chartChanged });
-          if (Object.keys(patch).length > 0) set(patch);
-          return { quoteGaps: quotes.gaps, chartGap };
-        },
-        setChart: (ack) => {
+        showChart: (chart) => {
           const { selected, interval, chartRevision } = get();
-          if (ack.symbol !== selected || ack.interval !== interval) return;
-          set({ chart: chartFromAck(ack), chartChanged: [], chartRevision: chartRevision + 1 });
+          if (chart.symbol !== selected || chart.interval !== interval) return;
+          set({ chart, chartChanged: [], chartRevision: chartRevision + 1 });
+        },
+        updateChart: (symbol, interval, changed) => {
+          const { chart } = get();
+          if (chart?.symbol !== symbol || chart.interval !== interval || changed.length === 0) return;
+          set({ chart: { ...chart, bars: mergeBars(chart.bars, changed) }, chartChanged: changed });
         },
         prependChart: (symbol, interval, older) => {
           const { chart, chartRevision } = get();

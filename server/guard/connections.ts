@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Socket as TcpSocket } from 'node:net';
 import type { Clock } from '../clock';
-import { clientAddress, normalizeAddress, type ProxyTrust } from '../http/client-address';
+import { clientAddress, limitKey, normalizeAddress, type ProxyTrust } from '../http/client-address';
 import type { Logger } from '../logger';
 import { AddressCount } from './address-count';
 
@@ -34,7 +34,7 @@ export interface ConnectionGuard {
  * Per-address limits and the handshake timeout, for a server a hostile visitor can reach.
  *
  * - Sessions: at most `maxPerAddress` Socket.IO sessions per client address (X-Forwarded-For believed only from
- *   trusted proxies), checked at the handshake.
+ *   trusted proxies; an IPv6 address counts by its /64), checked at the handshake.
  * - TCP: at most twice that many TCP connections from one peer that is not a trusted proxy (a long-polling session
  *   holds two, and a page's own requests a few more); past it a connection is closed as it is accepted.
  * - Time: a TCP connection that has not sent a whole request within `handshakeTimeoutMs` is closed. One that
@@ -53,8 +53,9 @@ export function guardConnections(http: HttpServer, options: ConnectionGuardOptio
   const waiting = new WeakMap<TcpSocket, () => void>();
 
   http.on('connection', (socket: TcpSocket) => {
-    const peer = normalizeAddress(socket.remoteAddress ?? '');
-    if (!trusted(peer)) {
+    const address = normalizeAddress(socket.remoteAddress ?? '');
+    const peer = limitKey(address);
+    if (!trusted(address)) {
       if (!tcp.tryAdd(peer)) {
         logger.warn({ peer, limit: tcp.limit }, 'too many connections from one address');
         socket.destroy();
@@ -82,7 +83,7 @@ export function guardConnections(http: HttpServer, options: ConnectionGuardOptio
 
   return {
     admitSession(request) {
-      const address = clientAddress(request, trusted);
+      const address = limitKey(clientAddress(request, trusted));
       if (sessions.count(address) + pending.count(address) >= sessions.limit) {
         logger.warn({ address, limit: sessions.limit }, 'too many sessions from one address');
         return false;
@@ -93,7 +94,7 @@ export function guardConnections(http: HttpServer, options: ConnectionGuardOptio
       return true;
     },
     trackSession(session) {
-      const address = clientAddress(session.request, trusted);
+      const address = limitKey(clientAddress(session.request, trusted));
       sessions.add(address);
       session.once('close', () => sessions.remove(address));
     },

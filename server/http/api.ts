@@ -1,16 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { toPrice, toQuantity } from '../../lib/instrument';
-import { INTERVALS } from '../../lib/intervals';
+import type { z } from 'zod';
+import { barsToCsv } from '../../lib/csv';
+import { decimalBar, decimalQuote } from '../../lib/decimals';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION, type CandlesResponse, type SymbolsResponse } from '../../lib/protocol';
+import { PROTOCOL_VERSION, type SymbolsResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import { AddressRate } from '../guard/address-rate';
 import { bearerToken, TokenError, type TokenVerifier } from '../guard/token';
 import type { Logger } from '../logger';
 import type { MarketView } from '../market/market-view';
 import type { OriginPolicy } from '../socket/origin';
-import { clientAddress, type ProxyTrust } from './client-address';
+import { clientAddress, limitKey, type ProxyTrust } from './client-address';
+import { openApiDocument } from './openapi';
+import {
+  candleQuery,
+  quoteQuery,
+  type candlesResponse,
+  type ErrorResponse,
+  type quotesResponse,
+} from './schemas';
 import { setApiHeaders } from './security-headers';
 
 export interface ApiOptions {
@@ -37,23 +45,6 @@ export interface ApiOptions {
  */
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
-const candleQuery = (maxBars: number) =>
-  z.object({
-    symbol: z.string({ error: 'is required' }).min(1, 'is required'),
-    interval: z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` }),
-    limit: z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(maxBars, `must be at most ${maxBars}`)
-      .default(500),
-    before: z.coerce
-      .number({ error: 'must be unix seconds' })
-      .int('must be unix seconds')
-      .min(0, 'must be unix seconds')
-      .optional(),
-  });
-
 function send(response: ServerResponse, status: number, body: unknown, cacheSeconds = 0): void {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -62,19 +53,44 @@ function send(response: ServerResponse, status: number, body: unknown, cacheSeco
   response.end(JSON.stringify(body));
 }
 
+/** The 400 answer of the first problem zod found in a query. */
+function invalidParameter(response: ServerResponse, error: z.ZodError): void {
+  const issue = error.issues[0];
+  const parameter = String(issue?.path[0] ?? 'query');
+  send(response, 400, {
+    error: {
+      code: 'INVALID_PARAMETER',
+      parameter,
+      message: `${parameter} ${issue?.message ?? 'is invalid'}`,
+    },
+  } satisfies ErrorResponse);
+}
+
+function unknownSymbols(response: ServerResponse, symbols: readonly string[], parameter: string): void {
+  send(response, 404, {
+    error: {
+      code: 'UNKNOWN_SYMBOL',
+      parameter,
+      message: `unknown symbol${symbols.length > 1 ? 's' : ''} ${symbols.join(', ')}`,
+      symbols: [...symbols],
+    },
+  } satisfies ErrorResponse);
+}
+
 function tooMany(response: ServerResponse, retryAfterSeconds: number, message: string): void {
   response.setHeader('retry-after', String(retryAfterSeconds));
   send(response, 429, { error: { code: 'RATE_LIMITED', message } });
 }
 
 /**
- * Serves GET /healthz, /api/symbols and /api/candles. Per client address, /api requests are limited in number and
+ * Serves GET /healthz, /api/symbols, /api/quotes, /api/candles (JSON or CSV) and /api/openapi.json. Per client address, /api requests are limited in number and
  * /api/candles in bars a second (429 with Retry-After); with a verifier, /api needs a bearer token (401).
  * /healthz is for load balancers and orchestrators: neither limited nor behind the token.
  */
 export function createApi(options: ApiOptions): ApiHandler {
   const { market, clock, maxBars, origins, trusted, verify, logger, health } = options;
   const schema = candleQuery(maxBars);
+  const openApi = openApiDocument(maxBars);
   const requests = new AddressRate({
     rate: options.requestsPerSecond,
     burst: options.requestsPerSecond * 2,
@@ -88,26 +104,10 @@ export function createApi(options: ApiOptions): ApiHandler {
 
   const candles = (response: ServerResponse, url: URL, address: string): void => {
     const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const parameter = String(issue?.path[0] ?? 'query');
-      send(response, 400, {
-        error: {
-          code: 'INVALID_PARAMETER',
-          parameter,
-          message: `${parameter} ${issue?.message ?? 'is invalid'}`,
-        },
-      });
-      return;
-    }
-    const { symbol, interval, limit, before } = parsed.data;
+    if (!parsed.success) return invalidParameter(response, parsed.error);
+    const { symbol, interval, limit, before, format } = parsed.data;
     const instrument = market.instrument(symbol);
-    if (!instrument) {
-      send(response, 404, {
-        error: { code: 'UNKNOWN_SYMBOL', parameter: 'symbol', message: `unknown symbol ${symbol}` },
-      });
-      return;
-    }
+    if (!instrument) return unknownSymbols(response, [symbol], 'symbol');
     const found = market.bars(symbol, interval, limit, before as UnixSeconds | undefined);
     // Charged by what would be served, before the costly part (decimals and JSON of each bar).
     const allowed = bars.take(address, found.length);
@@ -115,15 +115,33 @@ export function createApi(options: ApiOptions): ApiHandler {
       tooMany(response, allowed.retryAfterSeconds, `more than ${options.barsPerSecond} bars a second`);
       return;
     }
-    const served = found.map((bar) => ({
-      time: bar.time,
-      open: toPrice(bar.open, instrument),
-      high: toPrice(bar.high, instrument),
-      low: toPrice(bar.low, instrument),
-      close: toPrice(bar.close, instrument),
-      volume: toQuantity(bar.volume, instrument),
-    }));
-    send(response, 200, { symbol, interval, bars: served } satisfies CandlesResponse);
+    const served = found.map((bar) => decimalBar(bar, instrument));
+    if (format === 'csv') {
+      response.writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${symbol}-${interval}.csv"`,
+        'cache-control': 'no-store',
+      });
+      response.end(barsToCsv(served));
+      return;
+    }
+    send(response, 200, { symbol, interval, bars: served } satisfies z.infer<typeof candlesResponse>);
+  };
+
+  const quotes = (response: ServerResponse, url: URL): void => {
+    const parsed = quoteQuery.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) return invalidParameter(response, parsed.error);
+    const asked = [...new Set(parsed.data.symbols)];
+    const unknown = asked.filter((symbol) => !market.has(symbol));
+    if (unknown.length > 0) return unknownSymbols(response, unknown, 'symbols');
+    const listing = new Map(market.listing().map((listed) => [listed.symbol, listed]));
+    const served = asked.flatMap((symbol) => {
+      const quote = market.quote(symbol);
+      const listed = listing.get(symbol);
+      if (!quote || !listed) return [];
+      return [{ symbol, status: listed.status, source: listed.source, ...decimalQuote(quote, listed) }];
+    });
+    send(response, 200, { quotes: served } satisfies z.infer<typeof quotesResponse>);
   };
 
   const serve = async (request: IncomingMessage, response: ServerResponse, url: URL, address: string) => {
@@ -143,7 +161,9 @@ export function createApi(options: ApiOptions): ApiHandler {
     if (url.pathname === '/api/symbols') {
       // Not cached: statuses change, and a relay adds the instruments it learns after start.
       send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
-    } else if (url.pathname === '/api/candles') candles(response, url, address);
+    } else if (url.pathname === '/api/quotes') quotes(response, url);
+    else if (url.pathname === '/api/candles') candles(response, url, address);
+    else if (url.pathname === '/api/openapi.json') send(response, 200, openApi, 60);
     else send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
   };
 
@@ -179,7 +199,7 @@ export function createApi(options: ApiOptions): ApiHandler {
         send(response, 200, { status: 'ok', protocol: PROTOCOL_VERSION, ...health() });
         return true;
       }
-      const address = clientAddress(request, trusted);
+      const address = limitKey(clientAddress(request, trusted));
       const allowed = requests.take(address);
       if (!allowed.ok) {
         tooMany(

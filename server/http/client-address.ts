@@ -11,6 +11,23 @@ export function normalizeAddress(address: string): string {
   return mapped?.[1] ?? address;
 }
 
+/**
+ * What the per-address limits count an address as: an IPv4 address itself, an IPv6 address by its /64 (the block
+ * one subscriber is handed, so one machine cannot step around a limit by changing the low 64 bits).
+ */
+export function limitKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
+  // An embedded IPv4 tail counts as one group here: it lies in the low 64 bits, which are dropped anyway.
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /** The trust for TRUSTED_PROXIES' entries (addresses and CIDR ranges, both families; validated by the config). */
 export function proxyTrust(entries: readonly string[]): ProxyTrust {
   if (entries.length === 0) return () => false;

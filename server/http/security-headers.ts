@@ -6,7 +6,10 @@ export interface SecurityHeaderOptions {
   trusted: ProxyTrust;
   /** The page's own origin for this request (connect-src for the feed's WebSocket). */
   ownOrigin: (request: IncomingMessage) => string | undefined;
-  /** Next in development mode evaluates code (React's dev tools, fast refresh), so its pages need 'unsafe-eval'. */
+  /**
+   * Next in development mode evaluates code (React's dev tools, fast refresh) and injects styles, so its pages get
+   * 'unsafe-eval' and inline styles; `npm start` gets neither.
+   */
   dev: boolean;
 }
 
@@ -45,7 +48,8 @@ export function pagePolicy(nonce: string, feedOrigin: string | undefined, dev: b
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}' ${CHART_LOGO_STYLE}`,
+    // Next's development server injects its CSS and error overlay as <style> elements of its own.
+    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}' ${CHART_LOGO_STYLE}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${socket ? ` ${socket}` : ''}`,

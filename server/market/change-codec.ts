@@ -1,6 +1,5 @@
 import { decode, encode } from '@msgpack/msgpack';
 import type { BarState } from '../../lib/candles';
-import type { Ticks } from '../../lib/nominal';
 import type { ListedInstrument } from '../../lib/protocol';
 import { quoteFromSnapshot, snapshotValues, type Quote } from '../../lib/quote';
 import type { MarketCheckpoint } from './market-book';
@@ -23,7 +22,6 @@ interface CheckpointRow {
   symbols: {
     listing: ListedInstrument;
     quote: number[] | null;
-    prevClose: number | null;
     bars: Uint8Array[];
   }[];
 }
@@ -83,7 +81,6 @@ export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
     symbols: checkpoint.symbols.map((saved) => ({
       listing: saved.listing,
       quote: saved.quote ? snapshotValues(saved.quote) : null,
-      prevClose: saved.prevClose ?? null,
       // Raw float64s (little-endian, as every platform Node runs on): copied, not encoded number by number.
       bars: saved.bars.map((packed) => new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength)),
     })),
@@ -99,7 +96,6 @@ export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
     symbols: row.symbols.map((saved) => ({
       listing: saved.listing,
       quote: quoteOf(saved.quote),
-      prevClose: (saved.prevClose ?? undefined) as Ticks | undefined,
       // Copied into a buffer of its own: the decoded bytes need not sit on an 8-byte boundary.
       bars: saved.bars.map((raw) => {
         const copy = new Uint8Array(raw.byteLength);

@@ -2,7 +2,7 @@ import { BarSeries } from '../../lib/bar-series';
 import { toBar, type Bar, type BarState } from '../../lib/candles';
 import type { Instrument } from '../../lib/instrument';
 import { INTERVALS, type Interval } from '../../lib/intervals';
-import type { Ticks, UnixSeconds } from '../../lib/nominal';
+import type { UnixSeconds } from '../../lib/nominal';
 import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
 import type { Quote } from '../../lib/quote';
 import type { ChangeListener, MarketChange, MarketView, StatusListener } from './market-view';
@@ -15,8 +15,6 @@ export interface SymbolBook {
   quote: Quote | undefined;
   /** Per interval in `INTERVALS` order. */
   series: BarSeries[];
-  /** The close of the day before the current one, where the market has seen it. */
-  prevClose: Ticks | undefined;
 }
 
 /**
@@ -29,7 +27,6 @@ export interface MarketCheckpoint {
   symbols: {
     listing: ListedInstrument;
     quote: Quote | undefined;
-    prevClose: Ticks | undefined;
     /**
      * Per interval in `INTERVALS` order, ascending, eight numbers a bar: time, open, high, low, close, volume,
      * openTime, closeTime. Flat: a market holds hundreds of thousands of bars, which this copies in one pass.
@@ -42,8 +39,8 @@ export interface MarketCheckpoint {
  * Per symbol, the quote, the bars at every interval and the status, read through `MarketView`. The market state
  * (which aggregates a source's events) and the replica (which follows its changes) both keep the market in one.
  */
-export abstract class MarketBook implements MarketView {
-  protected readonly symbols = new Map<string, SymbolBook>();
+export abstract class MarketBook<Book extends SymbolBook = SymbolBook> implements MarketView {
+  protected readonly symbols = new Map<string, Book>();
   protected readonly historyBars: number;
   protected lastPosition = 0;
   /** Replaced, never changed in place, so a listener may stop listening while being called. */
@@ -127,7 +124,6 @@ export abstract class MarketBook implements MarketView {
       symbols: [...this.symbols.values()].map((state) => ({
         listing: listingOf(state),
         quote: state.quote && { ...state.quote },
-        prevClose: state.prevClose,
         bars: state.series.map((series) => packBars(series.slice(series.length))),
       })),
     };
@@ -137,7 +133,7 @@ export abstract class MarketBook implements MarketView {
    * Lists a symbol (a source learned it, or it changed source or status), keeping the bars and quote of one
    * already known. Returns its book, and whether anything changed.
    */
-  protected list(listing: ListedInstrument): Listed {
+  protected list(listing: ListedInstrument): Listed<Book> {
     const { source, status, ...instrument } = listing;
     const known = this.symbols.get(listing.symbol);
     if (known) {
@@ -151,17 +147,19 @@ export abstract class MarketBook implements MarketView {
       known.status = status;
       return { book: known, changed, statusChanged };
     }
-    const book: SymbolBook = {
+    const book = this.createBook({
       instrument,
       source,
       status,
       quote: undefined,
-      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars)),
-      prevClose: undefined,
-    };
+      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars, instrument.assetClass)),
+    });
     this.symbols.set(listing.symbol, book);
     return { book, changed: true, statusChanged: true };
   }
+
+  /** A new symbol's book, with whatever a subclass keeps per symbol besides. */
+  protected abstract createBook(base: SymbolBook): Book;
 
   protected emit(change: MarketChange): void {
     this.lastPosition = change.position;
@@ -214,12 +212,14 @@ export function unpackBar(packed: Float64Array, index: number): BarState {
     volume: packed[at + 5],
     openTime: packed[at + 6],
     closeTime: packed[at + 7],
+    openId: undefined,
+    closeId: undefined,
   } as BarState;
 }
 
 /** What listing a symbol did: anything at all, and its status (a new symbol's counts as changed). */
-interface Listed {
-  book: SymbolBook;
+interface Listed<Book extends SymbolBook> {
+  book: Book;
   changed: boolean;
   statusChanged: boolean;
 }

@@ -17,6 +17,10 @@ export class MarketReplica extends MarketBook {
     this.restore(checkpoint);
   }
 
+  protected createBook(base: SymbolBook): SymbolBook {
+    return base;
+  }
+
   protected override shownStatus(book: SymbolBook): SymbolStatus {
     return this.detached ? 'stale' : book.status;
   }
@@ -89,7 +93,6 @@ export class MarketReplica extends MarketBook {
     for (const saved of checkpoint.symbols) {
       const { book } = this.list(saved.listing);
       book.quote = saved.quote && { ...saved.quote };
-      book.prevClose = saved.prevClose;
       saved.bars.forEach((packed, i) => {
         const series = book.series[i] as BarSeries;
         for (let bar = 0; bar < packed.length / BAR_FIELDS; bar++) series.put(unpackBar(packed, bar));

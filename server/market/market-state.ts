@@ -1,8 +1,9 @@
-import type { BarSeries } from '../../lib/bar-series';
-import type { BarState } from '../../lib/candles';
+import { BarSeries } from '../../lib/bar-series';
+import type { Bar, BarState } from '../../lib/candles';
+import { monthOf, sessionAt, weekOf } from '../../lib/calendar/sessions';
 import type { Instrument } from '../../lib/instrument';
-import { INTERVAL_SECONDS, INTERVALS } from '../../lib/intervals';
-import type { Lots, UnixMillis } from '../../lib/nominal';
+import { INTERVAL_SECONDS, INTERVALS, isCalendarInterval, type Interval } from '../../lib/intervals';
+import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import type { ListedInstrument, SymbolStatus } from '../../lib/protocol';
 import { NO_PRICE, type Quote } from '../../lib/quote';
 import type { BarsEvent, PriceSource, SourceEvent } from '../source/price-source';
@@ -13,7 +14,7 @@ export type { ChangeListener, MarketChange, MarketView, StatusListener } from '.
 
 const DAY = INTERVALS.indexOf('1d');
 
-/** The one change object the market state hands to its listeners, refilled for every change. */
+/** One change object handed to every listener, refilled for every change. */
 interface ReusedChange {
   position: number;
   symbol: string;
@@ -22,12 +23,40 @@ interface ReusedChange {
   listing: ListedInstrument | undefined;
 }
 
+/** A symbol's book, and what the aggregation of its trades keeps besides. */
+interface SymbolState extends SymbolBook {
+  /** The latest trade by time, in any session, and the trading day it belongs to. */
+  lastTime: number;
+  last: Ticks;
+  lastDay: UnixSeconds | undefined;
+  /** Intervals the source has sent bars of; 1w and 1M bars are otherwise rolled up from its 1d bars. */
+  sourced: Set<Interval>;
+  /** The trading day of a moment in any session, looked up once a minute. */
+  dayOf: (time: UnixMillis) => UnixSeconds | undefined;
+}
+
+/** `sessionAt(...).day`, looked up once per minute: sessions change on whole minutes. */
+function tradingDayLookup(instrument: Instrument): (time: UnixMillis) => UnixSeconds | undefined {
+  let minute = Number.NaN;
+  let day: UnixSeconds | undefined;
+  return (time) => {
+    const m = Math.floor(time / 60_000);
+    if (m !== minute) {
+      minute = m;
+      day = sessionAt(instrument.assetClass, time).day;
+    }
+    return day;
+  };
+}
+
 /**
- * Per symbol, the quote and the OHLCV bars at every interval, built from the sources' events, and the sequence of
- * changes they make. The quote's day fields (open, high, low, volume) are read off the current 1d bar and the
- * previous close off the bar before it, so the board and the charts agree by construction.
+ * Per symbol, the quote and the OHLCV bars at every interval, built from the source's events. The last price is
+ * the latest trade of any session; the quote's day fields (open, high, low, volume) are read off the 1d bar of the
+ * latest trade's trading day and the previous close off the 1d bar before it, so the board and the charts agree
+ * by construction. An equity's 1d bar holds its regular session only: before the day's open (pre-market) the day
+ * fields all stand at the previous close, with no volume.
  */
-export class MarketState extends MarketBook {
+export class MarketState extends MarketBook<SymbolState> {
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
   /** A change costs no allocation: listeners read it during the call (see `ChangeListener`). */
   private readonly change: ReusedChange = {
@@ -56,19 +85,53 @@ export class MarketState extends MarketBook {
     if (statusChanged) this.emitStatus(book);
   }
 
+  protected createBook(base: SymbolBook): SymbolState {
+    return {
+      ...base,
+      lastTime: -Infinity,
+      last: 0 as Ticks,
+      lastDay: undefined,
+      sourced: new Set(),
+      dayOf: tradingDayLookup(base.instrument),
+    };
+  }
+
   /**
    * Applies a source's history up to `now`. Trades too old for an interval's kept bars skip that interval,
    * which makes a long history cheap to load.
    */
-  backfill(source: PriceSource, now: UnixMillis): void {
+  backfill(source: Pick<PriceSource, 'backfill'>, now: UnixMillis): void {
+    // Calendar bars skip weekends and holidays: their kept bars reach further back than their nominal length.
     this.horizon = INTERVALS.map(
-      (interval) => now - this.historyBars * 1.25 * INTERVAL_SECONDS[interval] * 1000,
+      (interval) =>
+        now -
+        this.historyBars * (isCalendarInterval(interval) ? 2 : 1.25) * INTERVAL_SECONDS[interval] * 1000,
     );
     try {
       source.backfill((event) => this.apply(event), now);
     } finally {
       this.horizon = INTERVALS.map(() => -Infinity);
     }
+  }
+
+  /**
+   * Forgets every quote and bar (a replay's seek rebuilds them from its recording); instruments, their sources and
+   * statuses, and the listeners stay.
+   */
+  reset(): void {
+    for (const state of this.symbols.values()) {
+      state.quote = undefined;
+      state.series = INTERVALS.map(
+        (interval) => new BarSeries(interval, this.historyBars, state.instrument.assetClass),
+      );
+      state.lastTime = -Infinity;
+      state.last = 0 as Ticks;
+      state.lastDay = undefined;
+      state.sourced.clear();
+    }
+    // A hole in the positions on purpose: a replica that follows the changes finds it at the next one and reloads
+    // a checkpoint, as it must, since nothing it holds is true any more.
+    this.lastPosition++;
   }
 
   apply(event: SourceEvent): void {
@@ -97,47 +160,40 @@ export class MarketState extends MarketBook {
       this.putBars(state, event);
       return;
     }
-    const daySeries = state.series[DAY] as BarSeries;
-    const dayBefore = daySeries.last();
     for (let i = 0; i < INTERVALS.length; i++) {
       this.touched[i] =
         event.time >= (this.horizon[i] as number) ? (state.series[i] as BarSeries).add(event) : undefined;
     }
-    const day = daySeries.last() as BarState;
-    if (dayBefore && dayBefore !== day && dayBefore.time < day.time) state.prevClose = dayBefore.close;
-    // A trade older than the current day changes history, not the quote.
-    if (this.touched[DAY] !== day && state.quote) {
-      this.changed(event.symbol, state.quote, this.touched);
-      return;
+    const newest = event.time >= state.lastTime;
+    if (newest) {
+      state.lastTime = event.time;
+      state.last = event.price;
+      state.lastDay = state.dayOf(event.time) ?? state.lastDay;
     }
     const quote = (state.quote ??= {
-      last: day.close,
+      last: event.price,
       bid: event.bid ?? NO_PRICE,
       ask: event.ask ?? NO_PRICE,
-      open: day.open,
-      high: day.high,
-      low: day.low,
-      prevClose: day.open,
-      volume: day.volume,
+      open: event.price,
+      high: event.price,
+      low: event.price,
+      prevClose: event.price,
+      volume: 0 as Lots,
       time: event.time,
     });
-    if (event.time >= quote.time) {
+    if (newest) {
       if (event.bid !== undefined) quote.bid = event.bid;
       if (event.ask !== undefined) quote.ask = event.ask;
       quote.time = event.time;
     }
-    // The last price is the day bar's close: the latest trade by time, whatever order trades arrive in.
-    quote.last = day.close;
-    quote.open = day.open;
-    quote.high = day.high;
-    quote.low = day.low;
-    quote.volume = day.volume as Lots;
-    quote.prevClose = state.prevClose ?? day.open;
+    quote.last = state.last;
+    setDayFields(state, quote);
     this.changed(event.symbol, quote, this.touched);
   }
 
   /** Puts a source's bars in place of the market's, then brings the quote's day fields up to date. */
-  private putBars(state: SymbolBook, event: BarsEvent): void {
+  private putBars(state: SymbolState, event: BarsEvent): void {
+    state.sourced.add(event.interval);
     const index = INTERVALS.indexOf(event.interval);
     const series = state.series[index] as BarSeries;
     const seconds = INTERVAL_SECONDS[event.interval];
@@ -165,9 +221,15 @@ export class MarketState extends MarketBook {
       this.changed(symbol, state.quote, touched);
     }
     if (index !== DAY) return;
+    this.rollUpDays(state, event.bars);
     const day = series.last();
     if (!day) return;
-    state.prevClose = series.at(-2)?.close;
+    // Before any trade, the day bar stands for the last price; a later trade takes over.
+    if (state.lastTime <= day.closeTime) {
+      state.lastTime = day.closeTime;
+      state.last = day.close;
+      state.lastDay = day.time;
+    }
     const quote = (state.quote ??= {
       last: day.close,
       bid: NO_PRICE,
@@ -179,13 +241,47 @@ export class MarketState extends MarketBook {
       volume: day.volume,
       time: day.closeTime,
     });
-    quote.last = day.close;
-    quote.open = day.open;
-    quote.high = day.high;
-    quote.low = day.low;
-    quote.volume = day.volume;
-    quote.prevClose = state.prevClose ?? day.open;
+    quote.last = state.last;
+    setDayFields(state, quote);
     this.changed(symbol, quote, undefined);
+  }
+
+  /**
+   * Rebuilds the 1w and 1M bars that hold `days` from the 1d series, for a source that sends day bars but no
+   * weeks or months (a venue's klines): a week or a month is exactly its trading days.
+   */
+  private rollUpDays(state: SymbolState, days: readonly Bar[]): void {
+    const daySeries = state.series[DAY] as BarSeries;
+    for (const interval of ['1w', '1M'] as const) {
+      if (state.sourced.has(interval)) continue;
+      const index = INTERVALS.indexOf(interval);
+      const series = state.series[index] as BarSeries;
+      const bucketOf = interval === '1w' ? weekOf : monthOf;
+      const buckets = new Set(days.map((day) => bucketOf(day.time)));
+      const all = daySeries.slice(daySeries.length);
+      for (const bucket of buckets) {
+        const members = all.filter((day) => bucketOf(day.time) === bucket);
+        const first = members[0];
+        const last = members.at(-1);
+        if (!first || !last) continue;
+        const put = series.put({
+          time: bucket,
+          open: first.open,
+          high: Math.max(...members.map((day) => day.high)) as Ticks,
+          low: Math.min(...members.map((day) => day.low)) as Ticks,
+          close: last.close,
+          volume: members.reduce((sum, day) => sum + day.volume, 0) as Lots,
+          openTime: first.openTime,
+          closeTime: last.closeTime,
+          openId: first.openId,
+          closeId: last.closeId,
+        });
+        if (!put) continue;
+        const touched = new Array<BarState | undefined>(INTERVALS.length);
+        touched[index] = put;
+        this.changed(state.instrument.symbol, state.quote, touched);
+      }
+    }
   }
 
   private changed(
@@ -204,7 +300,23 @@ export class MarketState extends MarketBook {
   }
 
   /** A change of how the symbol is listed: added, or a new instrument, source or status. */
-  private listed(book: SymbolBook): void {
+  private listed(book: SymbolState): void {
     this.changed(book.instrument.symbol, book.quote, undefined, listingOf(book));
   }
+}
+
+/**
+ * Open, high, low, volume and previous close from the 1d bar of the latest trade's trading day, or, before that
+ * day's bar exists (an equity's pre-market), all at the previous trading day's close.
+ */
+function setDayFields(state: SymbolState, quote: Quote): void {
+  const daySeries = state.series[DAY] as BarSeries;
+  const newestDay = daySeries.last();
+  const day = newestDay && newestDay.time === state.lastDay ? newestDay : undefined;
+  const before = day ? daySeries.at(-2) : newestDay;
+  quote.prevClose = before?.close ?? day?.open ?? quote.prevClose;
+  quote.open = day?.open ?? quote.prevClose;
+  quote.high = day?.high ?? quote.prevClose;
+  quote.low = day?.low ?? quote.prevClose;
+  quote.volume = day?.volume ?? (0 as Lots);
 }

@@ -134,7 +134,9 @@ export interface SimulatorOptions {
 }
 
 /**
- * The seeded market simulator. Each symbol walks on its own random stream, so the same seed gives the same ticks
+ * The constant-rate load simulator the benchmarks drive (the product runs `MarketSimulator`, which follows
+ * sessions and keeps its history across restarts): it trades every symbol at its mean rate whatever the time, so
+ * a benchmark's load does not depend on when it runs. Each symbol walks on its own random stream, so the same seed gives the same ticks
  * whatever the order the symbols are stepped in. History comes from the same model: tick by tick for the last
  * 20 minutes, and on a coarser grid (one lumped trade per point) back to 520 days.
  */

@@ -8,10 +8,10 @@ import { finnhub } from './finnhub';
 import type { PriceSource } from './price-source';
 import { Relay } from './relay/relay';
 import type { Venue } from './relay/venue';
-import { Simulator } from './simulator';
+import { MarketSimulator } from './market-simulator';
 
 function venueFor(
-  name: Exclude<FeedName, 'sim'>,
+  name: 'binance' | 'coinbase' | 'finnhub',
   config: Config,
 ): { venue: Venue; symbols: readonly string[] } {
   switch (name) {
@@ -37,10 +37,23 @@ function venueFor(
   }
 }
 
+/** Whether a `FEED` name is a recording to replay. */
+export function isReplay(name: FeedName): name is `replay:${string}` {
+  return name.startsWith('replay:');
+}
+
 /** The sources `FEED` names, in its order: the seeded simulator and the relays. */
 export function createSources(config: Config, clock: Clock, logger: Logger): PriceSource[] {
   return config.FEED.map((name) => {
-    if (name === 'sim') return new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock });
+    if (isReplay(name)) throw new Error(`${name}: a replay is opened by the feed server, not here`);
+    if (name === 'sim') {
+      return new MarketSimulator({
+        seed: config.SIM_SEED,
+        instruments: CATALOGUE,
+        clock,
+        historyBars: config.HISTORY_BARS,
+      });
+    }
     const { venue, symbols } = venueFor(name, config);
     return new Relay({
       venue,

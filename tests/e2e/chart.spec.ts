@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator } from '@playwright/test';
 import { chart, openDashboard, row } from './board';
 
@@ -68,4 +69,22 @@ test('dragging the chart back in time loads a page of older bars and keeps the v
   const paged = await firstBarTime();
   await page.waitForTimeout(1_500);
   expect(await firstBarTime()).toBe(paged);
+});
+
+test('exports the bars of the chart as CSV', async ({ page }) => {
+  await openDashboard(page);
+  const aapl = chart(page, 'AAPL');
+  await expect(aapl).toHaveAttribute('data-state', 'ready');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('AAPL-1m.csv');
+  const path = await download.path();
+  const [header, ...rows] = (await readFile(path, 'utf8')).trimEnd().split('\r\n');
+  expect(header).toBe('time,open,high,low,close,volume');
+  // The chart's bars, from its first to (at least) its newest when asked.
+  expect(rows[0]?.split(',')[0]).toBe(await aapl.getAttribute('data-first-time'));
+  expect(rows.length).toBeGreaterThanOrEqual(Number(await aapl.getAttribute('data-bars')) - 1);
+  for (const row of rows) expect(row).toMatch(/^\d+(,-?\d+(\.\d+)?){5}$/);
 });

@@ -56,7 +56,8 @@ describe('API_REQUESTS_PER_SECOND', () => {
 
 describe('API_BARS_PER_SECOND', () => {
   const candles = (limit: number, address: string) =>
-    get(proxied, `/api/candles?symbol=AAPL&interval=1m&limit=${limit}`, { 'x-forwarded-for': address });
+    // Crypto: a full page of 1m history whatever the day (an equity's pauses overnight and at weekends).
+    get(proxied, `/api/candles?symbol=BTC-USD&interval=1m&limit=${limit}`, { 'x-forwarded-for': address });
 
   it('serves one full page of history at once, then refuses bars until the rate has refilled them', async () => {
     expect((await candles(HISTORY, '198.51.100.7')).status).toBe(200);

@@ -4,7 +4,10 @@ import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UnixMillis } from '../../lib/nominal';
 import { type Goodbye, PROTOCOL_VERSION } from '../../lib/protocol';
+import { configWith } from '../../server/config';
+import { startFeedServer } from '../../server/feed-server';
 import { mintToken } from '../../server/guard/token';
+import { createLogger } from '../../server/logger';
 import { closeClients, connectClient } from '../support/feed-client';
 import { ManualClock } from '../support/manual-clock';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
@@ -124,6 +127,33 @@ describe('HTTP API with AUTH_SECRET set', () => {
 
   it('leaves /healthz open', async () => {
     expect((await get('/healthz')).status).toBe(200);
+  });
+});
+
+describe('with the market clock shifted by SIM_START', () => {
+  it('checks tokens against real time, not the market’s', async () => {
+    const server = await startFeedServer({
+      config: configWith({
+        PORT: 0,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        AUTH_SECRET: SECRET,
+        SIM_START: Date.parse('2020-01-07T15:30:00Z'),
+      }),
+      logger: createLogger('silent'),
+    });
+    try {
+      const target = { url: `http://127.0.0.1:${server.port}` } as TestFeed;
+      const now = Date.now() as UnixMillis;
+      // Expired an hour ago in real time, though years ahead of the market's 2020.
+      expect(
+        await handshake(target, { token: await token(60, SECRET, (now - 3_600_000) as UnixMillis) }),
+      ).toBe('unauthorized: token expired');
+      expect(await handshake(target, { token: await token(3600, SECRET, now) })).toBe('connected');
+    } finally {
+      closeClients();
+      await server.close();
+    }
   });
 });
 

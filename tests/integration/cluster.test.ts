@@ -17,12 +17,12 @@ beforeAll(async () => {
     { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', GATEWAYS: '2', HISTORY_BARS: '500' },
     ['--no-pages'],
   );
-  await cluster.logged('cluster listening');
+  await cluster.logged('cluster listening', 60_000);
   for (;;) {
     if (cluster.logs.filter((line) => line.msg === 'gateway worker ready').length === 2) break;
     await sleep(100);
   }
-}, 90_000);
+}, 200_000);
 
 afterAll(async () => {
   closeClients();

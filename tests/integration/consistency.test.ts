@@ -52,7 +52,7 @@ describe('a client after 10 s of live streaming', () => {
     for (const interval of INTERVALS) {
       accepted(await client.subscribeCandles({ symbol: SYMBOL, interval, limit: ACK_BARS }));
     }
-    const subscribedAt = Math.floor(Date.now() / 1000);
+    const subscribedAt = Math.floor(feed.clock.now() / 1000);
 
     await sleep(10_000);
 

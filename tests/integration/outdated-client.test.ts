@@ -4,8 +4,11 @@ import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '../../lib/protocol';
-import { connectFeed, SILENT_CLOSES_BEFORE_OUTDATED } from '../../components/store/feed-connection';
+import { SILENT_CLOSES_BEFORE_OUTDATED } from '@tickerboard/client';
+import { connectFeed } from '../../components/store/feed-connection';
 import { createMarketStore, type MarketStore } from '../../components/store/market-store';
+import { CATALOGUE, publicInstrument } from '../../server/source/catalogue';
+import { stubBrowser } from '../support/browser-globals';
 import { sleep, waitFor } from '../support/wait';
 
 /**
@@ -16,13 +19,7 @@ let stops: (() => void | Promise<void>)[] = [];
 
 beforeEach(() => {
   // connectFeed follows the browser's online and offline events; the store keeps the watchlist in localStorage.
-  vi.stubGlobal('window', new EventTarget());
-  const items = new Map<string, string>();
-  vi.stubGlobal('localStorage', {
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  });
+  stubBrowser();
 });
 
 afterEach(async () => {
@@ -31,9 +28,12 @@ afterEach(async () => {
   vi.unstubAllGlobals();
 });
 
-/** A bare Socket.IO server on 127.0.0.1 that counts its connections. */
+/** A bare Socket.IO server on 127.0.0.1 that counts its connections; it lists the instruments, as the feed does. */
 async function startServer(options: ConstructorParameters<typeof Server>[1]) {
-  const http: HttpServer = createServer();
+  const http: HttpServer = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ symbols: CATALOGUE.map(publicInstrument) }));
+  });
   const io = new Server(http, options);
   const seen = { connections: 0 };
   io.engine.on('connection', () => seen.connections++);

@@ -38,7 +38,7 @@ let symbols: string[] = [];
 
 async function startGatewayProcess() {
   const role = startRole('server/gateway.ts', env(redis), ['--no-pages']);
-  const { port } = (await role.logged('gateway listening')) as { port: number };
+  const { port } = (await role.logged('gateway listening', 60_000)) as { port: number };
   return { role, port, url: `http://127.0.0.1:${port}` };
 }
 
@@ -204,7 +204,8 @@ const viewers: Viewer[] = [];
 beforeAll(async () => {
   redis = await TestRedis.start();
   ingest = startRole('server/ingest.ts', env(redis));
-  await ingest.logged('ingest publishing');
+  // Loading the history takes a while on a busy machine.
+  await ingest.logged('ingest publishing', 100_000);
   gateways.push(await startGatewayProcess(), await startGatewayProcess());
   for (const gateway of gateways) {
     await until(async () => (await readyStatus(gateway.url)) === 200, 15_000, 'a gateway to be ready');
@@ -215,7 +216,7 @@ beforeAll(async () => {
   symbols = listing.symbols.map((s) => s.symbol);
   front = new TcpFront(gateways.map((g) => g.port));
   await front.listen();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const viewer of viewers) viewer.close();
@@ -226,7 +227,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe('ingest and two gateways over Redis', () => {
+describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
   it('give clients of each gateway identical quotes and bars for every symbol and interval', async () => {
     const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
     const onA = await watchEverything(a.url);

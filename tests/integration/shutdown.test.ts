@@ -8,10 +8,15 @@ afterAll(async () => {
   await killRoles();
 });
 
-describe('on SIGTERM', () => {
+describe('on SIGTERM', { timeout: 90_000 }, () => {
   it('stops accepting, asks each client to reconnect at its own moment, closes its transport then, and exits 0 within 10 s', async () => {
-    const server = startRole('server/feed.ts', { PORT: '0', HOST: '127.0.0.1', SHUTDOWN_SPREAD_MS: '1500' });
-    const { port } = (await server.logged('feed listening')) as { port: number };
+    const server = startRole('server/feed.ts', {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      HISTORY_BARS: '500',
+      SHUTDOWN_SPREAD_MS: '1500',
+    });
+    const { port } = (await server.logged('feed listening', 60_000)) as { port: number };
     const url = `http://127.0.0.1:${port}`;
     const clients = Array.from({ length: 6 }, () => connectClient({ url }));
     const notices = clients.map(

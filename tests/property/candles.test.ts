@@ -2,11 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BarSeries } from '../../lib/bar-series';
 import { aggregate, toBar, type Bar, type Trade } from '../../lib/candles';
-import { INTERVAL_SECONDS, INTERVALS, type Interval } from '../../lib/intervals';
-import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
+import { sessionAt, weekOf } from '../../lib/calendar/sessions';
+import { INTERVAL_SECONDS, type Interval } from '../../lib/intervals';
+import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import { denseTrades, trade } from '../support/arbitraries';
 
-const interval = fc.constantFrom(...INTERVALS);
+/** The intervals of one length each (1d by UTC days, the crypto rule); 1w and 1M have tests of their own. */
+const FIXED: Interval[] = ['1s', '1m', '5m', '15m', '1h', '1d'];
+const interval = fc.constantFrom(...FIXED);
 
 /** The trades of each bar, found without the library: by integer division of the time, in arrival order. */
 function tradesByBar(trades: readonly Trade[], of: Interval, bars: readonly Bar[]): Map<Bar, Trade[]> {
@@ -133,12 +136,48 @@ describe('candle aggregation', () => {
     );
   });
 
-  it('rolls finer bars up into the coarser bars the trades make directly (1s to 1m, ..., 1h to 1d)', () => {
-    const pairs = INTERVALS.slice(1).map((coarse, i) => [INTERVALS[i] as Interval, coarse] as const);
+  it('rolls finer bars up into the coarser bars the trades make directly (1s to 1m, ..., 1d to 1w and 1M)', () => {
+    const pairs = [
+      ...FIXED.slice(1).map((coarse, i) => [FIXED[i] as Interval, coarse] as const),
+      ['1d', '1w'] as const,
+      ['1d', '1M'] as const,
+    ];
     fc.assert(
       fc.property(denseTrades(), fc.constantFrom(...pairs), (trades, [fine, coarse]) => {
         const rolledUp = aggregate(aggregate(trades, fine).flatMap(asTrades), coarse);
         expect(rolledUp).toEqual(aggregate(trades, coarse));
+      }),
+    );
+  });
+});
+
+describe('trading-day aggregation', () => {
+  it("builds an equity's 1d, 1w and 1M bars from its regular sessions only, as the roll-up of its 15m bars", () => {
+    fc.assert(
+      fc.property(denseTrades(), fc.constantFrom<Interval>('1d', '1w', '1M'), (trades, coarse) => {
+        const regular = trades.filter((t) => sessionAt('equity', t.time).phase === 'regular');
+        const direct = aggregate(trades, coarse, 'equity');
+        expect(direct).toEqual(aggregate(regular, coarse, 'equity'));
+        expect(aggregate(aggregate(regular, '15m', 'equity').flatMap(asTrades), coarse, 'equity')).toEqual(
+          direct,
+        );
+        for (const bar of direct) {
+          const weekday = new Date(bar.time * 1000).getUTCDay();
+          if (coarse === '1d') expect([1, 2, 3, 4, 5]).toContain(weekday);
+          if (coarse === '1w') expect(weekday).toBe(1);
+          if (coarse === '1M') expect(new Date(bar.time * 1000).getUTCDate()).toBe(1);
+        }
+      }),
+    );
+  });
+
+  it('stamps a crypto week with the Monday 00:00 UTC of its days', () => {
+    fc.assert(
+      fc.property(denseTrades(), (trades) => {
+        const weeks = new Set(
+          trades.map((t) => weekOf((Math.floor(t.time / 86_400_000) * 86_400) as UnixSeconds)),
+        );
+        expect(aggregate(trades, '1w').map((bar) => bar.time)).toEqual([...weeks].sort((a, b) => a - b));
       }),
     );
   });

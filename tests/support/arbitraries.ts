@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Trade } from '../../lib/candles';
-import type { Instrument } from '../../lib/instrument';
+import type { AssetClass, Instrument } from '../../lib/instrument';
 import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 
 /** Midnight UTC, 2025-01-06: trade times are offsets from it, so day, hour and minute boundaries are near. */
@@ -43,11 +43,11 @@ export function denseTrades(options: { minLength?: number; maxLength?: number } 
 }
 
 /** Made-up instruments for tests that build a market of their own. */
-export function testInstruments(symbols: readonly string[]): Instrument[] {
+export function testInstruments(symbols: readonly string[], assetClass: AssetClass = 'equity'): Instrument[] {
   return symbols.map((symbol) => ({
     symbol,
     name: `${symbol} test instrument`,
-    assetClass: 'equity',
+    assetClass,
     tickSize: 0.01,
     precision: 2,
     lotSize: 1,

@@ -13,6 +13,11 @@ export interface ChildFeed {
   heapUsed(): Promise<number>;
   /** Engine.IO connections it holds. */
   connections(): Promise<number>;
+  /**
+   * The longest its event loop went without turning since the last call, in CPU time, ms: what it costs the server
+   * itself, whatever else the machine runs (tests/support/feed-child.ts).
+   */
+  longestStall(): Promise<number>;
   /** Closes the server and waits for the process to exit; kills it if it does not. */
   stop(): Promise<void>;
 }
@@ -40,7 +45,7 @@ export async function startChildFeed(env: Record<string, string> = {}, heapMb = 
     child.once('message', (message: { port: number }) => resolve(message.port));
   });
   let nextId = 0;
-  const ask = (what: 'heap' | 'connections' | 'close'): Promise<number> =>
+  const ask = (what: 'heap' | 'connections' | 'stall' | 'close'): Promise<number> =>
     new Promise((resolve, reject) => {
       if (exited) return reject(new Error('the feed child has exited'));
       const id = nextId++;
@@ -65,6 +70,7 @@ export async function startChildFeed(env: Record<string, string> = {}, heapMb = 
     alive: () => !exited,
     heapUsed: () => ask('heap'),
     connections: () => ask('connections'),
+    longestStall: () => ask('stall'),
     async stop() {
       if (exited) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));

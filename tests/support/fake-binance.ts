@@ -20,7 +20,7 @@ export class FakeBinance extends FakeVenue {
         status: 200,
         body: {
           timezone: 'UTC',
-          serverTime: Date.now(),
+          serverTime: this.now(),
           rateLimits: [],
           symbols: [
             {
@@ -101,7 +101,7 @@ export class FakeBinance extends FakeVenue {
   protected publish(symbol: string, trade: TapeTrade): void {
     this.emit(`${symbol.toLowerCase()}@trade`, {
       e: 'trade',
-      E: Date.now(),
+      E: this.now(),
       s: symbol,
       t: trade.tradeId,
       p: this.price(symbol, trade.price),

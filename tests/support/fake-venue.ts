@@ -35,7 +35,9 @@ export abstract class FakeVenue {
   /** Every message clients sent, with the time it arrived. */
   readonly received: { time: number; text: string }[] = [];
   /** Every connection ever accepted, with the path it asked for. */
-  readonly connections: { path: string; openedAt: number }[] = [];
+  readonly connections: { path: string; openedAt: number; firstMessageAt: number | undefined }[] = [];
+  /** Per symbol, the trades that reached at least one client (once each), in the order sent. */
+  readonly delivered = new Map<string, TapeTrade[]>();
   /** While true, nothing is sent to clients (they stay connected): a silent stall. */
   silent = false;
   /** While true, REST answers 503. */
@@ -45,10 +47,16 @@ export abstract class FakeVenue {
   private wss: WebSocketServer | undefined;
   private nextId = 1000;
   port = 0;
+  /** The venue's clock: trade times and message times. */
+  readonly now: () => number;
 
-  constructor(symbols: Record<string, FakeSymbol>) {
+  constructor(symbols: Record<string, FakeSymbol>, now: () => number = Date.now) {
+    this.now = now;
     this.symbols = new Map(Object.entries(symbols));
-    for (const symbol of this.symbols.keys()) this.tape.set(symbol, []);
+    for (const symbol of this.symbols.keys()) {
+      this.tape.set(symbol, []);
+      this.delivered.set(symbol, []);
+    }
   }
 
   get httpUrl(): string {
@@ -69,10 +77,12 @@ export abstract class FakeVenue {
     });
     const wss = new WebSocketServer({ server: http });
     wss.on('connection', (ws, request) => {
-      this.connections.push({ path: request.url ?? '/', openedAt: Date.now() });
+      this.connections.push({ path: request.url ?? '/', openedAt: Date.now(), firstMessageAt: undefined });
       this.clients.add(ws);
       ws.on('close', () => this.clients.delete(ws));
+      const connection = this.connections.at(-1);
       ws.on('message', (data) => {
+        if (connection && connection.firstMessageAt === undefined) connection.firstMessageAt = Date.now();
         const text = String(data);
         this.received.push({ time: Date.now(), text });
         this.onClientMessage(ws, text);
@@ -113,7 +123,7 @@ export abstract class FakeVenue {
     const tradeId = fields.tradeId ?? this.nextId++;
     const trade: TapeTrade = {
       tradeId,
-      time: (fields.time ?? Date.now()) as UnixMillis,
+      time: (fields.time ?? this.now()) as UnixMillis,
       price: fields.price as Ticks,
       size: fields.size as Lots,
       side: fields.side ?? 'buy',
@@ -121,6 +131,17 @@ export abstract class FakeVenue {
     this.tape.get(symbol)?.push(trade);
     if (publish) this.publish(symbol, trade);
     return trade;
+  }
+
+  /** Notes that `trade` reached a client. */
+  protected noteDelivered(symbol: string, trade: TapeTrade): void {
+    const delivered = this.delivered.get(symbol);
+    if (delivered && !delivered.includes(trade)) delivered.push(trade);
+  }
+
+  /** The last trade on the tape of `symbol`. */
+  lastTrade(symbol: string): TapeTrade | undefined {
+    return this.tape.get(symbol)?.at(-1);
   }
 
   /** Sends a tape trade again (a duplicate) or late, without putting it on the tape twice. */

@@ -19,6 +19,8 @@ import { ClientMirror } from './client-mirror';
 export type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ConnectOptions {
+  /** The Socket.IO parser: socket.io-msgpack-parser, as any third-party client would use, unless given another. */
+  parser?: object;
   /** Sent as the handshake's Origin header, as a browser would. */
   origin?: string;
   /** How long a request waits for its acknowledgement. */
@@ -58,7 +60,7 @@ export class FeedClient {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
     this.socket = io(url, {
       transports: options.transports ?? ['websocket'],
-      parser: msgpackParser,
+      parser: options.parser ?? msgpackParser,
       forceNew: true,
       reconnection: false,
       forceBase64: options.forceBase64 ?? false,

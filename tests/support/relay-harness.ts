@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { Bar } from '../../lib/candles';
 import { toPrice, toQuantity, type Instrument } from '../../lib/instrument';
 import type { ApiBar, ListedInstrument } from '../../lib/protocol';
-import { systemClock } from '../../server/clock';
+import { systemClock, type Clock } from '../../server/clock';
 import { configWith } from '../../server/config';
 import { startFeedServer, type FeedServer } from '../../server/feed-server';
 import type { Logger } from '../../server/logger';
@@ -32,20 +32,30 @@ export async function startRelayFeed(
   venue: Venue,
   symbols: readonly string[],
   logger: Logger,
+  clock: Clock = systemClock,
 ): Promise<{ server: FeedServer; relay: Relay; url: string }> {
   const relay = new Relay({
     venue,
     symbols,
-    clock: systemClock,
+    clock,
     logger,
     historyBars: 2000,
     ...TEST_TIMINGS,
     backoff: () => createBackoff({ minMs: 50, maxMs: 200 }),
   });
   const server = await startFeedServer({
-    config: configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', STALE_MS: TEST_TIMINGS.staleMs }),
+    config: configWith({
+      PORT: 0,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      STALE_MS: TEST_TIMINGS.staleMs,
+      // The tests read every bar at every interval, quickly.
+      API_REQUESTS_PER_SECOND: 10_000,
+      API_BARS_PER_SECOND: 10_000_000,
+    }),
     source: relay,
     logger,
+    clock,
   });
   return { server, relay, url: `http://127.0.0.1:${server.port}` };
 }

@@ -1,12 +1,12 @@
 import type { Instrument } from '../../lib/instrument';
 import type { UnixMillis } from '../../lib/nominal';
-import { systemClock, type Clock } from '../../server/clock';
+import type { Clock } from '../../server/clock';
 import { configWith, type Config } from '../../server/config';
-import { startFeedServer, type FeedServer } from '../../server/feed-server';
+import { clockFor, startFeedServer, type FeedServer } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
 import { CATALOGUE } from '../../server/source/catalogue';
 import type { EventSink, PriceSource, SourceHealth } from '../../server/source/price-source';
-import { Simulator } from '../../server/source/simulator';
+import { MarketSimulator } from '../../server/source/market-simulator';
 
 /**
  * A price source that a test can stop without closing the server: the market freezes, so whatever clients hold
@@ -52,6 +52,8 @@ export interface TestFeed extends FeedServer {
   readonly url: string;
   /** Stops new market events; the server keeps serving and flushing. */
   stopSource(): void;
+  /** The market's clock: it starts at `TEST_MARKET_START`, not at the wall clock's now. */
+  readonly clock: Clock;
 }
 
 export interface TestFeedOptions {
@@ -61,21 +63,41 @@ export interface TestFeedOptions {
 const running = new Set<FeedServer>();
 
 /**
- * Starts the real feed server (seeded simulator, full catalogue) on a free port of 127.0.0.1, silent. Close it
+ * Where a test feed's market starts unless a test says otherwise: a Tuesday at 10:30 New York time, in the
+ * regular session, so every asset class trades whatever the hour the tests run at.
+ */
+export const TEST_MARKET_START = Date.parse('2026-11-24T15:30:00Z');
+
+/**
+ * Starts the real feed server (seeded market simulator, full catalogue, SIM_START honoured) on a free port of 127.0.0.1, silent. Close it
  * with `closeTestFeeds` in an `afterAll`.
  */
 export async function startTestFeed(
   overrides: Partial<Config> = {},
   options: TestFeedOptions = {},
 ): Promise<TestFeed> {
-  const config = configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
-  const clock = options.clock ?? systemClock;
-  const source = new StoppableSource(new Simulator({ seed: config.SIM_SEED, instruments: CATALOGUE, clock }));
+  const config = configWith({
+    PORT: 0,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SIM_START: TEST_MARKET_START,
+    ...overrides,
+  });
+  const clock = options.clock ?? clockFor(config);
+  const source = new StoppableSource(
+    new MarketSimulator({
+      seed: config.SIM_SEED,
+      instruments: CATALOGUE,
+      clock,
+      historyBars: config.HISTORY_BARS,
+    }),
+  );
   const server = await startFeedServer({ config, clock, source, logger: createLogger('silent') });
   running.add(server);
   return Object.assign(server, {
     url: `${server.scheme}://127.0.0.1:${server.port}`,
     stopSource: () => source.stop(),
+    clock,
   });
 }
 

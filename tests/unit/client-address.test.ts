@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { cameOverTls, clientAddress, proxyTrust } from '../../server/http/client-address';
+import { cameOverTls, clientAddress, limitKey, proxyTrust } from '../../server/http/client-address';
 
 const request = (peer: string, headers: Record<string, string> = {}, encrypted = false) =>
   ({ headers, socket: { remoteAddress: peer, encrypted } }) as unknown as IncomingMessage;
@@ -51,5 +51,20 @@ describe('came over TLS', () => {
     expect(cameOverTls(request('127.0.0.1', { 'x-forwarded-proto': 'https' }), proxies)).toBe(true);
     expect(cameOverTls(request('127.0.0.1', { 'x-forwarded-proto': 'http' }), proxies)).toBe(false);
     expect(cameOverTls(request('203.0.113.4', { 'x-forwarded-proto': 'https' }), proxies)).toBe(false);
+  });
+});
+
+describe('limit key', () => {
+  it('is an IPv4 address itself', () => {
+    expect(limitKey('198.51.100.7')).toBe('198.51.100.7');
+  });
+
+  it('is an IPv6 address’s /64, however it is written', () => {
+    expect(limitKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(limitKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(limitKey('2001:0DB8:0001:0002::ffff')).toBe('2001:db8:1:2::/64');
+    expect(limitKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(limitKey('::1')).toBe('0:0:0:0::/64');
+    expect(limitKey('2001:db8:1:2::1')).not.toBe(limitKey('2001:db8:1:3::1'));
   });
 });

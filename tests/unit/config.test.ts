@@ -19,6 +19,13 @@ describe('configuration', () => {
     });
   });
 
+  it('reads SIM_START as an ISO time with its zone, in unix ms', () => {
+    expect(loadConfig({ SIM_START: '2025-11-28T12:55:00-05:00' }).SIM_START).toBe(
+      Date.UTC(2025, 10, 28, 17, 55),
+    );
+    expect(loadConfig({}).SIM_START).toBeUndefined();
+  });
+
   it('splits ALLOWED_ORIGINS on commas, trimming blanks', () => {
     expect(
       loadConfig({ ALLOWED_ORIGINS: ' https://a.example , https://b.example,, ' }).ALLOWED_ORIGINS,
@@ -62,6 +69,8 @@ describe('configuration', () => {
     ['SIM_SEED', '-1'],
     ['MAX_SUBSCRIPTIONS', '0'],
     ['LOG_LEVEL', 'loud'],
+    ['SIM_START', 'next tuesday'],
+    ['SIM_START', '2025-11-28T12:00:00'],
     ['ALLOWED_ORIGINS', 'board.example'],
     ['ALLOWED_ORIGINS', 'https://board.example/'],
     ['ALLOWED_ORIGINS', 'https://board.example/app'],

@@ -59,7 +59,8 @@ describe('market state quotes', () => {
     const clock = new ManualClock(MIDNIGHT - 3 * 60_000);
     const simulator = new Simulator({
       seed: 3,
-      instruments: CATALOGUE.filter((i) => ['AAPL', 'BTC-USD', 'EURUSD'].includes(i.symbol)),
+      // Both trade across midnight UTC; an equity's day is its New York trading day (tested below).
+      instruments: CATALOGUE.filter((i) => ['BTC-USD', 'EURUSD'].includes(i.symbol)),
       clock,
     });
     const market = new MarketState(simulator.instruments, 2000);
@@ -84,7 +85,7 @@ describe('market state quotes', () => {
   });
 
   it('start at the first trade, taking the open as prevClose when there is no earlier day', () => {
-    const market = new MarketState(testInstruments(['AAA']), 100);
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     market.apply(quoteEvent(MIDNIGHT, 99, 101));
     expect(market.quote('AAA')).toBeUndefined();
     market.apply(trade(MIDNIGHT + 1000, 100, 3));
@@ -102,7 +103,7 @@ describe('market state quotes', () => {
   });
 
   it('move only bid, ask and time on a quote event', () => {
-    const market = new MarketState(testInstruments(['AAA']), 100);
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     market.apply(trade(MIDNIGHT + 1000, 100, 3));
     const before = { ...market.quote('AAA') };
     market.apply(quoteEvent(MIDNIGHT + 2000, 97, 104));
@@ -110,7 +111,7 @@ describe('market state quotes', () => {
   });
 
   it('take prevClose from the previous day once a new day starts', () => {
-    const market = new MarketState(testInstruments(['AAA']), 100);
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     market.apply(trade(MIDNIGHT - 5000, 100));
     market.apply(trade(MIDNIGHT - 1000, 110));
     market.apply(trade(MIDNIGHT, 120, 2));
@@ -118,7 +119,7 @@ describe('market state quotes', () => {
   });
 
   it('widen the day range with a late trade of today but keep last at the latest trade by time', () => {
-    const market = new MarketState(testInstruments(['AAA']), 100);
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     market.apply(trade(MIDNIGHT + 10_000, 100));
     market.apply(trade(MIDNIGHT + 20_000, 101));
     market.apply(trade(MIDNIGHT + 15_000, 130, 4));
@@ -134,7 +135,7 @@ describe('market state quotes', () => {
   });
 
   it('leave the quote alone for a late trade of an earlier day, which changes history only', () => {
-    const market = new MarketState(testInstruments(['AAA']), 100);
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     market.apply(trade(MIDNIGHT - 2 * DAY_MS + 10_000, 90));
     market.apply(trade(MIDNIGHT, 100));
     const before = { ...market.quote('AAA') };
@@ -144,7 +145,7 @@ describe('market state quotes', () => {
   });
 
   it('tell listeners about every event in order, with its position and the bars a trade touched', () => {
-    const market = new MarketState(testInstruments(['AAA']), 100);
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     const seen: [number, string, number | undefined][] = [];
     const start = market.position;
     const stop = market.onChange(({ position, symbol, bars }) =>
@@ -155,14 +156,56 @@ describe('market state quotes', () => {
     stop();
     market.apply(trade(MIDNIGHT + 2, 100));
     expect(seen).toEqual([
-      [1, 'AAA', 6],
+      [1, 'AAA', 8],
       [2, 'AAA', undefined],
     ]);
     expect(market.position).toBe(start + 3);
   });
 
-  it('ignore events of unknown symbols', () => {
+  it("keep an equity's previous regular close through pre-market, with the day fields standing at it", () => {
+    // Monday 6 January 2025, EST: 14:30 UTC is the open, 21:00 UTC the close, 09:00 UTC the next pre-market.
     const market = new MarketState(testInstruments(['AAA']), 100);
+    market.apply(trade(Date.UTC(2025, 0, 6, 14, 30), 100, 5));
+    market.apply(trade(Date.UTC(2025, 0, 6, 20, 59), 110, 5));
+    market.apply(trade(Date.UTC(2025, 0, 7, 9, 0), 120, 7));
+    expect(market.quote('AAA')).toMatchObject({
+      last: 120,
+      prevClose: 110,
+      open: 110,
+      high: 110,
+      low: 110,
+      volume: 0,
+    });
+    market.apply(trade(Date.UTC(2025, 0, 7, 14, 30), 125, 2));
+    expect(market.quote('AAA')).toMatchObject({ last: 125, prevClose: 110, open: 125, volume: 2 });
+    expect(market.bars('AAA', '1d', 10).map((bar) => bar.time)).toEqual([
+      Date.UTC(2025, 0, 6) / 1000,
+      Date.UTC(2025, 0, 7) / 1000,
+    ]);
+  });
+
+  it("move an equity's last price in post-market but leave its day bar to the regular session", () => {
+    const market = new MarketState(testInstruments(['AAA']), 100);
+    market.apply(trade(Date.UTC(2025, 0, 6, 14, 30), 100, 5));
+    market.apply(trade(Date.UTC(2025, 0, 6, 20, 59), 110, 5));
+    // 19:30 New York, past midnight UTC.
+    market.apply(trade(Date.UTC(2025, 0, 7, 0, 30), 90, 9));
+    expect(market.quote('AAA')).toMatchObject({
+      last: 90,
+      open: 100,
+      high: 110,
+      low: 100,
+      volume: 10,
+      prevClose: 100,
+    });
+    expect(market.bars('AAA', '1d', 10)).toEqual([
+      { time: Date.UTC(2025, 0, 6) / 1000, open: 100, high: 110, low: 100, close: 110, volume: 10 },
+    ]);
+    expect(market.bars('AAA', '1m', 10).map((bar) => bar.close)).toEqual([100, 110, 90]);
+  });
+
+  it('ignore events of unknown symbols', () => {
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
     market.apply({ ...trade(MIDNIGHT, 100), symbol: 'ZZZ' });
     expect(market.has('ZZZ')).toBe(false);
     expect(market.quote('ZZZ')).toBeUndefined();

@@ -4,6 +4,7 @@ import { INTERVAL_SECONDS, type Interval } from '../../../lib/intervals';
 import type { Instrument } from '../../../lib/instrument';
 import type { Lots, Ticks, UnixMillis } from '../../../lib/nominal';
 import type { SymbolStatus } from '../../../lib/protocol';
+import { sessionAt } from '../../../lib/calendar/sessions';
 import { every, type Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { EventSink, PriceSource, SourceHealth, TradeEvent } from '../price-source';
@@ -72,6 +73,8 @@ export class Relay implements PriceSource {
   private connected = false;
   private readonly stops: (() => void)[] = [];
   private stopped = false;
+  /** Symbols the venue did not know, for the health's reason. */
+  private unknownNote = '';
 
   constructor(options: RelayOptions) {
     this.options = { graceMs: 2000, settleMs: 1500, pingMs: 15_000, ...options };
@@ -90,7 +93,10 @@ export class Relay implements PriceSource {
 
   start(sink: EventSink): () => void {
     this.sink = sink;
-    void this.learn();
+    this.learn().catch((error: unknown) => {
+      this.setHealth('down', `could not start: ${(error as Error).message}`);
+      this.log.error({ venue: this.name, err: (error as Error).message }, 'relay failed to start');
+    });
     return () => this.stop();
   }
 
@@ -170,6 +176,7 @@ export class Relay implements PriceSource {
     const { clock, staleMs, pingMs } = this.options;
     const symbols = [...this.carried.keys()];
     const unknownNote = unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : '';
+    this.unknownNote = unknownNote;
     this.socket = new VenueSocket({
       venue: this.name,
       url: () => this.venue.socketUrl(symbols),
@@ -196,33 +203,47 @@ export class Relay implements PriceSource {
         down: (reason) => {
           this.connected = false;
           this.setHealth('down', `${reason}${unknownNote}`);
-          for (const carried of this.carried.values()) this.setStatus(carried, 'stale');
+          const now = clock.now();
+          for (const carried of this.carried.values())
+            this.setStatus(carried, this.quietStatus(carried, now));
         },
       },
     });
     this.socket.start();
-    this.stops.push(every(clock, Math.max(50, Math.floor(staleMs / 5)), () => this.sweep(unknownNote)));
+    this.stops.push(every(clock, Math.max(50, Math.floor(staleMs / 5)), () => this.sweep()));
   }
 
   /** Staleness and trade-number gaps, a few times per STALE_MS. */
-  private sweep(unknownNote: string): void {
+  private sweep(): void {
+    const unknownNote = this.unknownNote;
     const now = this.options.clock.now();
     let live = 0;
     for (const carried of this.carried.values()) {
-      if (carried.status === 'live' && now - carried.lastHeard >= this.options.staleMs) {
-        this.setStatus(carried, 'stale');
-        this.log.info({ venue: this.name, symbol: carried.symbol }, 'stale: nothing from the venue');
+      if (now - carried.lastHeard >= this.options.staleMs) {
+        const quiet = this.quietStatus(carried, now);
+        if (carried.status !== quiet) {
+          this.setStatus(carried, quiet);
+          this.log.info(
+            { venue: this.name, symbol: carried.symbol, status: quiet },
+            'nothing from the venue',
+          );
+        }
       }
       if (carried.status === 'live') live++;
-      const gap = carried.intake.gap(now);
-      if (gap !== undefined && !carried.repair) {
+      // Numbers found missing during a repair wait for it to end: they may be after its cut.
+      const gap = carried.repair ? undefined : carried.intake.gap(now);
+      if (gap !== undefined) {
         this.log.warn({ venue: this.name, symbol: carried.symbol }, 'trades missing: repairing from bars');
         this.beginRepair(carried, gap);
       }
     }
     if (!this.connected) return;
-    if (live > 0) this.setHealth('live', unknownNote === '' ? undefined : unknownNote.slice(2));
+    if (live > 0) this.setLive();
     else this.setHealth('stale', `no data for ${this.options.staleMs} ms${unknownNote}`);
+  }
+
+  private setLive(): void {
+    this.setHealth('live', this.unknownNote === '' ? undefined : this.unknownNote.slice(2));
   }
 
   private onMessage(text: string): void {
@@ -257,6 +278,7 @@ export class Relay implements PriceSource {
       }
       carried.lastHeard = now;
       this.setStatus(carried, 'live');
+      if (this.connected) this.setLive();
       if (message.kind === 'heartbeat') {
         if (message.lastTradeId !== undefined && !carried.repair)
           carried.intake.heard(message.lastTradeId, now);
@@ -459,7 +481,6 @@ export class Relay implements PriceSource {
     }
     carried.repair = undefined;
     carried.repairedUntil = repair.cut;
-    carried.intake.forgetMissing();
     this.log.info(
       {
         venue: this.name,
@@ -469,6 +490,11 @@ export class Relay implements PriceSource {
       },
       'bars repaired from the venue',
     );
+  }
+
+  /** What a symbol is while its venue sends nothing: `closed` outside its session (a stock at night), else `stale`. */
+  private quietStatus(carried: Carried, now: UnixMillis): SymbolStatus {
+    return sessionAt(carried.venue.instrument.assetClass, now).phase === 'closed' ? 'closed' : 'stale';
   }
 
   private setStatus(carried: Carried, status: SymbolStatus): void {
