@@ -37,7 +37,9 @@ describe('npm run start:cluster', () => {
       ...Array.from({ length: 4 }, () => connectClient({ url }, { transports: ['websocket'] })),
     ];
     for (const client of clients) {
-      await client.connected();
+      await client.connected().catch((error: unknown) => {
+        throw new Error(`${String(error)}; logs: ${JSON.stringify(cluster.logs.slice(-8))}`);
+      });
       const ack = await client.subscribe(['BTC-USD', 'EURUSD']);
       expect(ack.ok).toBe(true);
     }
