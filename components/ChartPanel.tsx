@@ -1,26 +1,54 @@
 'use client';
 
+import { ChartAlertButton } from './ChartAlertButton';
+import { ChartBanner } from './ChartBanner';
 import { ChartHeader } from './ChartHeader';
+import { ChartTools } from './ChartTools';
 import { ExportCsvButton } from './ExportCsvButton';
+import type { CrosshairBus } from './crosshair-bus';
 import { IntervalSwitcher } from './IntervalSwitcher';
 import { PriceChart } from './PriceChart';
-import { useMarket } from './StoreProvider';
+import { usePreferences, usePreferencesStore } from './StoreProvider';
 
-/** The selected symbol's header, interval switcher and chart. */
-export function ChartPanel({ ready, onError }: { ready: boolean; onError: (message: string) => void }) {
-  const selected = useMarket((s) => s.selected);
+interface ChartPanelProps {
+  index: number;
+  ready: boolean;
+  crosshair: CrosshairBus;
+  onError: (message: string) => void;
+}
+
+/**
+ * Chart `index` of the layout with its header, tools and interval switcher. Using it (a click, focus inside)
+ * makes it the active chart, the one a click on a board row changes.
+ */
+export function ChartPanel({ index, ready, crosshair, onError }: ChartPanelProps) {
+  const preferences = usePreferencesStore();
+  const selected = usePreferences((s) => s.charts[index]?.symbol);
+  const active = usePreferences((s) => s.activeChart === index && s.layout > 1);
   const symbol = ready ? selected : undefined;
+  const activate = () => {
+    if (preferences.getState().activeChart !== index) preferences.getState().setActiveChart(index);
+  };
 
   return (
-    <section className="chart-panel" aria-label={symbol ? `Chart ${symbol}` : 'Chart'}>
+    <section
+      className="chart-panel"
+      aria-label={symbol ? `Chart ${symbol}` : 'Chart'}
+      data-active={active ? 'true' : undefined}
+      onPointerDown={activate}
+      onFocus={activate}
+    >
       <div className="chart-bar">
         {symbol ? <ChartHeader symbol={symbol} /> : <header className="chart-header" />}
-        <div className="chart-tools">
-          <IntervalSwitcher />
-          <ExportCsvButton />
+        <div className="chart-controls">
+          <ChartTools index={index} />
+          {symbol && <ChartAlertButton symbol={symbol} />}
+          <IntervalSwitcher index={index} />
+          <ExportCsvButton index={index} />
         </div>
       </div>
-      <PriceChart onError={onError} />
+      <PriceChart index={index} crosshair={crosshair} onError={onError} />
+      <ChartBanner index={index} />
       {ready && !selected && <p className="chart-empty">Add a symbol to chart it.</p>}
     </section>
   );

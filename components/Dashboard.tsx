@@ -1,27 +1,28 @@
 'use client';
 
-import { ChartPanel } from './ChartPanel';
+import { AlertsPanel } from './AlertsPanel';
+import { AlertToasts } from './AlertToasts';
+import { ChartGrid } from './ChartGrid';
 import { ConnectionBadge } from './ConnectionBadge';
 import { MarketClock } from './MarketClock';
+import { PageControls } from './PageControls';
 import { QuoteDetails } from './QuoteDetails';
 import { ReplayBar } from './ReplayBar';
-import { useMarketStore } from './StoreProvider';
 import { SymbolSearch } from './SymbolSearch';
 import { useMarketFeed } from './useMarketFeed';
 import { Watchlist } from './Watchlist';
 
 /** The terminal: top bar, quote board and chart. Live parts wait for the persisted state (see useMarketFeed). */
 export function Dashboard() {
-  const store = useMarketStore();
-  const { hydrated, problem, report } = useMarketFeed(store);
+  const { hydrated, problem, report } = useMarketFeed();
 
   return (
     <div className="shell">
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           <span className="brand-mark" aria-hidden="true" />
           tickerboard
-        </div>
+        </h1>
         <SymbolSearch />
         <div className="topbar-end">
           {problem && (
@@ -29,6 +30,7 @@ export function Dashboard() {
               {problem}
             </p>
           )}
+          <PageControls />
           <MarketClock />
           <ConnectionBadge />
         </div>
@@ -38,9 +40,16 @@ export function Dashboard() {
         <div className="side">
           <Watchlist ready={hydrated} />
           <QuoteDetails ready={hydrated} />
+          <AlertsPanel />
         </div>
-        <ChartPanel ready={hydrated} onError={report} />
+        <ChartGrid ready={hydrated} onError={report} />
       </main>
+      <nav className="jump-bar" aria-label="Sections">
+        <a href="#board">Board</a>
+        <a href="#charts">Chart</a>
+        <a href="#alerts">Alerts</a>
+      </nav>
+      <AlertToasts ready={hydrated} />
     </div>
   );
 }

@@ -2,16 +2,22 @@
 
 import { barsToCsv } from '../lib/csv';
 import { decimalBar } from '../lib/decimals';
-import { useMarket, useMarketStore } from './StoreProvider';
+import { chartOf } from './store/market-store';
+import { useMarket, useMarketStore, usePreferences } from './StoreProvider';
 
-/** Downloads the bars the chart holds (history scrolled in included) as CSV, in decimals. */
-export function ExportCsvButton() {
+/** Downloads the bars chart `index` holds (history scrolled in included) as CSV, in decimals. */
+export function ExportCsvButton({ index }: { index: number }) {
   const store = useMarketStore();
-  const ready = useMarket((s) => s.chart !== undefined && s.instruments[s.chart.symbol] !== undefined);
+  const slot = usePreferences((s) => s.charts[index]);
+  const ready = useMarket((s) => {
+    const held = slot && chartOf(s, slot.symbol, slot.interval);
+    return held !== undefined && s.instruments[held.bars.symbol] !== undefined;
+  });
 
   const download = () => {
-    const { chart, instruments } = store.getState();
-    const instrument = chart && instruments[chart.symbol];
+    const state = store.getState();
+    const chart = slot && chartOf(state, slot.symbol, slot.interval)?.bars;
+    const instrument = chart && state.instruments[chart.symbol];
     if (!chart || !instrument) return;
     const csv = barsToCsv(chart.bars.map((bar) => decimalBar(bar, instrument)));
     const link = document.createElement('a');

@@ -13,28 +13,34 @@ export function formatAge(ms: number): string {
 
 /**
  * Where a symbol's prices come from (BINANCE, COINBASE, FINNHUB, SIM) and, while they are stale, how old the last
- * update is. The age ticks once a second, and only while stale.
+ * update is, first, so a narrow column cuts the source rather than the age. The age ticks once a second, and only
+ * while stale.
  */
 export function FeedBadge({ feed }: { feed: SymbolFeedState | undefined }) {
   const stale = feed?.status === 'stale';
   const [now, setNow] = useState(() => Date.now());
-  // Until the first tick, the age is read off the render's own clock.
+  // Until the first tick (at once), the age is never negative.
   const shown = Math.max(now, feed?.time ?? 0);
   useEffect(() => {
     if (!stale) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, [stale]);
   if (!feed) return null;
   return (
     <span className="feed-badge" data-source={feed.source} data-status={feed.status}>
-      <span className="feed-source">{feed.source.toUpperCase()}</span>
       {stale && (
         <span className="feed-age" title="no update from the source since">
           {feed.time > 0 ? `stale ${formatAge(shown - feed.time)}` : 'stale'}
         </span>
       )}
       {feed.status === 'closed' && <span className="feed-age">closed</span>}
+      <span className="feed-source">{feed.source.toUpperCase()}</span>
     </span>
   );
 }

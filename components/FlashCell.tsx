@@ -4,19 +4,19 @@ import { useLayoutEffect, useRef, type ReactNode } from 'react';
 
 interface FlashCellProps {
   /** The number behind the text; the cell flashes when it changes, green up and red down. */
-  value: number | undefined;
+  value: number;
   children: ReactNode;
-  className?: string;
-  /** Shows the direction of the last change as ▲/▼ beside the value, so it does not rest on colour alone. */
-  arrow?: boolean;
+  column: string;
 }
 
 /**
- * A numeric table cell that flashes on change. The flash is written to the DOM in a layout effect instead of
- * state: a second render per tick for every cell would double the work of the busiest part of the page. Two
- * keyframe names alternate (data-phase) so that each change restarts the animation even mid-flash.
+ * A numeric table cell that flashes on change, with ▲/▼ beside the value so the direction does not rest on
+ * colour alone. The flash is written to the DOM in a layout effect instead of state (a second render per tick
+ * for every cell would double the work of the busiest part of the page), and it animates only the opacity of
+ * a layer of its own (`.flash`), which the compositor runs without restyling the cell each frame. Two keyframe
+ * names alternate (data-phase) so that each change restarts the animation even mid-flash.
  */
-export function FlashCell({ value, children, className, arrow = false }: FlashCellProps) {
+export function FlashCell({ value, children, column }: FlashCellProps) {
   const cell = useRef<HTMLTableCellElement>(null);
   const tick = useRef<HTMLSpanElement>(null);
   const previous = useRef(value);
@@ -25,7 +25,7 @@ export function FlashCell({ value, children, className, arrow = false }: FlashCe
     const before = previous.current;
     previous.current = value;
     const element = cell.current;
-    if (!element || before === undefined || value === undefined || value === before) return;
+    if (!element || value === before) return;
     const direction = value > before ? 'up' : 'down';
     element.dataset.flash = direction;
     element.dataset.phase = element.dataset.phase === 'a' ? 'b' : 'a';
@@ -38,11 +38,13 @@ export function FlashCell({ value, children, className, arrow = false }: FlashCe
   return (
     <td
       ref={cell}
-      className={className ? `num ${className}` : 'num'}
+      className="num flash-cell"
+      data-column={column}
       onAnimationEnd={(event) => delete event.currentTarget.dataset.flash}
     >
+      <span className="flash" aria-hidden="true" />
       {children}
-      {arrow && <span ref={tick} className="tick" aria-hidden="true" />}
+      <span ref={tick} className="tick" aria-hidden="true" />
     </td>
   );
 }

@@ -1,12 +1,12 @@
 'use client';
 
 import { INTERVALS } from '../lib/intervals';
-import { useMarket, useMarketStore } from './StoreProvider';
+import { usePreferences, usePreferencesStore } from './StoreProvider';
 
-/** Toggle buttons for the chart's bar interval. */
-export function IntervalSwitcher() {
-  const store = useMarketStore();
-  const interval = useMarket((s) => s.interval);
+/** Toggle buttons for the bar interval of chart `index`. */
+export function IntervalSwitcher({ index }: { index: number }) {
+  const preferences = usePreferencesStore();
+  const interval = usePreferences((s) => s.charts[index]?.interval);
   return (
     <div role="group" aria-label="Interval" className="intervals">
       {INTERVALS.map((option) => (
@@ -14,7 +14,7 @@ export function IntervalSwitcher() {
           key={option}
           type="button"
           aria-pressed={option === interval}
-          onClick={() => store.getState().setInterval(option)}
+          onClick={() => preferences.getState().updateChart(index, { interval: option })}
         >
           {option}
         </button>

@@ -3,35 +3,56 @@
 import { useEffect, useRef } from 'react';
 import { ensureDefined } from '../lib/assert';
 import { ChartLegend, type LegendHandle } from './ChartLegend';
-import { mountChart } from './chart-view';
-import { useMarketStore } from './StoreProvider';
+import { mountChart, type ChartHandle } from './chart-view';
+import type { CrosshairBus } from './crosshair-bus';
+import { useMarketStore, usePreferencesStore } from './StoreProvider';
+
+interface PriceChartProps {
+  index: number;
+  crosshair: CrosshairBus;
+  onError: (message: string) => void;
+}
 
 /**
- * The candlestick and volume chart of the selected symbol. It renders once; after that the chart follows the
- * store by itself (see chart-view.ts), so ticks never re-render React.
+ * Chart `index` of the layout. It renders once; after that the chart follows the stores by itself (see
+ * chart-view.ts), so ticks never re-render React.
  */
-export function PriceChart({ onError }: { onError: (message: string) => void }) {
-  const store = useMarketStore();
+export function PriceChart({ index, crosshair, onError }: PriceChartProps) {
+  const market = useMarketStore();
+  const preferences = usePreferencesStore();
   const host = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
+  const quality = useRef<HTMLSpanElement>(null);
   const legend = useRef<LegendHandle>(null);
+  const handle = useRef<ChartHandle | null>(null);
 
-  useEffect(
-    () =>
-      mountChart({
-        host: ensureDefined(host.current, 'chart host is not mounted'),
-        canvas: ensureDefined(canvas.current, 'chart canvas is not mounted'),
-        store,
-        legend: () => legend.current,
-        onError,
-      }),
-    [store, onError],
-  );
+  useEffect(() => {
+    const mounted = mountChart({
+      host: ensureDefined(host.current, 'chart host is not mounted'),
+      canvas: ensureDefined(canvas.current, 'chart canvas is not mounted'),
+      quality: () => quality.current,
+      market,
+      preferences,
+      index,
+      crosshair,
+      legend: () => legend.current,
+      onError,
+    });
+    handle.current = mounted;
+    return () => {
+      handle.current = null;
+      mounted.remove();
+    };
+  }, [market, preferences, index, crosshair, onError]);
 
   return (
     <div ref={host} className="chart" data-testid="price-chart">
       <div ref={canvas} className="chart-canvas" />
       <ChartLegend ref={legend} />
+      <span ref={quality} className="chart-quality" data-testid="chart-quality" />
+      <button type="button" className="tool chart-newest" onClick={() => handle.current?.scrollToNewest()}>
+        Jump to newest bar
+      </button>
       <div className="chart-loading" aria-hidden="true">
         Loading bars…
       </div>

@@ -3,25 +3,52 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ensureDefined } from '../lib/assert';
+import { createLinkStats, type LinkStats } from './store/link-stats';
 import { createMarketStore, type MarketActions, type MarketState } from './store/market-store';
+import { createPreferencesStore, type Preferences, type PreferencesStore } from './store/preferences-store';
 
 export type PageStore = ReturnType<typeof createMarketStore>;
 type Market = MarketState & MarketActions;
 
-const StoreContext = createContext<PageStore | null>(null);
-
-/**
- * Gives the page its own market store. Created here rather than in a module so that no state is shared between
- * requests on the server, and so that server components can never reach it.
- */
-export function StoreProvider({ children }: { children: ReactNode }) {
-  const [store] = useState(() => createMarketStore());
-  return <StoreContext value={store}>{children}</StoreContext>;
+interface PageStores {
+  market: PageStore;
+  stats: LinkStats;
+  preferences: PreferencesStore & ReturnType<typeof createPreferencesStore>;
 }
 
-/** The page's store, for effects and event handlers that read or act on it without rendering. */
+const StoreContext = createContext<PageStores | null>(null);
+
+/**
+ * Gives the page its own two stores: the live market data and the trader's persisted preferences. Created here
+ * rather than in a module so that no state is shared between requests on the server, and so that server
+ * components can never reach them.
+ */
+export function StoreProvider({ children }: { children: ReactNode }) {
+  const [stores] = useState<PageStores>(() => ({
+    market: createMarketStore(),
+    stats: createLinkStats(),
+    preferences: createPreferencesStore(),
+  }));
+  return <StoreContext value={stores}>{children}</StoreContext>;
+}
+
+function usePageStores(): PageStores {
+  return ensureDefined(useContext(StoreContext), 'the page stores need a <StoreProvider> above them');
+}
+
+/** The page's market store, for effects and event handlers that read or act on it without rendering. */
 export function useMarketStore(): PageStore {
-  return ensureDefined(useContext(StoreContext), 'useMarketStore needs a <StoreProvider> above it');
+  return usePageStores().market;
+}
+
+/** The connection's counters (round trip, updates a second), read by the badge on a timer. */
+export function useLinkStats(): LinkStats {
+  return usePageStores().stats;
+}
+
+/** The page's preferences store, for effects and event handlers. */
+export function usePreferencesStore(): PageStores['preferences'] {
+  return usePageStores().preferences;
 }
 
 /**
@@ -30,4 +57,9 @@ export function useMarketStore(): PageStore {
  */
 export function useMarket<T>(selector: (state: Market) => T): T {
   return useStore(useMarketStore(), selector);
+}
+
+/** A slice of the preferences, under the same rule as `useMarket`. */
+export function usePreferences<T>(selector: (state: Preferences) => T): T {
+  return useStore(usePreferencesStore(), selector);
 }

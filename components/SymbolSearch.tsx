@@ -2,7 +2,8 @@
 
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Instrument } from '../lib/instrument';
-import { useMarket, useMarketStore } from './StoreProvider';
+import { boardSymbols } from './store/preferences-store';
+import { useMarket, usePreferences, usePreferencesStore } from './StoreProvider';
 import { matchInstruments } from './symbol-match';
 
 function isEditable(target: EventTarget | null): boolean {
@@ -28,9 +29,9 @@ function nextAddable(options: readonly Instrument[], listed: readonly string[], 
  * Pressing `/` anywhere outside a text field jumps here.
  */
 export function SymbolSearch() {
-  const store = useMarketStore();
+  const preferences = usePreferencesStore();
   const instruments = useMarket((s) => s.instruments);
-  const watchlist = useMarket((s) => s.watchlist);
+  const watchlist = usePreferences(boardSymbols);
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -39,6 +40,7 @@ export function SymbolSearch() {
 
   const options = useMemo(() => matchInstruments(Object.values(instruments), query), [instruments, query]);
   const expanded = open && options.length > 0;
+  const noMatch = open && query.trim() !== '' && options.length === 0;
   const activeOption = expanded ? options[active] : undefined;
   const optionId = (symbol: string) => `${listId}-${symbol}`;
 
@@ -59,7 +61,7 @@ export function SymbolSearch() {
   });
 
   const add = (instrument: Instrument) => {
-    store.getState().addSymbol(instrument.symbol);
+    preferences.getState().addSymbol(instrument.symbol);
     setQuery('');
     setOpen(false);
     setActive(-1);
@@ -120,6 +122,9 @@ export function SymbolSearch() {
       <kbd className="search-hint" aria-hidden="true">
         /
       </kbd>
+      <p className="search-empty" aria-live="polite" hidden={!noMatch}>
+        {noMatch ? `No match for “${query.trim()}”` : ''}
+      </p>
       <ul id={listId} role="listbox" aria-label="Symbols" className="search-list" hidden={!expanded}>
         {options.map((instrument, index) => {
           const listed = watchlist.includes(instrument.symbol);

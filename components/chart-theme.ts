@@ -11,6 +11,10 @@ export interface ChartTheme {
   down: string;
   upVolume: string;
   downVolume: string;
+  alert: string;
+  accent: string;
+  accentFill: string;
+  overlays: readonly string[];
 }
 
 export function readTheme(element: HTMLElement): ChartTheme {
@@ -26,6 +30,15 @@ export function readTheme(element: HTMLElement): ChartTheme {
     down: value('--down', '#f23645'),
     upVolume: value('--up-volume', 'rgba(34, 171, 148, 0.35)'),
     downVolume: value('--down-volume', 'rgba(242, 54, 69, 0.35)'),
+    alert: value('--warn', '#f5a524'),
+    accent: value('--accent', '#3d7cff'),
+    accentFill: value('--accent-fill', 'rgba(61, 124, 255, 0.25)'),
+    overlays: [
+      value('--overlay-1', '#f5a524'),
+      value('--overlay-2', '#c07dff'),
+      value('--overlay-3', '#3fc1ff'),
+      value('--overlay-4', '#9aa3b5'),
+    ],
   };
 }
 

@@ -1,27 +1,48 @@
 import {
-  CandlestickSeries,
   createChart,
   HistogramSeries,
-  type CandlestickData,
+  LineSeries,
+  LineStyle,
+  PriceScaleMode,
   type HistogramData,
+  type IPriceLine,
+  type ISeriesApi,
   type MouseEventParams,
+  type SeriesType,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { Bar } from '../lib/candles';
 import type { ChartBars } from '../lib/chart-bars';
+import { firstChanged, heikinAshi, indicatorValues, type HeikinAshiBar } from '../lib/indicators';
 import { toPrice, toQuantity, type Instrument } from '../lib/instrument';
 import { isCalendarInterval } from '../lib/intervals';
+import { showAlertLines } from './alert-lines';
+import { addMainSeries, mainPoint, ticksToPrice } from './chart-series';
 import { chartOptions, readTheme, type ChartTheme } from './chart-theme';
+import { crosshairTimeFormatter, tickFormatter, zoneOf } from './chart-time';
 import type { LegendHandle } from './ChartLegend';
+import type { CrosshairBus } from './crosshair-bus';
 import { watchHistory } from './history-pager';
-import type { MarketState, MarketStore } from './store/market-store';
+import { chartOf, type ChartState, type MarketStore } from './store/market-store';
+import type { ChartSlot, ChartType, Overlay, PreferencesStore } from './store/preferences-store';
+
+/** Periods of the moving averages. */
+const MA_PERIOD = 20;
+/** How long a revised (historical) bar keeps the data-quality hint on "revised bar". */
+const REVISED_HINT_MS = 5000;
 
 export interface ChartViewOptions {
   /** Carries the data- attributes that describe what is shown (for styling and automation). */
   host: HTMLElement;
   /** Where the chart draws. */
   canvas: HTMLElement;
-  store: MarketStore;
+  /** Where the data-quality hint is written. */
+  quality: () => HTMLElement | null;
+  market: MarketStore;
+  preferences: PreferencesStore;
+  /** Which chart of the layout this is. */
+  index: number;
+  crosshair: CrosshairBus;
   legend: () => LegendHandle | null;
   onError: (message: string) => void;
 }
@@ -31,16 +52,14 @@ export interface Shown {
   chart: ChartBars;
   revision: number;
   instrument: Instrument;
+  slot: ChartSlot;
 }
 
-function candle(bar: Bar, instrument: Instrument): CandlestickData<UTCTimestamp> {
-  return {
-    time: bar.time as number as UTCTimestamp,
-    open: toPrice(bar.open, instrument),
-    high: toPrice(bar.high, instrument),
-    low: toPrice(bar.low, instrument),
-    close: toPrice(bar.close, instrument),
-  };
+export interface ChartHandle {
+  /** Scrolls back to the newest bar. */
+  scrollToNewest(): void;
+  /** Removes the chart and stops every listener. */
+  remove(): void;
 }
 
 function volumeBar(bar: Bar, instrument: Instrument, theme: ChartTheme): HistogramData<UTCTimestamp> {
@@ -51,30 +70,26 @@ function volumeBar(bar: Bar, instrument: Instrument, theme: ChartTheme): Histogr
   };
 }
 
-/** The chart of the selected symbol and interval, once its stream's bars have arrived. */
-function currentChart(state: MarketState): ChartBars | undefined {
-  const { chart } = state;
-  return chart && chart.symbol === state.selected && chart.interval === state.interval ? chart : undefined;
-}
+const SCALE_MODES = {
+  normal: PriceScaleMode.Normal,
+  log: PriceScaleMode.Logarithmic,
+  percent: PriceScaleMode.Percentage,
+};
 
 /**
- * Draws the store's chart into a lightweight-charts chart and keeps it current without React: a store
- * subscription replaces the data when the bars were replaced wholesale (`chartRevision`) and otherwise feeds
- * the bars the last frame changed to `series.update`. Returns the function that removes the chart and stops
- * every listener.
+ * Draws chart `index` of the layout into a lightweight-charts chart and keeps it current without React: store
+ * subscriptions replace the data when the stream's bars were replaced wholesale (`revision`) or the slot's
+ * stream, type or overlays changed, and otherwise feed the bars the last frame changed to `series.update`,
+ * with the overlays computed again from the first changed bar only.
  */
-export function mountChart({ host, canvas, store, legend, onError }: ChartViewOptions): () => void {
+export function mountChart(options: ChartViewOptions): ChartHandle {
+  const { host, canvas, market, preferences, index, crosshair, legend, onError } = options;
   const theme = readTheme(host);
   const chart = createChart(canvas, chartOptions(theme));
-  const candles = chart.addSeries(CandlestickSeries, {
-    upColor: theme.up,
-    downColor: theme.down,
-    borderUpColor: theme.up,
-    borderDownColor: theme.down,
-    wickUpColor: theme.up,
-    wickDownColor: theme.down,
-  });
-  candles.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
+  const timeScale = chart.timeScale();
+  let mainType: ChartType = 'candles';
+  let main: ISeriesApi<SeriesType> = addMainSeries(chart, mainType, theme);
+  main.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
   const volume = chart.addSeries(HistogramSeries, {
     priceScaleId: '',
     priceFormat: { type: 'volume' },
@@ -82,36 +97,127 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
     priceLineVisible: false,
   });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-  const timeScale = chart.timeScale();
 
   let shown: Shown | undefined;
+  let heikin: HeikinAshiBar[] = [];
+  const overlays = new Map<Overlay, { series: ISeriesApi<'Line'>; values: number[] }>();
+  let lastPrice: IPriceLine | undefined;
   let hovering = false;
+  let revisedAt = 0;
+  let zoneKey = '';
+  /** Scrolling back to the newest bar, asked for and not yet there. */
+  let jumping = false;
+
+  const slot = () => preferences.getState().charts[index];
 
   const describe = () => {
     const bars = shown?.chart.bars;
     const data = host.dataset;
-    data.state = shown ? 'ready' : store.getState().selected === undefined ? 'empty' : 'loading';
-    data.symbol = shown?.chart.symbol ?? store.getState().selected ?? '';
-    data.interval = shown?.chart.interval ?? store.getState().interval;
+    const wanted = slot();
+    data.state = shown ? 'ready' : wanted?.symbol === undefined ? 'empty' : 'loading';
+    data.symbol = shown?.chart.symbol ?? wanted?.symbol ?? '';
+    data.interval = shown?.chart.interval ?? wanted?.interval ?? '';
+    data.type = wanted?.type ?? '';
+    data.scale = wanted?.scale ?? '';
+    data.overlays = [...overlays.keys()].join(' ');
     data.bars = String(bars?.length ?? 0);
     data.firstTime = String(bars?.[0]?.time ?? '');
     data.lastTime = String(bars?.at(-1)?.time ?? '');
   };
 
-  const showBar = (index: number) => {
+  /** live, stale, resynced N×, or revised bar, from the stream's state and the connection. */
+  const describeQuality = (held: ChartState | undefined) => {
+    const status = market.getState().status;
+    const hint = !held
+      ? ''
+      : status !== 'live' || held.bars.stale
+        ? 'stale'
+        : Date.now() - revisedAt < REVISED_HINT_MS
+          ? 'revised bar'
+          : held.resyncs > 0
+            ? `resynced ${held.resyncs}×`
+            : 'live';
+    if (host.dataset.quality !== hint) host.dataset.quality = hint;
+    const element = options.quality();
+    if (element && element.textContent !== hint) element.textContent = hint;
+  };
+
+  const showBar = (at: number) => {
     const bars = shown?.chart.bars;
-    legend()?.show(bars?.[index], bars?.[index - 1], shown?.instrument);
+    legend()?.show(bars?.[at], bars?.[at - 1], shown?.instrument);
   };
   const showLastBar = () => showBar((shown?.chart.bars.length ?? 0) - 1);
 
-  const replace = (next: ChartBars, instrument: Instrument) => {
+  const alertOptions = () => ({
+    chart,
+    series: main,
+    surface: canvas,
+    host,
+    preferences,
+    shown: () => shown && { symbol: shown.chart.symbol, instrument: shown.instrument },
+    color: theme.alert,
+  });
+  let alertLines = showAlertLines(alertOptions());
+
+  /** Puts the series of the slot's type and overlays in place; true when any was created anew. */
+  const arrange = (wanted: ChartSlot): boolean => {
+    let created = false;
+    if (mainType !== wanted.type) {
+      mainType = wanted.type;
+      alertLines.stop();
+      if (lastPrice) main.removePriceLine(lastPrice);
+      lastPrice = undefined;
+      chart.removeSeries(main);
+      main = addMainSeries(chart, wanted.type, theme);
+      main.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
+      alertLines = showAlertLines(alertOptions());
+      created = true;
+    }
+    main.priceScale().applyOptions({ mode: SCALE_MODES[wanted.scale] });
+    for (const [overlay, held] of overlays) {
+      if (wanted.overlays.includes(overlay)) continue;
+      chart.removeSeries(held.series);
+      overlays.delete(overlay);
+    }
+    wanted.overlays.forEach((overlay, n) => {
+      if (overlays.has(overlay)) return;
+      const series = chart.addSeries(LineSeries, {
+        color: theme.overlays[n % theme.overlays.length] ?? theme.accent,
+        lineWidth: overlay === 'volume-ma' ? 1 : 2,
+        lastValueVisible: false,
+        priceLineVisible: false,
+        crosshairMarkerVisible: false,
+        ...(overlay === 'volume-ma' ? { priceScaleId: '', priceFormat: { type: 'volume' as const } } : {}),
+      });
+      overlays.set(overlay, { series, values: [] });
+      created = true;
+    });
+    return created;
+  };
+
+  const overlayPoint = (overlay: Overlay, time: Bar['time'], value: number, instrument: Instrument) =>
+    Number.isNaN(value)
+      ? { time: time as number as UTCTimestamp }
+      : {
+          time: time as number as UTCTimestamp,
+          value: overlay === 'volume-ma' ? value * instrument.lotSize : ticksToPrice(value, instrument),
+        };
+
+  /** Computes the overlays and Heikin-Ashi bars again from bar `from` on. */
+  const recompute = (bars: readonly Bar[], from: number, type: ChartSlot['type']) => {
+    heikin = type === 'heikin-ashi' ? heikinAshi(bars, heikin, from) : [];
+    for (const [overlay, held] of overlays) {
+      const kind = overlay === 'volume-ma' ? 'volume-ma' : overlay;
+      held.values = indicatorValues(kind, bars, MA_PERIOD, held.values, from);
+    }
+  };
+
+  const replace = (next: ChartBars, instrument: Instrument, wanted: ChartSlot) => {
     const previous = shown;
     const sameStream = previous?.chart.symbol === next.symbol && previous.chart.interval === next.interval;
-    if (previous?.instrument !== instrument) {
-      candles.applyOptions({
-        priceFormat: { type: 'price', precision: instrument.precision, minMove: instrument.tickSize },
-      });
-    }
+    main.applyOptions({
+      priceFormat: { type: 'price', precision: instrument.precision, minMove: instrument.tickSize },
+    });
     if (!sameStream) {
       chart.applyOptions({
         timeScale: {
@@ -124,9 +230,20 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
     // logical index, and the visible range must move with it or the view would jump.
     const range = sameStream ? timeScale.getVisibleLogicalRange() : null;
     const anchor = previous?.chart.bars.at(-1)?.time;
-    candles.setData(next.bars.map((bar) => candle(bar, instrument)));
+    for (const held of overlays.values()) held.values = [];
+    heikin = [];
+    recompute(next.bars, 0, wanted.type);
+    main.setData(next.bars.map((bar, i) => mainPoint(wanted.type, bar, heikin[i], instrument)));
     volume.setData(next.bars.map((bar) => volumeBar(bar, instrument, theme)));
-    if (range && previous && anchor !== undefined) {
+    for (const [overlay, held] of overlays) {
+      held.series.setData(
+        next.bars.map((bar, i) => overlayPoint(overlay, bar.time, held.values[i] ?? NaN, instrument)),
+      );
+    }
+    if (jumping) {
+      // On the way back to the newest bar: history landing meanwhile must not pull the view back.
+      timeScale.scrollToRealTime();
+    } else if (range && previous && anchor !== undefined) {
       const shift = next.bars.findIndex((bar) => bar.time === anchor) - (previous.chart.bars.length - 1);
       const found = next.bars.some((bar) => bar.time === anchor);
       if (found && shift !== 0)
@@ -137,63 +254,187 @@ export function mountChart({ host, canvas, store, legend, onError }: ChartViewOp
   };
 
   /** Feeds changed bars to the series; false when one of them is new and not the newest (needs setData). */
-  const patch = (previous: ChartBars, next: ChartBars, changed: readonly Bar[], instrument: Instrument) => {
+  const patch = (
+    previous: ChartBars,
+    next: ChartBars,
+    changed: readonly Bar[],
+    instrument: Instrument,
+    wanted: ChartSlot,
+  ) => {
     const lastTime = previous.bars.at(-1)?.time ?? -Infinity;
     const appended = new Set(changed.filter((bar) => bar.time > lastTime).map((bar) => bar.time)).size;
     if (next.bars.length !== previous.bars.length + appended) return false;
-    let newest = lastTime;
-    for (const bar of changed) {
+    const from = firstChanged(previous.bars, next.bars);
+    recompute(next.bars, from, wanted.type);
+    const newest = lastTime;
+    for (let i = from; i < next.bars.length; i++) {
+      const bar = next.bars[i] as Bar;
       // A late trade can touch a bar behind the newest; lightweight-charts updates those only when told so.
       const historical = bar.time < newest;
-      candles.update(candle(bar, instrument), historical);
+      if (historical) revisedAt = Date.now();
+      main.update(mainPoint(wanted.type, bar, heikin[i], instrument), historical);
       volume.update(volumeBar(bar, instrument, theme), historical);
-      if (bar.time > newest) newest = bar.time;
+      for (const [overlay, held] of overlays) {
+        held.series.update(overlayPoint(overlay, bar.time, held.values[i] ?? NaN, instrument), historical);
+      }
     }
     return true;
   };
 
-  const sync = (state: MarketState) => {
-    const next = currentChart(state);
-    const instrument = next && state.instruments[next.symbol];
-    if (!next || !instrument) {
+  /** The last-price line and its axis label: the quote's last price, whatever part of the chart is in view. */
+  const showLastPrice = () => {
+    const symbol = shown?.chart.symbol;
+    const quote = symbol === undefined ? undefined : market.getState().book[symbol]?.quote;
+    if (!shown || !quote) {
+      if (lastPrice) main.removePriceLine(lastPrice);
+      lastPrice = undefined;
+      delete host.dataset.lastPrice;
+      return;
+    }
+    const price = toPrice(quote.last, shown.instrument);
+    if (host.dataset.lastPrice === String(price) && lastPrice) return;
+    host.dataset.lastPrice = String(price);
+    if (lastPrice) lastPrice.applyOptions({ price });
+    else
+      lastPrice = main.createPriceLine({
+        price,
+        color: theme.accent,
+        lineWidth: 1,
+        lineStyle: LineStyle.Dashed,
+        axisLabelVisible: true,
+        title: '',
+      });
+  };
+
+  const applyTimeZone = (wanted: ChartSlot, instrument: Instrument | undefined) => {
+    const choice = preferences.getState().timeZone;
+    const zone = zoneOf(choice, instrument);
+    const key = `${zone ?? 'local'} ${wanted.interval}`;
+    if (key === zoneKey) return;
+    zoneKey = key;
+    host.dataset.timeZone = zone ?? 'local';
+    chart.applyOptions({
+      localization: { timeFormatter: crosshairTimeFormatter(zone, wanted.interval === '1s') },
+      timeScale: { tickMarkFormatter: tickFormatter(zone) },
+    });
+  };
+
+  const sync = () => {
+    const wanted = slot();
+    const state = market.getState();
+    const held = wanted ? chartOf(state, wanted.symbol, wanted.interval) : undefined;
+    const instrument = held && state.instruments[held.bars.symbol];
+    if (wanted) applyTimeZone(wanted, instrument);
+    describeQuality(held);
+    if (!wanted || !held || !instrument) {
       if (shown) {
-        candles.setData([]);
+        main.setData([]);
         volume.setData([]);
+        for (const o of overlays.values()) o.series.setData([]);
         shown = undefined;
+        alertLines.refresh();
+        showLastPrice();
         showLastBar();
       }
       describe();
       return;
     }
-    if (shown?.chart === next && shown.instrument === instrument && shown.revision === state.chartRevision)
+    if (
+      shown?.chart === held.bars &&
+      shown.instrument === instrument &&
+      shown.revision === held.revision &&
+      shown.slot === wanted
+    ) {
+      showLastPrice();
+      onRange();
       return;
+    }
+    const rearranged = arrange(wanted);
     const wholesale =
+      rearranged ||
       !shown ||
-      shown.revision !== state.chartRevision ||
+      shown.revision !== held.revision ||
       shown.instrument !== instrument ||
-      !patch(shown.chart, next, state.chartChanged, instrument);
-    if (wholesale) replace(next, instrument);
-    shown = { chart: next, revision: state.chartRevision, instrument };
+      shown.slot.type !== wanted.type ||
+      !patch(shown.chart, held.bars, held.changed, instrument, wanted);
+    const streamChanged = shown?.chart.symbol !== held.bars.symbol;
+    if (wholesale) replace(held.bars, instrument, wanted);
+    shown = { chart: held.bars, revision: held.revision, instrument, slot: wanted };
+    if (streamChanged || rearranged) alertLines.refresh();
+    showLastPrice();
     describe();
+    onRange();
     if (!hovering) showLastBar();
   };
 
+  /** Whether a crosshair event is ours, being set from another chart's. */
+  let following = false;
   const onCrosshairMove = (param: MouseEventParams) => {
-    const index = param.logical === undefined ? -1 : Math.round(param.logical);
-    hovering = param.point !== undefined && shown?.chart.bars[index] !== undefined;
-    if (hovering) showBar(index);
+    if (following) return;
+    const at = param.logical === undefined ? -1 : Math.round(param.logical);
+    const bar = shown?.chart.bars[at];
+    hovering = param.point !== undefined && bar !== undefined;
+    if (hovering) showBar(at);
     else showLastBar();
+    crosshair.publish(index, hovering ? bar?.time : undefined);
   };
   chart.subscribeCrosshairMove(onCrosshairMove);
+  const stopCrosshair = crosshair.subscribe((source, time) => {
+    if (source === index) return;
+    const bars = shown?.chart.bars;
+    // This chart's bar that holds `time`: the last one starting at or before it.
+    let at = -1;
+    if (bars && time !== undefined)
+      for (let i = bars.length - 1; i >= 0 && at === -1; i--) if ((bars[i] as Bar).time <= time) at = i;
+    const bar = bars?.[at];
+    following = true;
+    if (bar && shown) {
+      chart.setCrosshairPosition(
+        toPrice(bar.close, shown.instrument),
+        bar.time as number as UTCTimestamp,
+        main,
+      );
+      host.dataset.crosshairTime = String(bar.time);
+      showBar(at);
+    } else {
+      chart.clearCrosshairPosition();
+      delete host.dataset.crosshairTime;
+      showLastBar();
+    }
+    following = false;
+  });
 
-  const stopHistory = watchHistory({ timeScale, store, shown: () => shown, host, onError });
-  const unsubscribe = store.subscribe(sync);
-  sync(store.getState());
+  const onRange = () => {
+    // Scrolled back from the newest bar by more than a bar: offer the way back. Checked on every update too:
+    // the scroll back to the newest bar is animated, and its last frame need not report a range change.
+    const back = timeScale.scrollPosition() < -1;
+    if (!back) jumping = false;
+    const scrolled = shown !== undefined && back ? 'true' : 'false';
+    if (host.dataset.scrolled !== scrolled) host.dataset.scrolled = scrolled;
+  };
+  timeScale.subscribeVisibleLogicalRangeChange(onRange);
 
-  return () => {
-    unsubscribe();
-    stopHistory();
-    chart.unsubscribeCrosshairMove(onCrosshairMove);
-    chart.remove();
+  const stopHistory = watchHistory({ timeScale, store: market, shown: () => shown, host, onError });
+  const stopMarket = market.subscribe(sync);
+  const stopPreferences = preferences.subscribe((state, previous) => {
+    if (state.charts[index] !== previous.charts[index] || state.timeZone !== previous.timeZone) sync();
+  });
+  sync();
+
+  return {
+    scrollToNewest: () => {
+      jumping = true;
+      timeScale.scrollToRealTime();
+    },
+    remove: () => {
+      stopMarket();
+      stopPreferences();
+      stopHistory();
+      stopCrosshair();
+      alertLines.stop();
+      timeScale.unsubscribeVisibleLogicalRangeChange(onRange);
+      chart.unsubscribeCrosshairMove(onCrosshairMove);
+      chart.remove();
+    },
   };
 }

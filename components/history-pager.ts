@@ -1,7 +1,7 @@
 import type { ITimeScaleApi, LogicalRange, Time } from 'lightweight-charts';
 import { fetchOlderBars } from './chart-history';
 import type { Shown } from './chart-view';
-import type { MarketStore } from './store/market-store';
+import { chartOf, type MarketStore } from './store/market-store';
 
 /** How close (in bars) the left edge of the view may come to the first bar before older ones are fetched. */
 const EDGE_BARS = 20;
@@ -41,12 +41,11 @@ export function watchHistory({ timeScale, store, shown, host, onError }: History
     fetchOlderBars(current.instrument, interval, first.time, request.signal)
       .then((bars) => {
         const state = store.getState();
-        const chart = state.chart;
+        const chart = chartOf(state, symbol, interval)?.bars;
         // The answer is for the bars that were first when it was asked; anything else moved on meanwhile.
-        if (chart?.symbol !== symbol || chart.interval !== interval || chart.bars[0]?.time !== first.time)
-          return;
+        if (chart?.bars[0]?.time !== first.time) return;
         state.prependChart(symbol, interval, bars);
-        if (store.getState().chart === chart) exhausted.add(key);
+        if (chartOf(store.getState(), symbol, interval)?.bars === chart) exhausted.add(key);
       })
       .catch((error: unknown) => {
         if (request.signal.aborted) return;

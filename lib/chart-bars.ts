@@ -1,6 +1,13 @@
 import type { Bar } from './candles';
 import type { Interval } from './intervals';
-import { tupleToBar, type CandleEntry, type CandlesSubscribed } from './protocol';
+import { tupleToBar, type CandleEntry, type CandleStreamRef, type CandlesSubscribed } from './protocol';
+
+/** One candle stream's name in a map of several: `AAPL/1m`. */
+export type StreamKey = string & { readonly __stream: true };
+
+export function streamKey(stream: CandleStreamRef): StreamKey {
+  return `${stream.symbol}/${stream.interval}` as StreamKey;
+}
 
 /** The client's mirror of one candle stream. Never mutated in place. */
 export interface ChartBars {

@@ -2,8 +2,8 @@
  * The tickerboard wire protocol over Socket.IO, shared by the feed server and the browser.
  * Documented with example frames in docs/protocol.md; bump PROTOCOL_VERSION on any incompatible change.
  *
- * Socket.IO packets travel in MessagePack: both ends use `socket.io-msgpack-parser` (every client of the feed
- * must be given it). Against JSON a frame is about two thirds of the bytes at the same decoding cost
+ * Socket.IO packets travel in MessagePack: both ends speak `socket.io-msgpack-parser`'s format (every client of the feed
+ * must use it or `lib/msgpack-parser.ts`). Against JSON a frame is about two thirds of the bytes at the same decoding cost
  * (`npm run bench:encoding`).
  *
  * Prices travel as integer ticks and volumes as integer lots of the instrument (see GET /api/symbols), times
@@ -158,6 +158,14 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack: Ack<Unsubscribed>) => void;
   subscribeCandles: (request: CandleRequest, ack: Ack<CandlesSubscribed>) => void;
   unsubscribeCandles: (request: CandleStreamRef, ack: Ack<CandlesUnsubscribed>) => void;
+  /** Answered at once: a page times the round trip for its latency figure. Counts against the request rate. */
+  ping: (request: Record<string, never>, ack: Ack<Pong>) => void;
+}
+
+export interface Pong {
+  ok: true;
+  /** The server's clock when it answered, unix ms. */
+  serverTime: number;
 }
 
 /** The request a client sends with `event`. */
@@ -239,6 +247,7 @@ export const CLIENT_EVENTS = [
   'unsubscribe',
   'subscribeCandles',
   'unsubscribeCandles',
+  'ping',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Every event the server emits, by name (the types are `ServerToClientEvents`). */

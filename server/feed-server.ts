@@ -195,7 +195,10 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     trusted,
   });
   const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, wallClock) : undefined;
+  // The replay's controls act on what every viewer sees: behind the API's token and rate like any route.
+  const replayControls = replay && state && replayApi(controlsOf(replay, state, () => ({ io, started })));
   const api = createApi({
+    routes: replayControls ? { '/api/replay': replayControls } : undefined,
     market,
     clock: wallClock,
     maxBars: limits.maxBars,
@@ -220,11 +223,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       ...(options.readiness?.() ?? []),
     ],
   });
-  const replayControls = replay && state && replayApi(controlsOf(replay, state, () => ({ io, started })));
   const routes: ApiHandler = (request, response, url) =>
-    operations(request, response, url) ||
-    (replayControls?.(request, response, url) ?? false) ||
-    api(request, response, url);
+    operations(request, response, url) || api(request, response, url);
   const handler = frontDoor({
     api: routes,
     fallback: options.fallback,

@@ -188,6 +188,8 @@ export class CandleRegistry {
         this.channel.later(stream.attempt++, () => {
           if (epoch !== this.channel.epoch) return;
           stream.pending = false;
+          // A stream held was being resynced: it still needs fresh bars.
+          if (stream.held) stream.gap = true;
           this.reconcile();
         });
         return;

@@ -186,6 +186,18 @@ export class TickerboardClient extends Emitter<ClientEvents> {
     return fetchQuotes(symbols, this.http());
   }
 
+  /** Times one round trip to the server (its `ping` request), in ms; rejects when not connected or refused. */
+  ping(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (!this.channelReady()) return reject(new TickerboardError('CLOSED', 'not connected'));
+      const sent = performance.now();
+      this.socket.emit('ping', {}, (answer) => {
+        if (answer.ok) resolve(performance.now() - sent);
+        else reject(new TickerboardError(answer.error.code, answer.error.message));
+      });
+    });
+  }
+
   /** Disconnects for good; every subscription ends (`unsubscribed`), its data left as it was. */
   close(): void {
     this.quoteRegistry.endAll();

@@ -244,9 +244,12 @@ export class QuoteRegistry {
     });
   }
 
+  /** A request for it was refused: it may be asked again, and a symbol held needs the snapshot it was asked for. */
   private unblock(symbol: string): void {
     const slot = this.slots.get(symbol);
-    if (slot) slot.pending = false;
+    if (!slot) return;
+    slot.pending = false;
+    if (slot.held) slot.gap = true;
   }
 
   private accepted(symbols: readonly string[], throttleMs: number | undefined, ack: Subscribed): void {

@@ -6,11 +6,16 @@ import {
   type LiveQuote,
   type QuoteSubscription,
 } from '@tickerboard/client';
+import { streamKey, type StreamKey } from '../../lib/chart-bars';
+import type { CandleStreamRef } from '../../lib/protocol';
 import type { BookEntry } from '../../lib/quote-book';
+import type { LinkStats } from './link-stats';
 import type { ConnectionStatus, MarketStore } from './market-store';
 
-/** Board rows refresh four times a second; the chart in focus ten times. */
+/** Board rows refresh four times a second; the charts ten times. */
 const BOARD_THROTTLE_MS = 250;
+/** How often a live page times a round trip to the server, for the badge. */
+const PING_MS = 5000;
 const CHART_THROTTLE_MS = 100;
 const CHART_BARS = 500;
 
@@ -29,6 +34,8 @@ export interface FeedConnectionOptions {
   onError?: (message: string) => void;
   /** The token for a server that requires one (read at every connection attempt); none by default. */
   token?: () => string | undefined;
+  /** Where the round trips and the updates are counted, for the badge. */
+  stats?: LinkStats;
   /** First pause before reconnecting, doubling up to 5 s; Socket.IO's 1 s by default (tests shorten it). */
   reconnectionDelayMs?: number;
 }
@@ -40,8 +47,8 @@ const entryOf = (quote: LiveQuote): BookEntry => ({ seq: quote.seq, quote: quote
 
 /**
  * Connects the store to the feed through the client library (`@tickerboard/client`, which owns deltas, gaps,
- * resyncs and reconnects): one quote subscription per watchlist symbol, one candle subscription for the selected
- * chart, and the connection's state as the store's status. Returns the function that disconnects.
+ * resyncs and reconnects): one quote subscription per watchlist symbol, one candle subscription per stream the
+ * charts want, and the connection's state as the store's status. Returns the function that disconnects.
  */
 export function connectFeed(store: MarketStore, options: FeedConnectionOptions = {}): () => void {
   const client = connect(options.url, {
@@ -52,7 +59,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
   });
   const report = options.onError ?? (() => {});
   const rows = new Map<string, QuoteSubscription>();
-  let chart: CandleSubscription | undefined;
+  const charts = new Map<StreamKey, CandleSubscription>();
+  const stats = options.stats;
 
   /** Every status change but to `outdated` goes through here: once outdated, the page waits for a reload. */
   const setStatus = (status: ConnectionStatus) => {
@@ -71,6 +79,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
       });
     }
     batch[quote.symbol] = entryOf(quote);
+    stats?.recordUpdates(1, Date.now());
   };
 
   const follow = (symbol: string) => {
@@ -97,15 +106,14 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     for (const symbol of wanted) if (!rows.has(symbol)) follow(symbol);
   };
 
-  const syncChart = () => {
-    const { selected, interval } = store.getState();
-    if (chart && chart.symbol === selected && chart.interval === interval && !chart.ended) return;
-    chart?.unsubscribe();
-    chart = undefined;
-    if (!selected) return;
-    const stream = client.candles(selected, interval, { limit: CHART_BARS, throttleMs: CHART_THROTTLE_MS });
-    chart = stream;
+  const followChart = (key: StreamKey, wanted: CandleStreamRef) => {
+    const stream = client.candles(wanted.symbol, wanted.interval, {
+      limit: CHART_BARS,
+      throttleMs: CHART_THROTTLE_MS,
+    });
+    charts.set(key, stream);
     stream.on('update', (update) => {
+      stats?.recordUpdates(1, Date.now());
       if (update.replaced) store.getState().showChart(update.chart);
       else store.getState().updateChart(update.symbol, update.interval, update.changed);
     });
@@ -114,6 +122,27 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     });
   };
 
+  const syncCharts = () => {
+    const wanted = new Map(store.getState().chartStreams.map((stream) => [streamKey(stream), stream]));
+    for (const [key, stream] of charts) {
+      if (wanted.has(key) && !stream.ended) continue;
+      stream.unsubscribe();
+      charts.delete(key);
+    }
+    for (const [key, stream] of wanted) if (!charts.has(key)) followChart(key, stream);
+  };
+
+  // A round trip now and then while connected, for the badge's latency.
+  const ping = () => {
+    if (!stats || client.state !== 'connected') return;
+    client.ping().then(
+      (ms) => stats.recordRoundTrip(ms),
+      // Not connected after all, or refused for rate: the next one will tell.
+      () => {},
+    );
+  };
+  const pinger = setInterval(ping, PING_MS);
+
   client.on('state', ({ state, reason }) => {
     setStatus(STATUS[state]);
     // Refused for its token: the page says why and how to get in.
@@ -121,7 +150,10 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
       report(`${reason ?? 'unauthorized'}: open the dashboard with a fresh #token= link (npm run token)`);
   });
   // The board reads sessions (pre, post, closed) at the server's time, which SIM_START or a replay may move.
-  client.on('hello', (hello) => store.getState().setServerTime(hello.serverTime));
+  client.on('hello', (hello) => {
+    store.getState().setServerTime(hello.serverTime);
+    setTimeout(ping, 0);
+  });
   client.on('goodbye', (goodbye) => report(goodbye.message));
   client.on('status', (entries) => store.getState().applyStatus(entries));
   client.on('instruments', (list) => store.getState().setInstruments(list));
@@ -136,12 +168,13 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
 
   const unsubscribeStore = store.subscribe((state, previous) => {
     if (state.watchlist !== previous.watchlist) syncWatchlist();
-    if (state.selected !== previous.selected || state.interval !== previous.interval) syncChart();
+    if (state.chartStreams !== previous.chartStreams) syncCharts();
   });
   syncWatchlist();
-  syncChart();
+  syncCharts();
 
   return () => {
+    clearInterval(pinger);
     unsubscribeStore();
     window.removeEventListener('offline', goOffline);
     window.removeEventListener('online', goOnline);

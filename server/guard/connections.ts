@@ -5,6 +5,9 @@ import { clientAddress, limitKey, normalizeAddress, type ProxyTrust } from '../h
 import type { Logger } from '../logger';
 import { AddressCount } from './address-count';
 
+/** How often refused connections are logged at most (with the number refused meanwhile). */
+const REFUSAL_LOG_MS = 10_000;
+
 export interface ConnectionGuardOptions {
   /** MAX_CONNECTIONS_PER_IP: Socket.IO sessions per client address. */
   maxPerAddress: number;
@@ -52,16 +55,28 @@ export function guardConnections(http: HttpServer, options: ConnectionGuardOptio
   const pending = new AddressCount(Number.MAX_SAFE_INTEGER);
   const waiting = new WeakMap<TcpSocket, () => void>();
 
+  // A flood is refused thousands of times a second: it is logged once per period, with how many were refused.
+  const refusals = { tcp: 0, sessions: 0, loggedAt: Number.NEGATIVE_INFINITY };
+  const refused = (kind: 'tcp' | 'sessions', address: string): void => {
+    refusals[kind] += 1;
+    const now = clock.now();
+    if (now - refusals.loggedAt < REFUSAL_LOG_MS) return;
+    logger.warn(
+      { address, tcp: refusals.tcp, sessions: refusals.sessions, limit: sessions.limit },
+      'connections refused: too many from one address',
+    );
+    refusals.tcp = 0;
+    refusals.sessions = 0;
+    refusals.loggedAt = now;
+  };
+
   http.on('connection', (socket: TcpSocket) => {
     const address = normalizeAddress(socket.remoteAddress ?? '');
-    const peer = limitKey(address);
-    if (!trusted(address)) {
-      if (!tcp.tryAdd(peer)) {
-        logger.warn({ peer, limit: tcp.limit }, 'too many connections from one address');
-        socket.destroy();
-        return;
-      }
-      socket.once('close', () => tcp.remove(peer));
+    const peer = trusted(address) ? undefined : limitKey(address);
+    if (peer !== undefined && !tcp.tryAdd(peer)) {
+      refused('tcp', peer);
+      socket.destroy();
+      return;
     }
     const cancel = clock.setTimer(() => {
       waiting.delete(socket);
@@ -69,6 +84,7 @@ export function guardConnections(http: HttpServer, options: ConnectionGuardOptio
     }, options.handshakeTimeoutMs);
     waiting.set(socket, cancel);
     socket.once('close', () => {
+      if (peer !== undefined) tcp.remove(peer);
       waiting.get(socket)?.();
       waiting.delete(socket);
     });
@@ -85,7 +101,7 @@ export function guardConnections(http: HttpServer, options: ConnectionGuardOptio
     admitSession(request) {
       const address = limitKey(clientAddress(request, trusted));
       if (sessions.count(address) + pending.count(address) >= sessions.limit) {
-        logger.warn({ address, limit: sessions.limit }, 'too many sessions from one address');
+        refused('sessions', address);
         return false;
       }
       // Engine.IO opens the session once it has an id, a promise later; by the next turn of the loop it has.

@@ -35,6 +35,11 @@ export interface ApiOptions {
   /** With AUTH_SECRET set: every /api request needs `Authorization: Bearer <token>`. */
   verify?: TokenVerifier | undefined;
   logger: Logger;
+  /**
+   * More /api routes by path (the replay's controls), served behind the same headers, rate and token; each answers
+   * whatever methods it takes.
+   */
+  routes?: Readonly<Record<string, ApiHandler>> | undefined;
   /** Numbers for /healthz. */
   health: () => Record<string, unknown>;
 }
@@ -158,6 +163,11 @@ export function createApi(options: ApiOptions): ApiHandler {
         return;
       }
     }
+    const route = options.routes?.[url.pathname];
+    if (route) {
+      route(request, response, url);
+      return;
+    }
     if (url.pathname === '/api/symbols') {
       // Not cached: statuses change, and a relay adds the instruments it learns after start.
       send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
@@ -190,7 +200,8 @@ export function createApi(options: ApiOptions): ApiHandler {
         response.writeHead(204).end();
         return true;
       }
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const own = !Object.hasOwn(options.routes ?? {}, route);
+      if (own && request.method !== 'GET' && request.method !== 'HEAD') {
         response.setHeader('allow', 'GET, HEAD');
         send(response, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
         return true;

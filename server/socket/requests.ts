@@ -32,6 +32,7 @@ export function requestSchemas(limits: Limits) {
     unsubscribeCandles: z
       .object({ symbol, interval: z.enum(INTERVALS) })
       .strict() satisfies z.ZodType<CandleStreamRef>,
+    ping: z.object({}).strict(),
   };
 }
 

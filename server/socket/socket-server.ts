@@ -110,6 +110,10 @@ export function attachSockets(io: FeedIo, options: SocketOptions): void {
       fanOut.unsubscribeCandles(client, symbol, request.interval);
       return { ok: true };
     },
+    ping(_connection, payload) {
+      parseRequest(schemas.ping, payload);
+      return { ok: true, serverTime: clock.now() };
+    },
   };
 
   const refusal = (socket: FeedSocket, event: string, error: unknown): Refused => {

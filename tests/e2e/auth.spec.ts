@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import type { UnixMillis } from '../../lib/nominal';
 import { mintToken } from '../../server/guard/token';
-import { DEFAULT_SYMBOLS, lastCell } from './board';
+import { connection, DEFAULT_SYMBOLS, lastCell } from './board';
 
 const SECRET = 'an end-to-end secret, at least 32 characters';
 let server: ChildProcess;
@@ -37,7 +37,7 @@ const token = (ttlSeconds: number) => mintToken(SECRET, 'e2e', ttlSeconds, Date.
 
 test('without a token the page says it is unauthorized and how to get in', async ({ page }) => {
   await page.goto(`${origin}/`);
-  await expect(page.getByRole('status')).toHaveText('unauthorized', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'unauthorized', { timeout: 15_000 });
   await expect(problem(page)).toContainText('#token=');
 });
 
@@ -46,18 +46,18 @@ test('a #token= link goes live, leaves the address bar, and survives a reload', 
   page.on('request', (request) => requests.push(request.url()));
   const minted = await token(3600);
   await page.goto(`${origin}/#token=${minted}`);
-  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
   await expect(lastCell(page, DEFAULT_SYMBOLS[0] ?? 'AAPL')).toHaveText(/\d/, { timeout: 10_000 });
   expect(page.url()).not.toContain('token');
   expect(requests.filter((url) => url.includes(minted))).toEqual([]);
 
   await page.reload();
-  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
 });
 
 test('a token that expires mid-session ends it, and the page says why', async ({ page }) => {
   await page.goto(`${origin}/#token=${await token(6)}`);
-  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
-  await expect(page.getByRole('status')).toHaveText('unauthorized', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'unauthorized', { timeout: 15_000 });
   await expect(problem(page)).toContainText('expired');
 });

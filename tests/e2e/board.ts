@@ -25,13 +25,26 @@ export const lastCell = (page: Page, symbol: string): Locator => row(page, symbo
 export const chart = (page: Page, symbol: string): Locator =>
   page.getByRole('region', { name: `Chart ${symbol}` }).getByTestId('price-chart');
 
+/** The options of the "Add symbol" search. */
+export const symbolOptions = (page: Page): Locator => page.getByRole('listbox', { name: 'Symbols' });
+
+/** The connection badge; `data-status` is its state (`live`, `reconnecting`…). */
+export const connection = (page: Page): Locator => page.getByRole('status', { name: 'Connection' });
+
 /** Opens the dashboard and waits until the feed is live and every default row has a price. */
-export async function openDashboard(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
+export async function openDashboard(page: Page, path = '/', symbols = DEFAULT_SYMBOLS): Promise<void> {
+  await page.goto(path);
+  await expect(connection(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
   const rows = watchlist(page).locator('tbody tr');
   await expect(rows.locator('td:first-of-type')).toHaveText(
-    DEFAULT_SYMBOLS.map(() => /\d/),
+    symbols.map(() => /\d/),
     { timeout: 10_000 },
   );
+}
+
+/** The board's symbols, top to bottom. */
+export async function boardSymbols(page: Page): Promise<string[]> {
+  return watchlist(page)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
 }

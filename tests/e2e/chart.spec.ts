@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator } from '@playwright/test';
-import { chart, openDashboard, row } from './board';
+import { chart, connection, openDashboard, row } from './board';
 
 const bars = async (container: Locator) => Number(await container.getAttribute('data-bars'));
 
@@ -38,7 +38,7 @@ test('the interval switcher replaces the bars, and the feed stays live', async (
   expect(Number(await aapl.getAttribute('data-first-time')) % 300).toBe(0);
   expect(Number(await aapl.getAttribute('data-last-time')) % 300).toBe(0);
 
-  await expect(page.getByRole('status')).toHaveText('live');
+  await expect(connection(page)).toHaveAttribute('data-status', 'live');
 });
 
 test('dragging the chart back in time loads a page of older bars and keeps the view', async ({ page }) => {

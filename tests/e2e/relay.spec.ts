@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { FakeBinance } from '../support/fake-binance';
-import { row, watchlist } from './board';
+import { connection, row, symbolOptions, watchlist } from './board';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SYMBOL = 'BINANCE:BTCUSDT';
@@ -67,14 +67,16 @@ test.afterAll(async () => {
   await fake.close();
 });
 
-test('shows a relayed symbol with its source badge, greys it out while stale, and brings it back live', async ({
+test('shows a relayed symbol with its source badge, greys its row and chart header while stale, and brings it back live', async ({
   page,
 }) => {
   await page.goto(`${origin}/`);
-  await expect(page.getByRole('status')).toHaveText('live', { timeout: 15_000 });
+  await expect(connection(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
   const search = page.getByRole('combobox', { name: 'Add symbol' });
   await search.pressSequentially('BTCUSDT');
-  await expect(page.getByRole('option', { name: /BINANCE:BTCUSDT/ })).toBeVisible({ timeout: 10_000 });
+  await expect(symbolOptions(page).getByRole('option', { name: /BINANCE:BTCUSDT/ })).toBeVisible({
+    timeout: 10_000,
+  });
   await search.press('ArrowDown');
   await search.press('Enter');
 
@@ -87,9 +89,15 @@ test('shows a relayed symbol with its source badge, greys it out while stale, an
   await expect(row(page, 'AAPL').locator('.feed-source')).toHaveText('SIM');
   await expect(relayed).not.toHaveAttribute('data-stale', 'true');
 
+  await relayed.click();
+  const header = page.locator('.chart-header');
+  await expect(header.getByRole('heading', { name: SYMBOL })).toBeVisible();
+  await expect(header.locator('.feed-source')).toHaveText('BINANCE');
+
   fake.silent = true;
   await expect(relayed).toHaveAttribute('data-stale', 'true', { timeout: 5_000 });
-  await expect(relayed.locator('.feed-age')).toHaveText(/^stale \d+s$/);
+  await expect(header).toHaveAttribute('data-stale', 'true');
+  await expect(relayed.locator('.feed-age')).toHaveText(/^stale [1-9]\d*s$/);
   await page.screenshot({ path: 'test-results/relay-stale.png' });
   const frozen = await relayed.getByRole('cell').first().innerText();
   await page.waitForTimeout(500);
@@ -99,5 +107,6 @@ test('shows a relayed symbol with its source badge, greys it out while stale, an
 
   fake.silent = false;
   await expect(relayed).not.toHaveAttribute('data-stale', 'true', { timeout: 5_000 });
+  await expect(header).not.toHaveAttribute('data-stale', 'true');
   await expect(watchlist(page).locator('.feed-age')).toHaveCount(0);
 });

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +14,7 @@ import { createLogger } from '../../server/logger';
 import { closeClients, connectClient } from '../support/feed-client';
 import { ManualClock } from '../support/manual-clock';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
-import { waitFor } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 const SECRET = 'a test secret, long enough for HS256 use';
 const clock = new ManualClock();
@@ -153,6 +156,48 @@ describe('with the market clock shifted by SIM_START', () => {
     } finally {
       closeClients();
       await server.close();
+    }
+  });
+});
+
+describe('the replay’s controls with AUTH_SECRET set', () => {
+  it('need a token like the rest of the API, for reading and for commands', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tickerboard-auth-replay-'));
+    const recording = await startTestFeed({ RECORD: join(folder, 'run.ndjson'), HISTORY_BARS: 500 });
+    await sleep(1500);
+    recording.stopSource();
+    const replay = await startFeedServer({
+      config: configWith({
+        PORT: 0,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        HISTORY_BARS: 500,
+        FEED: [`replay:${folder}`],
+        AUTH_SECRET: SECRET,
+      }),
+      logger: createLogger('silent'),
+    });
+    try {
+      const url = `http://127.0.0.1:${replay.port}/api/replay`;
+      const pause = (headers: Record<string, string>) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ action: 'pause' }),
+        });
+      expect((await fetch(url)).status).toBe(401);
+      const refused = await pause({});
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(replay.replay?.state().paused).toBe(false);
+
+      const bearer = { authorization: `Bearer ${await token(3600, SECRET, Date.now() as UnixMillis)}` };
+      expect((await fetch(url, { headers: bearer })).status).toBe(200);
+      expect((await pause(bearer)).status).toBe(200);
+      expect(replay.replay?.state().paused).toBe(true);
+    } finally {
+      await replay.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -129,7 +129,7 @@ describe('a bad request', () => {
     await expectNothingChanged();
   });
 
-  it('in a burst beyond the rate limit is refused as RATE_LIMITED, and the connection recovers', async () => {
+  it('one past the rate limit’s burst is refused as RATE_LIMITED at most, and the connection recovers', async () => {
     const client = connectClient(feed);
     const { limits } = await client.hello;
     // One over the burst: a second refusal in a row would disconnect (tests/integration/socket-abuse.test.ts).
@@ -138,9 +138,10 @@ describe('a bad request', () => {
       Array.from({ length: burst }, () => client.emitWithAck('subscribe', { symbols: ['AAPL'] })),
     );
     const codes = acks.map((ack) => ((ack as { ok: boolean }).ok ? 'ok' : refusal(ack).code));
-    // A fresh bucket grants a burst of twice the rate at once, then refuses.
+    // A fresh bucket grants a burst of twice the rate at once, then refuses (unless a token refilled meanwhile: the
+    // refusal itself is pinned with a clock that stands still in tests/integration/socket-abuse.test.ts).
     expect(codes.slice(0, limits.requestsPerSecond * 2).every((code) => code === 'ok')).toBe(true);
-    expect(codes.at(-1)).toBe<ErrorCode>('RATE_LIMITED');
+    expect(['ok', 'RATE_LIMITED']).toContain(codes.at(-1));
 
     await sleep(2000 / limits.requestsPerSecond);
     expect((await client.subscribe(['ETH-USD'])).ok).toBe(true);

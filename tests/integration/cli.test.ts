@@ -161,27 +161,45 @@ describe('tickerboard stream', () => {
 });
 
 describe('tickerboard watch', () => {
-  it('renders a live table in a terminal and quits on q', async () => {
-    // util-linux `script` gives the command a pseudo-terminal; what is typed here reaches it as keys.
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} watch AAPL BTC-USD EURUSD`;
+  /** Runs `watch` in a pseudo-terminal (util-linux `script`); what is written to it reaches the command as keys. */
+  function watchInTerminal(symbols: string[]) {
+    const command = [process.execPath, bin, 'watch', ...symbols]
+      .map((part) => JSON.stringify(part))
+      .join(' ');
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: root,
       env: { ...process.env, TICKERBOARD_URL: moving.url, NO_COLOR: '' },
     });
-    let screen = '';
-    child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const session = {
+      screen: '',
+      exited: new Promise<number | null>((resolve) => child.on('close', resolve)),
+      child,
+    };
+    child.stdout.on('data', (chunk: Buffer) => (session.screen += chunk.toString()));
+    return session;
+  }
+
+  it('renders a live table in a terminal and quits on q', async () => {
+    const session = watchInTerminal(['AAPL', 'BTC-USD', 'EURUSD']);
     await waitFor(
-      () => /BTC-USD +\S* +\d+\.\d{2}/.test(screen) && screen.includes('live'),
+      () => /BTC-USD +\S* +\d+\.\d{2}/.test(session.screen) && session.screen.includes('live'),
       20_000,
       'a live row',
     );
-    expect(screen).toContain('SYMBOL');
+    expect(session.screen).toContain('SYMBOL');
     // Redrawn in place: the cursor goes back up over the table's five lines.
-    await waitFor(() => screen.includes('\x1b[5F'), 10_000, 'a redraw');
-    child.stdin.write('q');
-    expect(await exited).toBe(0);
-    expect(screen).toContain('\x1b[?25h');
+    await waitFor(() => session.screen.includes('\x1b[5F'), 10_000, 'a redraw');
+    session.child.stdin.write('q');
+    expect(await session.exited).toBe(0);
+    expect(session.screen).toContain('\x1b[?25h');
+  });
+
+  it('quits on Ctrl-C too', async () => {
+    const session = watchInTerminal(['ETH-USD']);
+    await waitFor(() => /ETH-USD +\S* +\d+\.\d{2}/.test(session.screen), 20_000, 'a live row');
+    session.child.stdin.write('\x03');
+    expect(await session.exited).toBe(0);
+    expect(session.screen).toContain('\x1b[?25h');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Socket as ServerSocket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectFeed } from '../../components/store/feed-connection';
-import { createMarketStore } from '../../components/store/market-store';
+import { chartOf, createMarketStore } from '../../components/store/market-store';
 import { closeTestFeeds, startTestFeed } from '../support/test-feed';
 import { stubBrowser } from '../support/browser-globals';
 import { sleep, waitFor } from '../support/wait';
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe('the dashboard store on the feed', () => {
-  it('mirrors the watchlist and the selected chart, follows their changes, and ends equal to the server', async () => {
+  it('mirrors the watchlist and the chart streams, follows their changes, and ends equal to the server', async () => {
     const feed = await startTestFeed();
     const requests: { event: string; request: unknown }[] = [];
     feed.io.on('connection', (socket: ServerSocket) =>
@@ -29,8 +29,12 @@ describe('the dashboard store on the feed', () => {
     const store = createMarketStore({
       watchlist: ['AAPL', 'GONE', 'BTC-USD'],
       selected: 'AAPL',
-      interval: '1m',
+      chartStreams: [{ symbol: 'AAPL', interval: '1m' }],
     });
+    const chart = () => {
+      const [stream] = store.getState().chartStreams;
+      return stream && chartOf(store.getState(), stream.symbol, stream.interval)?.bars;
+    };
     const problems: string[] = [];
     stops.push(connectFeed(store, { url: feed.url, onError: (message) => problems.push(message) }));
 
@@ -39,17 +43,16 @@ describe('the dashboard store on the feed', () => {
     await waitFor(() => !store.getState().watchlist.includes('GONE'), 10_000, 'GONE dropped');
     expect(problems.some((problem) => problem.includes('GONE'))).toBe(true);
     await waitFor(() => store.getState().book.AAPL && store.getState().book['BTC-USD'], 10_000, 'quotes');
-    await waitFor(() => store.getState().chart?.symbol === 'AAPL', 10_000, 'the chart');
-    expect(store.getState().chart?.bars).toHaveLength(500);
+    await waitFor(() => chart()?.symbol === 'AAPL', 10_000, 'the chart');
+    expect(chart()?.bars).toHaveLength(500);
     expect(Object.keys(store.getState().instruments).length).toBeGreaterThan(40);
 
-    store.getState().addSymbol('ETH-USD');
+    store.setState({ watchlist: [...store.getState().watchlist, 'ETH-USD'] });
     store.getState().removeSymbol('BTC-USD');
-    store.getState().select('ETH-USD');
-    store.getState().setInterval('5m');
+    store.setState({ selected: 'ETH-USD', chartStreams: [{ symbol: 'ETH-USD', interval: '5m' }] });
     await waitFor(() => store.getState().book['ETH-USD'], 10_000, 'ETH-USD quotes');
-    await waitFor(() => store.getState().chart?.interval === '5m', 10_000, 'the 5m chart');
-    expect(store.getState().chart?.symbol).toBe('ETH-USD');
+    await waitFor(() => chart()?.interval === '5m', 10_000, 'the 5m chart');
+    expect(chart()?.symbol).toBe('ETH-USD');
     expect(store.getState().book['BTC-USD']).toBeUndefined();
     expect(requests).toContainEqual({ event: 'unsubscribe', request: { symbols: ['BTC-USD'] } });
     expect(requests).toContainEqual({
@@ -60,10 +63,10 @@ describe('the dashboard store on the feed', () => {
     await sleep(1000);
     feed.stopSource();
     await sleep(500);
-    const { book, chart } = store.getState();
+    const { book } = store.getState();
     expect(Object.keys(book).sort()).toEqual(['AAPL', 'ETH-USD']);
     for (const symbol of ['AAPL', 'ETH-USD']) expect(book[symbol]?.quote).toEqual(feed.market.quote(symbol));
-    const bars = chart?.bars ?? [];
+    const bars = chart()?.bars ?? [];
     expect(bars).toEqual(feed.market.bars('ETH-USD', '5m', bars.length));
   });
 });

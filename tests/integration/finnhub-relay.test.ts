@@ -79,6 +79,27 @@ describe('the Finnhub relay against a fake Finnhub', () => {
   });
 });
 
+describe('the Finnhub relay when the connection drops or goes quiet', () => {
+  it('resubscribes after a disconnect, is stale while silent and live again when trades flow', async () => {
+    const before = fake.received.length;
+    fake.dropConnections();
+    await waitFor(
+      () => fake.openConnections === 1 && fake.received.length > before,
+      5000,
+      'a new subscription',
+    );
+    expect(JSON.parse(fake.received.at(-1)?.text ?? '')).toEqual({ type: 'subscribe', symbol: 'AAPL' });
+    fake.silent = true;
+    await waitFor(() => server.market.status(SYMBOL) !== 'live', 3000, 'not live');
+    // Stale, or closed if the test runs outside New York's trading hours.
+    expect(['stale', 'closed']).toContain(server.market.status(SYMBOL));
+    fake.silent = false;
+    fake.trade('AAPL', { price: 1_875_000, size: 10 });
+    await waitFor(() => server.market.status(SYMBOL) === 'live', 3000, 'live again');
+    expect(server.market.quote(SYMBOL)?.last).toBe(1_875_000);
+  });
+});
+
 describe('a Finnhub stock outside its session', () => {
   it('is closed, not stale, when nothing comes', async () => {
     // Saturday noon in New York.

@@ -25,9 +25,10 @@ const FLUSH_MS = 100;
 const MAX_STALL_MS = 250;
 /**
  * The most a bystander's frames may be apart as it sees them, in wall time. This counts whatever else the shared
- * machine runs (the server's own stall is measured in CPU time, above), so it only rules out stalls of seconds.
+ * machine runs (the server's own stall is measured in CPU time, above), so it only rules out stalls of many seconds
+ * (issue 9 measured ten).
  */
-const MAX_WALL_GAP_MS = 2000;
+const MAX_WALL_GAP_MS = 5000;
 const MAX_HEAP_GROWTH = 10 * 1024 * 1024;
 /** Sessions under way at once. */
 const CONCURRENCY = 6;

@@ -124,7 +124,7 @@ describe('a page before the hello', () => {
       hello = () => socket.emit('hello', helloOf(PROTOCOL_VERSION));
     });
     const store = connect(url);
-    store.getState().addSymbol('AAPL');
+    store.setState({ watchlist: ['AAPL'] });
     await waitFor(() => hello, 5000, 'the connection');
     await sleep(500);
     expect(store.getState().status).toBe('connecting');

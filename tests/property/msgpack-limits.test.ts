@@ -19,8 +19,10 @@ const reference = new Decoder({
   maxStrLength: LIMITS.maxStrLength,
   maxBinLength: LIMITS.maxBinLength,
   maxExtLength: LIMITS.maxBinLength,
-  // Any key: what is checked here is the structure, not which keys a decoder takes.
+  // Any key and any extension: what is checked here is the structure, not which keys or extension payloads (a
+  // timestamp's size) a decoder takes.
   mapKeyConverter: (key) => (typeof key === 'number' ? key : String(key)),
+  extensionCodec: { tryToEncode: () => null, decode: (data, type) => [type, data] },
 });
 
 function walks(bytes: Uint8Array): boolean {

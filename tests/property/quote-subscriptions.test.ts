@@ -208,7 +208,7 @@ async function play(
 describe('quote subscriptions against a scripted server', () => {
   it('end holding exactly what live subscriptions want, with the server’s quotes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { maxLength: 60 }), async (commands) => {
+      fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: 80, size: 'max' }), async (commands) => {
         const { server, subs } = await play(commands);
         expect(server.pending).toEqual([]);
         const live = subs.filter((sub) => !sub.ended);

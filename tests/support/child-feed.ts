@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_MARKET_START } from './test-feed';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,7 +33,15 @@ export async function startChildFeed(env: Record<string, string> = {}, heapMb = 
     ['--expose-gc', `--max-old-space-size=${heapMb}`, '--import', 'tsx', 'tests/support/feed-child.ts'],
     {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
+      // The market in a regular session whatever the hour (TEST_MARKET_START): every symbol trades.
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        SIM_START: new Date(TEST_MARKET_START).toISOString(),
+        ...env,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );

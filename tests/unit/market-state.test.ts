@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
+import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import { MarketState } from '../../server/market/market-state';
 import { CATALOGUE } from '../../server/source/catalogue';
 import type { QuoteEvent, TradeEvent } from '../../server/source/price-source';
@@ -202,6 +202,44 @@ describe('market state quotes', () => {
       { time: Date.UTC(2025, 0, 6) / 1000, open: 100, high: 110, low: 100, close: 110, volume: 10 },
     ]);
     expect(market.bars('AAA', '1m', 10).map((bar) => bar.close)).toEqual([100, 110, 90]);
+  });
+
+  it("roll a source's day bars up into weeks and months when it sends none of its own", () => {
+    const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
+    const day = (month: number, date: number, [open, high, low, close, volume]: number[]) => ({
+      time: (Date.UTC(2025, month - 1, date) / 1000) as UnixSeconds,
+      open: open as Ticks,
+      high: high as Ticks,
+      low: low as Ticks,
+      close: close as Ticks,
+      volume: volume as Lots,
+    });
+    // Friday 28 February to Tuesday 4 March 2025: two weeks (from Monday 24 February and 3 March), two months.
+    const days = [
+      day(2, 28, [10, 12, 9, 11, 1]),
+      day(3, 1, [11, 15, 10, 14, 2]),
+      day(3, 3, [14, 14, 8, 9, 3]),
+      day(3, 4, [9, 10, 7, 10, 4]),
+    ];
+    market.apply({ type: 'bars', symbol: 'AAA', interval: '1d', bars: days });
+    expect(market.bars('AAA', '1w', 10)).toEqual([
+      { time: Date.UTC(2025, 1, 24) / 1000, open: 10, high: 15, low: 9, close: 14, volume: 3 },
+      { time: Date.UTC(2025, 2, 3) / 1000, open: 14, high: 14, low: 7, close: 10, volume: 7 },
+    ]);
+    expect(market.bars('AAA', '1M', 10)).toEqual([
+      { time: Date.UTC(2025, 1, 1) / 1000, open: 10, high: 12, low: 9, close: 11, volume: 1 },
+      { time: Date.UTC(2025, 2, 1) / 1000, open: 11, high: 15, low: 7, close: 10, volume: 9 },
+    ]);
+    // A source that sends its own weeks keeps them.
+    market.apply({
+      type: 'bars',
+      symbol: 'AAA',
+      interval: '1w',
+      bars: [day(3, 3, [14, 14, 7, 10, 7])],
+    });
+    market.apply({ type: 'bars', symbol: 'AAA', interval: '1d', bars: [day(3, 4, [9, 20, 7, 10, 4])] });
+    expect(market.bars('AAA', '1w', 10)[1]).toMatchObject({ high: 14, volume: 7 });
+    expect(market.bars('AAA', '1M', 10)[1]).toMatchObject({ high: 20 });
   });
 
   it('ignore events of unknown symbols', () => {

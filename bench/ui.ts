@@ -1,0 +1,230 @@
+/**
+ * `npm run bench:ui`: the dashboard under load in real headless Chromium, against the real server. A synthetic
+ * catalogue of 100 symbols trading 10 times a second each fills the board; four charts show 1s bars. After a
+ * warm-up it measures, over the window (60 s by default, `--seconds N`):
+ *
+ * - long animation frames over 50 ms (PerformanceObserver `long-animation-frame`);
+ * - the main thread's busy share and the share in style recalculation (CDP `Performance.getMetrics`);
+ * - React commits a second (a devtools hook counts `onCommitFiberRoot`) against socket frames a second;
+ * - message-to-paint: from a WebSocket message to the end of the next frame, p50/p99;
+ * - JS heap growth from the start to the end of the window, each read after a forced GC.
+ *
+ * Needs `npm run build` first (it serves the production pages). Prints a Markdown table.
+ */
+import { fileURLToPath } from 'node:url';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+import next from 'next';
+import { systemClock } from '../server/clock';
+import { configWith } from '../server/config';
+import { startFeedServer } from '../server/feed-server';
+import { syntheticCatalogue } from '../server/source/catalogue';
+import { Simulator } from '../server/source/simulator';
+
+const ROWS = 100;
+const TRADES_PER_SECOND = 10;
+const WARM_UP_MS = 5000;
+const CHARTS = ['S0001', 'S0002', 'S0003', 'S0004'];
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? undefined : Number(process.argv[at + 1]);
+  if (value !== undefined && !(Number.isFinite(value) && value > 0))
+    throw new Error(`--${name} wants a number`);
+  return value ?? fallback;
+}
+
+const seconds = option('seconds', 60);
+const symbols = Array.from({ length: ROWS }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
+
+/** What the page records, installed before any of its scripts run. */
+function instrument() {
+  const stats = {
+    from: 0,
+    longFrames: [] as number[],
+    commits: 0,
+    messages: 0,
+    latencies: [] as number[],
+  };
+  (window as unknown as { __bench: typeof stats }).__bench = stats;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      if (entry.startTime >= stats.from && entry.duration > 50) stats.longFrames.push(entry.duration);
+  }).observe({ type: 'long-animation-frame', buffered: true });
+  // React DOM reports every commit to a devtools hook when one is present, production builds included.
+  (window as unknown as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: () => 1,
+    onCommitFiberRoot: () => {
+      stats.commits += 1;
+    },
+    onCommitFiberUnmount: () => {},
+    onPostCommitFiberRoot: () => {},
+    onScheduleFiberRoot: () => {},
+    checkDCE: () => {},
+  };
+  const channel = new MessageChannel();
+  const pending: number[] = [];
+  channel.port1.onmessage = () => {
+    const now = performance.now();
+    for (const start of pending.splice(0)) stats.latencies.push(now - start);
+  };
+  let framed = false;
+  const descriptor = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return descriptor?.get?.call(this);
+    },
+    set(handler: ((event: MessageEvent) => void) | null) {
+      if (typeof handler !== 'function') return descriptor?.set?.call(this, handler);
+      descriptor?.set?.call(this, (event: MessageEvent) => {
+        const start = performance.now();
+        handler(event);
+        if (performance.now() < stats.from || stats.from === 0) return;
+        stats.messages += 1;
+        pending.push(start);
+        if (framed) return;
+        framed = true;
+        // After the next frame's rendering: a task posted from requestAnimationFrame runs once it is painted.
+        requestAnimationFrame(() => {
+          framed = false;
+          channel.port2.postMessage(0);
+        });
+      });
+    },
+  });
+}
+
+function preferences() {
+  const list = { id: 'bench', name: 'Bench', symbols };
+  const slot = (symbol: string) => ({
+    symbol,
+    interval: '1s',
+    type: 'candles',
+    scale: 'normal',
+    overlays: [],
+  });
+  return JSON.stringify({
+    state: {
+      lists: [list],
+      activeListId: 'bench',
+      layout: 4,
+      activeChart: 0,
+      charts: CHARTS.map(slot),
+      theme: 'dark',
+    },
+    version: 1,
+  });
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+async function heap(cdp: CDPSession, page: Page): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return page.evaluate(
+    () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
+  );
+}
+
+function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const app = next({ dev: false, dir: root });
+await app.prepare();
+const handle = app.getRequestHandler();
+const clock = systemClock;
+const server = await startFeedServer({
+  config: configWith({ PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+  source: new Simulator({ seed: 7, instruments: syntheticCatalogue(ROWS, TRADES_PER_SECOND), clock }),
+  fallback: (request, response) => void handle(request, response),
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'],
+});
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  // tsx keeps function names with a `__name` helper that the page does not have.
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+  await context.addInitScript(instrument);
+  await context.addInitScript(
+    ([key, value]) =>
+      localStorage.getItem(key as string) ?? localStorage.setItem(key as string, value as string),
+    ['tickerboard-preferences', preferences()],
+  );
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`http://127.0.0.1:${server.port}/`);
+  await page.waitForFunction(
+    (count) =>
+      document.querySelectorAll('tbody tr td[data-column="last"]').length === count &&
+      [...document.querySelectorAll('tbody tr td[data-column="last"]')].every((cell) =>
+        /\d/.test(cell.textContent ?? ''),
+      ) &&
+      document.querySelectorAll('[data-testid="price-chart"][data-state="ready"]').length === 4,
+    ROWS,
+    { timeout: 60_000 },
+  );
+  await page.waitForTimeout(WARM_UP_MS);
+
+  const heapStart = await heap(cdp, page);
+  const before = await metrics(cdp);
+  await page.evaluate(() => {
+    const stats = (window as unknown as { __bench: { from: number; commits: number } }).__bench;
+    stats.from = performance.now();
+    stats.commits = 0;
+  });
+  const started = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  const after = await metrics(cdp);
+  const elapsed = (Date.now() - started) / 1000;
+  const stats = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          __bench: { longFrames: number[]; commits: number; messages: number; latencies: number[] };
+        }
+      ).__bench,
+  );
+  const heapEnd = await heap(cdp, page);
+
+  const share = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / elapsed;
+  const rows: [string, string, string][] = [
+    ['long animation frames > 50 ms', String(stats.longFrames.length), '0'],
+    ['longest animation frame', `${Math.round(Math.max(0, ...stats.longFrames))} ms`, '≤ 50 ms'],
+    ['main thread busy', `${(share('TaskDuration') * 100).toFixed(1)} %`, '≤ 30 %'],
+    ['style recalculation', `${(share('RecalcStyleDuration') * 100).toFixed(1)} %`, '≤ 5 %'],
+    ['layout', `${(share('LayoutDuration') * 100).toFixed(1)} %`, ''],
+    ['script', `${(share('ScriptDuration') * 100).toFixed(1)} %`, ''],
+    ['React commits / s', (stats.commits / elapsed).toFixed(1), '≤ frames / s'],
+    ['socket frames / s', (stats.messages / elapsed).toFixed(1), ''],
+    ['message to paint p50', `${percentile(stats.latencies, 50).toFixed(1)} ms`, ''],
+    ['message to paint p99', `${percentile(stats.latencies, 99).toFixed(1)} ms`, '≤ 50 ms'],
+    [
+      `JS heap growth over ${Math.round(elapsed)} s`,
+      `${(((heapEnd - heapStart) / heapStart) * 100).toFixed(1)} % (${(heapStart / 1e6).toFixed(1)} → ${(heapEnd / 1e6).toFixed(1)} MB)`,
+      '< 10 %',
+    ],
+  ];
+  process.stdout.write(
+    `bench:ui: ${ROWS} rows at ${TRADES_PER_SECOND} trades/s each, 4 charts at 1s, ${Math.round(elapsed)} s after ${WARM_UP_MS / 1000} s of warm-up\n\n`,
+  );
+  process.stdout.write('| measure | value | target |\n| --- | --- | --- |\n');
+  for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
+} finally {
+  await browser.close();
+  await server.close();
+  await app.close();
+}

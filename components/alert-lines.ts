@@ -1,0 +1,123 @@
+import {
+  LineStyle,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type SeriesType,
+} from 'lightweight-charts';
+import type { Alert } from '../lib/alerts';
+import type { Instrument } from '../lib/instrument';
+import type { PreferencesStore } from './store/preferences-store';
+
+/** How near (px) the pointer must come to an alert's line to pick it up. */
+const GRAB_PX = 6;
+
+export interface AlertLinesOptions {
+  chart: IChartApi;
+  series: ISeriesApi<SeriesType>;
+  /** The element the pointer is watched on (the chart's canvas container). */
+  surface: HTMLElement;
+  /** Counts the lines shown in `data-alert-lines`. */
+  host: HTMLElement;
+  preferences: PreferencesStore;
+  /** The symbol and instrument the chart shows now. */
+  shown: () => { symbol: string; instrument: Instrument } | undefined;
+  color: string;
+}
+
+/**
+ * The chart's price alerts as horizontal lines; a line can be dragged to a new level, which re-arms the
+ * alert. Returns the function that removes the lines and the listeners.
+ */
+export function showAlertLines(options: AlertLinesOptions): { refresh: () => void; stop: () => void } {
+  const { chart, series, surface, host, preferences, shown, color } = options;
+  const lines = new Map<string, { line: IPriceLine; level: number }>();
+  let dragging: { id: string; level: number } | undefined;
+
+  const priceAlerts = (): Alert[] => {
+    const symbol = shown()?.symbol;
+    return preferences.getState().alerts.filter((a) => a.symbol === symbol && a.metric === 'price');
+  };
+
+  const refresh = () => {
+    const wanted = priceAlerts();
+    const ids = new Set(wanted.map((a) => a.id));
+    for (const [id, held] of lines) {
+      if (ids.has(id)) continue;
+      series.removePriceLine(held.line);
+      lines.delete(id);
+    }
+    for (const alert of wanted) {
+      const title = `alert ${alert.direction}${alert.firedAt === undefined ? '' : ' (fired)'}`;
+      const held = lines.get(alert.id);
+      if (held) {
+        if (dragging?.id !== alert.id) held.line.applyOptions({ price: alert.level, title });
+        held.level = alert.level;
+        continue;
+      }
+      const line = series.createPriceLine({
+        price: alert.level,
+        color,
+        lineWidth: 1,
+        lineStyle: LineStyle.Dotted,
+        axisLabelVisible: true,
+        title,
+      });
+      lines.set(alert.id, { line, level: alert.level });
+    }
+    host.dataset.alertLines = String(lines.size);
+  };
+
+  const yOf = (event: PointerEvent) => event.clientY - surface.getBoundingClientRect().top;
+  const onDown = (event: PointerEvent) => {
+    const y = yOf(event);
+    for (const [id, held] of lines) {
+      const lineY = series.priceToCoordinate(held.level);
+      if (lineY === null || Math.abs(lineY - y) > GRAB_PX) continue;
+      dragging = { id, level: held.level };
+      chart.applyOptions({ handleScroll: false, handleScale: false });
+      surface.setPointerCapture(event.pointerId);
+      event.preventDefault();
+      return;
+    }
+  };
+  const onMove = (event: PointerEvent) => {
+    if (!dragging) return;
+    const price = series.coordinateToPrice(yOf(event));
+    const held = lines.get(dragging.id);
+    if (price === null || !held) return;
+    dragging.level = price;
+    held.line.applyOptions({ price });
+  };
+  const onUp = () => {
+    if (!dragging) return;
+    const { id, level } = dragging;
+    dragging = undefined;
+    chart.applyOptions({ handleScroll: true, handleScale: true });
+    const instrument = shown()?.instrument;
+    const rounded = instrument
+      ? Number((Math.round(level / instrument.tickSize) * instrument.tickSize).toFixed(instrument.precision))
+      : level;
+    preferences.getState().updateAlert(id, { level: rounded, firedAt: undefined });
+  };
+  surface.addEventListener('pointerdown', onDown, { capture: true });
+  surface.addEventListener('pointermove', onMove);
+  surface.addEventListener('pointerup', onUp);
+  surface.addEventListener('pointercancel', onUp);
+  const stopPreferences = preferences.subscribe((state, previous) => {
+    if (state.alerts !== previous.alerts) refresh();
+  });
+
+  return {
+    refresh,
+    stop: () => {
+      stopPreferences();
+      surface.removeEventListener('pointerdown', onDown, { capture: true });
+      surface.removeEventListener('pointermove', onMove);
+      surface.removeEventListener('pointerup', onUp);
+      surface.removeEventListener('pointercancel', onUp);
+      for (const held of lines.values()) series.removePriceLine(held.line);
+      lines.clear();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { chart, openDashboard } from './board';
+
+// axe reads the whole page while it streams; on a busy machine that takes a while.
+test.describe.configure({ timeout: 90_000 });
+
+/** Serious and critical axe violations, each with where it was found, for a readable failure. */
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+async function settle(page: Page) {
+  await expect(chart(page, 'AAPL')).toHaveAttribute('data-state', 'ready');
+  await page.mouse.move(0, 0);
+}
+
+test('no serious or critical accessibility violation in the dark theme', async ({ page }) => {
+  await openDashboard(page);
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Dark' });
+  await settle(page);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('no serious or critical accessibility violation in the light theme, which has a light background', async ({
+  page,
+}) => {
+  await openDashboard(page);
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
+  expect(Math.min(r ?? 0, g ?? 0, b ?? 0)).toBeGreaterThan(200);
+  await settle(page);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the system theme follows the browser, and the choice persists', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openDashboard(page);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(background).not.toBe(light);
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Light' });
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await expect.poll(background).toBe(light);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('no serious or critical accessibility violation', async ({ page }) => {
+    await openDashboard(page);
+    await settle(page);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
