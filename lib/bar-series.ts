@@ -52,6 +52,15 @@ export class BarSeries {
     return this.addLate(trade, time);
   }
 
+  /** The bar starting at `time`, or undefined. The newest is found at once. */
+  atTime(time: number): BarState | undefined {
+    const last = this.newest;
+    if (last?.time === time) return last;
+    if (!last || time > last.time) return undefined;
+    const found = this.bars[this.indexAtOrAfter(time)];
+    return found?.time === time ? found : undefined;
+  }
+
   private addLate(trade: Trade, time: UnixSeconds): BarState | undefined {
     const index = this.indexAtOrAfter(time);
     const found = this.bars[index];
@@ -84,8 +93,12 @@ export class BarSeries {
     }
     if (index === 0 && this.bars.length >= this.capacity) return undefined;
     this.bars.splice(index, 0, bar);
-    if (index === this.bars.length - 1) this.newest = bar;
-    if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+    // Trimmed only when the newest grows, as `add` does: a replica putting the bars `add` returned, in the same
+    // order, then holds the very same bars.
+    if (index === this.bars.length - 1) {
+      this.newest = bar;
+      if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+    }
     return bar;
   }
 

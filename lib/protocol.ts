@@ -198,9 +198,18 @@ export interface StatusUpdate {
   symbols: StatusEntry[];
 }
 
+/**
+ * Said by the server outside the frames. `reconnect`: this server is going away (a restart, a rebalance); it closes
+ * the connection in `afterMs` and the client should connect again (through the same URL, which leads to another
+ * server) and resubscribe. `message`: text for the people watching (maintenance ahead, for one).
+ */
+export type ServerNotice =
+  { type: 'reconnect'; reason: string; afterMs: number } | { type: 'message'; text: string };
+
 export interface ServerToClientEvents {
   hello: (hello: Hello) => void;
   frame: (frame: Frame) => void;
+  notice: (notice: ServerNotice) => void;
   status: (update: StatusUpdate) => void;
   goodbye: (goodbye: Goodbye) => void;
 }
@@ -247,6 +256,7 @@ export const SERVER_EVENTS = [
   'frame',
   'status',
   'goodbye',
+  'notice',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 export function barToTuple(bar: Bar): BarTuple {

@@ -3,7 +3,13 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'server/main.ts', feed: 'server/feed.ts' },
+  entryPoints: {
+    main: 'server/main.ts',
+    feed: 'server/feed.ts',
+    ingest: 'server/ingest.ts',
+    gateway: 'server/gateway.ts',
+    cluster: 'server/cluster.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

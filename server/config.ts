@@ -148,6 +148,22 @@ const schema = z.object({
   COINBASE_REST_URL: url('https://api.exchange.coinbase.com'),
   FINNHUB_WS_URL: url('wss://ws.finnhub.io'),
   FINNHUB_REST_URL: url('https://finnhub.io/api/v1'),
+  /** PEM files of a certificate (chain) and its key: with both set, the server speaks https and wss itself. */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  /** Redis for the ingest and gateway roles (`npm run ingest`, `npm run gateway`); unused by `npm start`. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** Entries the change stream keeps (XADD MAXLEN ~): a gateway further behind reloads a checkpoint. */
+  STREAM_MAXLEN: integer(1000, 10_000_000, 20_000),
+  /** How often ingest writes a checkpoint of the market state. */
+  CHECKPOINT_MS: integer(1000, 600_000, 15_000),
+  /** Gateway workers `npm run start:cluster` forks; 0 means one per core. */
+  GATEWAYS: integer(0, 256, 0),
+  /**
+   * On SIGTERM, clients are told to reconnect elsewhere spread over this window (so they do not all land on the
+   * next server at once); the process exits within 10 s whatever happens.
+   */
+  SHUTDOWN_SPREAD_MS: integer(0, 8000, 3000),
 });
 
 /** A serialized http(s) origin, exactly as a browser sends it in `Origin`. */
@@ -182,6 +198,10 @@ const checked = schema
   .refine((config) => !config.FEED.includes('finnhub') || config.FINNHUB_TOKEN !== '', {
     message: 'is required when FEED includes finnhub (an API key from https://finnhub.io/dashboard)',
     path: ['FINNHUB_TOKEN'],
+  })
+  .refine((config) => (config.TLS_CERT === undefined) === (config.TLS_KEY === undefined), {
+    message: 'TLS_CERT and TLS_KEY go together: set both or neither',
+    path: ['TLS_CERT'],
   });
 
 /**

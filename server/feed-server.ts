@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { UnixMillis } from '../lib/nominal';
@@ -9,16 +11,20 @@ import { FanOut } from './fanout/fan-out';
 import { guardConnections, type EngineSession } from './guard/connections';
 import { requireSocketToken } from './guard/socket-auth';
 import { tokenVerifier } from './guard/token';
-import { createApi } from './http/api';
+import { createApi, type ApiHandler } from './http/api';
 import { proxyTrust } from './http/client-address';
 import { frontDoor } from './http/front-door';
+import { createOperations, type ReadinessCheck } from './http/operations';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
+import type { MarketView } from './market/market-view';
+import { createMetrics, type Metrics, type ReplicationStatus } from './metrics';
+import { drainConnections } from './socket/drain';
 import { originPolicy } from './socket/origin';
 import { MAX_PACKET_BYTES, serverParser } from './socket/packet-parser';
 import { sweepQueues } from './socket/connection';
 import { attachSockets, type FeedIo } from './socket/socket-server';
-import type { PriceSource, SourceEvent } from './source/price-source';
+import type { PriceSource, SourceEvent, SourceHealth } from './source/price-source';
 import { createSources, isReplay } from './source/sources';
 import { Recorder } from './replay/recorder';
 import { Replay } from './replay/replay';
@@ -33,8 +39,16 @@ export interface FeedServerOptions {
    * wall clock when `SIM_START` shifts the market's; given a `clock` (a test's), that one by default.
    */
   wallClock?: Clock;
-  /** Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). */
+  /**
+   * Where prices come from, one source or several; defaults to those `FEED` names (the simulator alone). Ignored
+   * when `market` is given.
+   */
   source?: PriceSource | readonly PriceSource[];
+  /**
+   * A market kept elsewhere (a gateway's replica of the ingest's market): the server then runs no source (and no
+   * replay or recording) and serves this view as its owner changes it.
+   */
+  market?: MarketView;
   logger?: Logger;
   /**
    * Serves what the feed does not (the Next.js pages), maybe asynchronously; without it such requests get a 404.
@@ -43,19 +57,37 @@ export interface FeedServerOptions {
   fallback?: (request: IncomingMessage, response: ServerResponse) => unknown;
   /** The fallback is Next in development mode, whose pages need a looser script policy. */
   devPages?: boolean;
+  /** More conditions of `/readyz` (a gateway's Redis link). */
+  readiness?: () => readonly ReadinessCheck[];
+  /** How the sources of a market kept elsewhere are doing, for /healthz and the metrics. */
+  sourceHealth?: () => Record<string, SourceHealth>;
+  /** A gateway's link to Redis, for the metrics. */
+  replication?: () => ReplicationStatus;
+  /** Sets up Socket.IO before it serves (a gateway installs the Redis adapter here). */
+  configureIo?: (io: FeedIo) => void;
+  /** Does not listen on PORT: a cluster worker is handed its connections by the primary. */
+  listen?: false;
 }
 
 export interface FeedServer {
   readonly http: HttpServer;
   readonly io: FeedIo;
-  readonly market: MarketState;
+  readonly market: MarketView;
   readonly fanOut: FanOut;
+  readonly metrics: Metrics;
   /** With `FEED=replay:…`, the replay its controls act on. */
   readonly replay: Replay | undefined;
   /** With `RECORD`, the recording files written so far. */
   readonly recorder: Recorder | undefined;
-  /** The port it listens on (useful with PORT=0). */
+  /** The port it listens on (useful with PORT=0); 0 when it does not listen itself. */
   readonly port: number;
+  /** `http` or `https`. */
+  readonly scheme: 'http' | 'https';
+  /**
+   * A graceful stop: refuses new connections and reports not ready, sends every client a last frame, asks each to
+   * reconnect elsewhere at a moment spread over `spreadMs`, and closes once all have gone (or at `spreadMs`).
+   */
+  drain(spreadMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +114,19 @@ export function clockFor(config: Config): Clock {
     : shiftedClock(systemClock, config.SIM_START as UnixMillis);
 }
 
+/** The certificate and key files named by TLS_CERT and TLS_KEY, read once; a missing file stops the start. */
+function tlsOptions(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.TLS_CERT || !config.TLS_KEY) return undefined;
+  const read = (variable: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${variable}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return { cert: read('TLS_CERT', config.TLS_CERT), key: read('TLS_KEY', config.TLS_KEY) };
+}
+
 /**
  * Builds the feed end to end (source, market state, fan-out, sockets and HTTP API), backfills the history and
  * listens. Data flows one way: source events update the market state, which marks the fan-out dirty, which sends
@@ -93,28 +138,37 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   // token expiry, connection guards and API rates.
   const replayName = config.FEED.find(isReplay);
   const replay =
-    options.source === undefined && replayName !== undefined
+    options.source === undefined && options.market === undefined && replayName !== undefined
       ? Replay.open(replayName.slice('replay:'.length), config.REPLAY_SPEED, systemClock)
       : undefined;
   const clock = options.clock ?? replay?.clock ?? clockFor(config);
   const wallClock = options.wallClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const given = options.source ?? replay ?? createSources(config, clock, logger);
-  const recorder = config.RECORD
-    ? new Recorder({ path: config.RECORD, maxBytes: config.RECORD_MAX_BYTES, clock })
-    : undefined;
-  const sources: readonly PriceSource[] = (Array.isArray(given) ? given : [given as PriceSource]).map(
-    (source) => (recorder ? recorder.wrap(source) : source),
-  );
+  const recorder =
+    config.RECORD && !options.market
+      ? new Recorder({ path: config.RECORD, maxBytes: config.RECORD_MAX_BYTES, clock })
+      : undefined;
   const limits = limitsFor(config);
+  const tls = tlsOptions(config);
 
-  const market = new MarketState([], config.HISTORY_BARS);
+  let market: MarketView;
+  let state: MarketState | undefined;
+  let startSources: () => () => void = () => () => {};
+  let sourceHealth: () => Record<string, SourceHealth> = options.sourceHealth ?? (() => ({}));
   const started = clock.now();
-  for (const source of sources) {
-    for (const instrument of source.instruments) market.addInstrument(instrument, source.name, 'live');
-    market.backfill(source, started);
+  if (options.market) {
+    market = options.market;
+  } else {
+    const given = options.source ?? replay ?? createSources(config, clock, logger);
+    const sources = (Array.isArray(given) ? given : [given as PriceSource]).map((source) =>
+      recorder ? recorder.wrap(source) : source,
+    );
+    const built = buildMarket(config, clock, sources);
+    logger.info({ symbols: built.market.instruments.length, ms: built.ms }, 'history ready');
+    market = state = built.market;
+    startSources = built.start;
+    sourceHealth = built.health;
   }
-  logger.info({ symbols: market.instruments.length, ms: clock.now() - started }, 'history ready');
 
   const fanOut = new FanOut(market, {
     flushMs: config.FLUSH_MS,
@@ -123,6 +177,16 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     slowClientMs: config.SLOW_CLIENT_MS,
     sendSliceMs: 4,
     clock,
+    // Called from the first flush on, once `metrics` below exists.
+    onFlushed: (ms) => metrics.observeFlush(ms),
+  });
+  let draining = false;
+  const metrics = createMetrics({
+    fanOut,
+    position: () => market.position,
+    sourceStates: () =>
+      Object.fromEntries(Object.entries(sourceHealth()).map(([name, health]) => [name, health.state])),
+    ...(options.replication ? { replication: options.replication } : {}),
   });
   const trusted = proxyTrust(config.TRUSTED_PROXIES);
   const origins = originPolicy({
@@ -132,7 +196,7 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   });
   const verify = config.AUTH_SECRET ? tokenVerifier(config.AUTH_SECRET, wallClock) : undefined;
   // The replay's controls act on what every viewer sees: behind the API's token and rate like any route.
-  const replayControls = replay && replayApi(controlsOf(replay, () => ({ market, io, started })));
+  const replayControls = replay && state && replayApi(controlsOf(replay, state, () => ({ io, started })));
   const api = createApi({
     routes: replayControls ? { '/api/replay': replayControls } : undefined,
     market,
@@ -148,19 +212,29 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       uptimeSeconds: Math.round(process.uptime()),
       connections: fanOut.clientCount,
       symbols: market.instruments.length,
-      sources: Object.fromEntries(sources.map((source) => [source.name, source.health()])),
+      sources: sourceHealth(),
     }),
   });
-  const http = createServer(
-    frontDoor({
-      api,
-      fallback: options.fallback,
-      origins,
-      trusted,
-      devPages: options.devPages ?? false,
-      logger,
-    }),
-  );
+  const operations = createOperations({
+    metrics,
+    readiness: () => [
+      { name: 'history', ok: market.instruments.length > 0 },
+      { name: 'accepting', ok: !draining, ...(draining ? { detail: 'shutting down' } : {}) },
+      ...(options.readiness?.() ?? []),
+    ],
+  });
+  const routes: ApiHandler = (request, response, url) =>
+    operations(request, response, url) || api(request, response, url);
+  const handler = frontDoor({
+    api: routes,
+    fallback: options.fallback,
+    origins,
+    trusted,
+    devPages: options.devPages ?? false,
+    logger,
+  });
+  // An https server is an http server with TLS under it: everything above it is the same.
+  const http: HttpServer = tls ? createHttpsServer(tls, handler) : createServer(handler);
   const io: FeedIo = new Server(http, {
     serveClient: false,
     // MessagePack, as every client of the feed (docs/protocol.md), decoded within limits (server/socket/packet-parser.ts).
@@ -170,12 +244,14 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
     // An Engine.IO connection that has not joined the namespace by then is closed.
     connectTimeout: config.HANDSHAKE_TIMEOUT_MS,
     allowRequest: (request, callback) => {
+      if (draining) return callback('shutting down', false);
       const admission = origins.admit(request);
       if (!admission.ok) return callback(admission.reason, false);
       if (!guard.admitSession(request)) return callback('too many connections from this address', false);
       callback(null, true);
     },
   });
+  options.configureIo?.(io);
   const guard = guardConnections(http, {
     maxPerAddress: config.MAX_CONNECTIONS_PER_IP,
     handshakeTimeoutMs: config.HANDSHAKE_TIMEOUT_MS,
@@ -197,41 +273,59 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
   attachSockets(io, { market, fanOut, limits, clock, logger });
   const stopStatus = pushStatus(io, market);
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.PORT, config.HOST, () => {
-        http.off('error', reject);
-        resolve();
+  if (options.listen !== false) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.PORT, config.HOST, () => {
+          http.off('error', reject);
+          resolve();
+        });
       });
-    });
-  } catch (error) {
-    io.close();
-    throw error;
+    } catch (error) {
+      io.close();
+      throw error;
+    }
   }
   // Only once listening: a server that cannot bind its port must not keep ticking.
   const stopFanOut = fanOut.start();
   const stopSweep = sweepQueues(io, clock, QUEUE_SWEEP_MS);
-  const sink = (event: SourceEvent): void => market.apply(event);
-  const stops = sources.map((source) => source.start(sink));
-  const port = (http.address() as AddressInfo).port;
+  const stopSources = startSources();
+  const port = options.listen === false ? 0 : (http.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      stopSources();
+      recorder?.close();
+      stopStatus();
+      stopSweep();
+      stopFanOut();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Connections handed over by a cluster primary are not the server's to wait for.
+      http.closeAllConnections();
+    })());
 
   return {
     http,
     io,
     market,
     fanOut,
+    metrics,
     replay,
     recorder,
     port,
-    async close() {
-      for (const stop of stops) stop();
-      recorder?.close();
-      stopStatus();
-      stopSweep();
-      stopFanOut();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+    scheme: tls ? 'https' : 'http',
+    async drain(spreadMs) {
+      if (draining) return;
+      draining = true;
+      logger.info({ connections: fanOut.clientCount, spreadMs }, 'draining');
+      // No new connections; those open stay until they are told to go.
+      if (http.listening) http.close();
+      fanOut.flush();
+      await drainConnections(io, { spreadMs, clock: wallClock });
     },
+    close,
   };
 }
 
@@ -241,7 +335,8 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
  */
 function controlsOf(
   replay: Replay,
-  parts: () => { market: MarketState; io: FeedIo; started: UnixMillis },
+  market: MarketState,
+  parts: () => { io: FeedIo; started: UnixMillis },
 ): ReplayControls {
   return {
     state: () => replay.state(),
@@ -250,7 +345,7 @@ function controlsOf(
     setSpeed: (speed) => replay.setSpeed(speed),
     seek: (time) =>
       replay.seek(time, (backfill, upTo) => {
-        const { market, io, started } = parts();
+        const { io, started } = parts();
         for (const socket of io.of('/').sockets.values()) socket.conn.close();
         market.reset();
         market.backfill({ backfill }, started);
@@ -260,10 +355,40 @@ function controlsOf(
 }
 
 /**
+ * The market of one process: its sources' instruments and history loaded into a market state, and the function
+ * that starts their live events.
+ */
+export function buildMarket(
+  config: Config,
+  clock: Clock,
+  given: PriceSource | readonly PriceSource[],
+): { market: MarketState; ms: number; start: () => () => void; health: () => Record<string, SourceHealth> } {
+  const sources: readonly PriceSource[] = Array.isArray(given) ? given : [given as PriceSource];
+  const market = new MarketState([], config.HISTORY_BARS);
+  const started = clock.now();
+  for (const source of sources) {
+    for (const instrument of source.instruments) market.addInstrument(instrument, source.name, 'live');
+    market.backfill(source, started);
+  }
+  return {
+    market,
+    ms: clock.now() - started,
+    start: () => {
+      const sink = (event: SourceEvent): void => market.apply(event);
+      const stops = sources.map((source) => source.start(sink));
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+    health: () => Object.fromEntries(sources.map((source) => [source.name, source.health()])),
+  };
+}
+
+/**
  * Sends every connection all symbols' statuses after its hello, then the changed ones, batched per turn of the event
  * loop (a source going down changes all its symbols at once). Returns the function that stops it.
  */
-function pushStatus(io: FeedIo, market: MarketState): () => void {
+function pushStatus(io: FeedIo, market: MarketView): () => void {
   let pending: StatusEntry[] = [];
   const onConnection = (socket: { emit(event: 'status', update: StatusUpdate): void }): void => {
     socket.emit('status', { symbols: market.statuses() });
@@ -274,7 +399,8 @@ function pushStatus(io: FeedIo, market: MarketState): () => void {
       setImmediate(() => {
         const symbols = pending;
         pending = [];
-        io.emit('status', { symbols });
+        // To this process's sockets only: every gateway pushes its own replica's statuses.
+        io.local.emit('status', { symbols });
       });
     }
     pending = [...pending.filter(([symbol]) => symbol !== entry[0]), entry];

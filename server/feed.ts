@@ -10,5 +10,5 @@ import { onShutdown } from './shutdown';
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const feed = await startFeedServer({ config, logger });
-logger.info({ port: feed.port }, 'feed listening');
-onShutdown(logger, () => feed.close());
+logger.info({ port: feed.port, scheme: feed.scheme }, 'feed listening');
+onShutdown(logger, { drain: () => feed.drain(config.SHUTDOWN_SPREAD_MS), close: () => feed.close() });

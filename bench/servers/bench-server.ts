@@ -1,5 +1,5 @@
 import { QUOTE_FIELDS, type Quote } from '../../lib/quote';
-import type { MarketState } from '../../server/market/market-state';
+import type { MarketView } from '../../server/market/market-view';
 import type { BenchFeed } from './feed';
 
 /** L: plain ws, the limit. N: socket.io, one emit per tick to the symbol's room. O: the tickerboard feed server. */
@@ -26,7 +26,7 @@ export interface BenchServer {
 }
 
 /** Every symbol's quote in ticks and lots, the wire units of L and O. */
-export function quotesInTicks(market: MarketState): Record<string, number[]> {
+export function quotesInTicks(market: MarketView): Record<string, number[]> {
   const state: Record<string, number[]> = {};
   for (const { symbol } of market.instruments) {
     const quote = market.quote(symbol);

@@ -54,7 +54,7 @@ export async function startLimit({ feed, flushMs }: ServerSetup): Promise<BenchS
     return JSON.stringify([feed.symbol, feed.seq, ...QUOTE_FIELDS.map((field) => quote[field])]);
   };
 
-  const stopListening = market.onChange((symbol) => {
+  const stopListening = market.onChange(({ symbol }) => {
     const feed = feeds.get(symbol);
     if (!feed || feed.dirty) return;
     feed.dirty = true;

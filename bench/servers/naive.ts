@@ -55,7 +55,7 @@ export async function startNaive({ feed }: ServerSetup): Promise<BenchServer> {
 
   const http = createServer();
   const io = new Server(http, { serveClient: false });
-  const stopListening = market.onChange((symbol) => io.to(symbol).emit('tick', tick(symbol)));
+  const stopListening = market.onChange(({ symbol }) => io.to(symbol).emit('tick', tick(symbol)));
   io.on('connection', (socket) => {
     socket.on('subscribe', (request: { symbols?: unknown }, ack: (answer: NaiveSubscribed) => void) => {
       const symbols = Array.isArray(request?.symbols)

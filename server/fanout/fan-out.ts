@@ -1,8 +1,7 @@
-import type { BarState } from '../../lib/candles';
 import type { Interval } from '../../lib/intervals';
 import { barToTuple, type BarTuple, type CandleEntry, type QuoteEntry } from '../../lib/protocol';
 import { every, type Clock } from '../clock';
-import type { MarketState } from '../market/market-state';
+import type { MarketChange, MarketView } from '../market/market-view';
 import { Client, type FrameSink } from './client';
 import { CandleFeed, QuoteFeed } from './feeds';
 import { encodeEntry, frameMessage, type EncodedEntry } from './wire';
@@ -26,6 +25,21 @@ export interface FanOutOptions {
    */
   sendSliceMs?: number;
   clock: Clock;
+  /** Told how long each timer step that flushed took, in ms (the metrics' histogram). */
+  onFlushed?: (ms: number) => void;
+}
+
+/**
+ * Running totals of what the fan-out did, kept as plain numbers and read when metrics are scraped: counting costs
+ * an addition per frame and per conflated change, nothing per client per tick.
+ */
+export interface FanOutStats {
+  framesSent: number;
+  bytesSent: number;
+  /** Market changes that reached a feed already waiting for its flush: folded into its next entry. */
+  conflated: number;
+  /** Clients disconnected for not reading. */
+  slowDisconnects: number;
 }
 
 /** The feeds of one flush period, and which of them changed since its last flush. */
@@ -57,7 +71,7 @@ class Period {
  * a snapshot of each. One that stays behind for `slowClientMs` is disconnected.
  */
 export class FanOut {
-  private readonly market: MarketState;
+  private readonly market: MarketView;
   private readonly clock: Clock;
   private readonly options: FanOutOptions;
   private readonly periods = new Map<number, Period>();
@@ -65,13 +79,14 @@ export class FanOut {
   private readonly watchers = new Map<string, Watchers>();
   private readonly clients = new Set<Client>();
   private readonly behind = new Set<Client>();
+  readonly stats: FanOutStats = { framesSent: 0, bytesSent: 0, conflated: 0, slowDisconnects: 0 };
   private pending: Client[] = [];
   /** Periods flush on a grid of their length from here. */
   private origin: number;
   private stopListening: () => void = () => {};
   private stopTimer: () => void = () => {};
 
-  constructor(market: MarketState, options: FanOutOptions) {
+  constructor(market: MarketView, options: FanOutOptions) {
     this.market = market;
     this.clock = options.clock;
     this.options = options;
@@ -91,9 +106,20 @@ export class FanOut {
     return this.behind.size;
   }
 
+  /** Subscriptions held over all clients: quote symbols and candle streams. */
+  subscriptionCounts(): { quotes: number; candles: number } {
+    let quotes = 0;
+    let candles = 0;
+    for (const period of this.periods.values()) {
+      for (const feed of period.quotes.values()) quotes += feed.subscribers.size;
+      for (const feed of period.candles.values()) candles += feed.subscribers.size;
+    }
+    return { quotes, candles };
+  }
+
   /** Starts listening to the market and flushing; returns the function that stops both. */
   start(): () => void {
-    this.stopListening = this.market.onChange((symbol, touched) => this.markDirty(symbol, touched));
+    this.stopListening = this.market.onChange((change) => this.markDirty(change));
     this.origin = this.clock.now();
     for (const period of this.periods.values()) period.nextDue = this.firstDue(period.ms, this.origin);
     this.stopTimer = every(this.clock, FLUSH_STEP_MS, () => this.step());
@@ -185,6 +211,7 @@ export class FanOut {
     }
     if (feed.subscribers.size === 0) {
       feed.touched = [];
+      feed.resetSince = undefined;
       addOnce(this.watchersOf(symbol).candles, feed);
     }
     feed.subscribers.add(client);
@@ -219,14 +246,18 @@ export class FanOut {
    */
   private step(): void {
     const now = this.clock.now();
+    const started = this.options.onFlushed ? performance.now() : 0;
+    let flushed = false;
     for (const period of this.periods.values()) {
       if (now < period.nextDue) continue;
+      flushed = true;
       this.flushPeriod(period, now);
       period.nextDue += period.ms;
       // More than a whole period late: start again from now rather than flushing twice in a row.
       if (period.nextDue <= now) period.nextDue = this.firstDue(period.ms, now);
     }
     this.finishFlush(now);
+    if (flushed) this.options.onFlushed?.(performance.now() - started);
   }
 
   /** The first point after `now` of the grid of `ms` from the origin. */
@@ -252,12 +283,28 @@ export class FanOut {
     const candles = period.dirtyCandles;
     for (const feed of candles) {
       const touched = feed.touched;
+      const resetSince = feed.resetSince;
       feed.touched = [];
-      if (feed.subscribers.size === 0 || touched.length === 0) continue;
-      feed.seq++;
-      touched.sort((a, b) => a.time - b.time);
-      const since = (touched[0] as BarState).time;
-      const entry: CandleEntry = [feed.symbol, feed.interval, feed.seq, touched.map(barToTuple)];
+      feed.resetSince = undefined;
+      if (feed.subscribers.size === 0) continue;
+      let entry: CandleEntry;
+      let since: number;
+      if (resetSince !== undefined) {
+        since = Math.min(resetSince, ...touched);
+        const bars = this.market.barsSince(feed.symbol, feed.interval, since).map(barToTuple);
+        entry = [feed.symbol, feed.interval, ++feed.seq, bars, 1];
+      } else {
+        touched.sort((a, b) => a - b);
+        const bars: BarTuple[] = [];
+        for (const time of touched) {
+          // A bar trimmed since it was touched is gone from every client's history too.
+          const bar = this.market.barAt(feed.symbol, feed.intervalIndex, time);
+          if (bar) bars.push(barToTuple(bar));
+        }
+        if (bars.length === 0) continue;
+        since = touched[0] as number;
+        entry = [feed.symbol, feed.interval, ++feed.seq, bars];
+      }
       const bytes = encodeEntry(entry);
       for (const client of feed.subscribers) {
         if (this.admit(client, now)) client.candleParts.push(bytes);
@@ -307,6 +354,8 @@ export class FanOut {
       const message = frameMessage(now, client.quoteParts, client.candleParts);
       client.quoteParts.length = 0;
       client.candleParts.length = 0;
+      this.stats.framesSent++;
+      this.stats.bytesSent += message.length;
       client.sink.send(message);
     }
   }
@@ -317,6 +366,7 @@ export class FanOut {
       if (!client.sink.writable()) {
         if (now - (client.behindSince ?? now) >= this.options.slowClientMs) {
           this.removeClient(client);
+          this.stats.slowDisconnects++;
           client.sink.close('slow consumer: not reading');
         }
         continue;
@@ -335,7 +385,11 @@ export class FanOut {
         candles.push(encodeEntry([feed.symbol, feed.interval, feed.seq, bars, 1]));
       }
       client.paid();
-      if (quotes.length > 0 || candles.length > 0) client.sink.send(frameMessage(now, quotes, candles));
+      if (quotes.length === 0 && candles.length === 0) continue;
+      const message = frameMessage(now, quotes, candles);
+      this.stats.framesSent++;
+      this.stats.bytesSent += message.length;
+      client.sink.send(message);
     }
   }
 
@@ -363,20 +417,37 @@ export class FanOut {
     if (feed.subscribers.size === 0) this.unwatch(feed.symbol, feed);
   }
 
-  private markDirty(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
-    const watchers = this.watchers.get(symbol);
-    if (!watchers) return;
+  private markDirty(change: MarketChange): void {
+    const watchers = this.watchers.get(change.symbol);
+    // A change of listing (status, source) moves no price.
+    if (!watchers || change.listing) return;
     for (const feed of watchers.quotes) {
-      if (feed.dirty) continue;
+      if (feed.dirty) {
+        this.stats.conflated++;
+        continue;
+      }
       feed.dirty = true;
       feed.changed.push(feed);
     }
-    if (!touched) return;
+    const touched = change.bars;
+    if (!touched) {
+      if (change.resetSince) this.markReset(watchers.candles, change.resetSince);
+      return;
+    }
     for (const feed of watchers.candles) {
       const bar = touched[feed.intervalIndex];
       if (!bar) continue;
-      if (feed.touched.length === 0) feed.changed.push(feed);
-      if (!feed.touched.includes(bar)) feed.touched.push(bar);
+      if (feed.touched.length === 0 && feed.resetSince === undefined) feed.changed.push(feed);
+      if (!feed.touched.includes(bar.time)) feed.touched.push(bar.time);
+    }
+  }
+
+  private markReset(feeds: readonly CandleFeed[], since: readonly number[]): void {
+    for (const feed of feeds) {
+      const from = since[feed.intervalIndex] ?? 0;
+      if (from === Infinity) continue;
+      if (feed.touched.length === 0 && feed.resetSince === undefined) feed.changed.push(feed);
+      feed.resetSince = Math.min(feed.resetSince ?? Infinity, from);
     }
   }
 

@@ -1,4 +1,3 @@
-import type { BarState } from '../../lib/candles';
 import { INTERVALS, type Interval } from '../../lib/intervals';
 import type { QuoteEntry } from '../../lib/protocol';
 import { diffQuote, SNAPSHOT, snapshotValues, type Quote } from '../../lib/quote';
@@ -64,7 +63,10 @@ export class QuoteFeed {
   }
 }
 
-/** One (symbol, interval) candle stream at one flush period, and the bars trades touched since its last flush. */
+/**
+ * One (symbol, interval) candle stream at one flush period, and the times of the bars changes touched since its
+ * last flush: it reads their values from the market when it flushes.
+ */
 export class CandleFeed {
   readonly symbol: string;
   readonly interval: Interval;
@@ -72,7 +74,9 @@ export class CandleFeed {
   readonly intervalIndex: number;
   seq = 0;
   readonly subscribers = new Set<Client>();
-  touched: BarState[] = [];
+  touched: number[] = [];
+  /** Set when the market reset the symbol: from this bar time on, its subscribers are sent every bar again. */
+  resetSince: number | undefined;
   /** Its flush period's list of changed streams, which it joins when a trade first touches it after a flush. */
   readonly changed: CandleFeed[];
 

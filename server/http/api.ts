@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import { AddressRate } from '../guard/address-rate';
 import { bearerToken, TokenError, type TokenVerifier } from '../guard/token';
 import type { Logger } from '../logger';
-import type { MarketState } from '../market/market-state';
+import type { MarketView } from '../market/market-view';
 import type { OriginPolicy } from '../socket/origin';
 import { clientAddress, limitKey, type ProxyTrust } from './client-address';
 import { openApiDocument } from './openapi';
@@ -22,7 +22,7 @@ import {
 import { setApiHeaders } from './security-headers';
 
 export interface ApiOptions {
-  market: MarketState;
+  market: MarketView;
   clock: Clock;
   maxBars: number;
   /** Who may read the API from another page (CORS); the page's own origin needs no CORS. */

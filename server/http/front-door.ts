@@ -32,6 +32,9 @@ export function requestTarget(request: IncomingMessage): URL | undefined {
   return url;
 }
 
+/** Paths answered whatever the Host: health, readiness and metrics. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 function json(response: ServerResponse, status: number, code: string, message: string): void {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -67,7 +70,8 @@ export function frontDoor(
         json(response, 400, 'BAD_REQUEST', 'the request target is not a URL');
         return;
       }
-      if (url.pathname !== '/healthz' && !origins.hostAllowed(request)) {
+      // Probes (an orchestrator's, a scraper's) come by address, whatever Host they name.
+      if (!PROBES.has(url.pathname) && !origins.hostAllowed(request)) {
         setApiHeaders(request, response, trusted);
         json(response, 421, 'MISDIRECTED_REQUEST', 'this server does not answer for that host');
         return;

@@ -1,30 +1,30 @@
 import { BarSeries } from '../../lib/bar-series';
-import { toBar, type Bar, type BarState } from '../../lib/candles';
+import type { Bar, BarState } from '../../lib/candles';
 import { monthOf, sessionAt, weekOf } from '../../lib/calendar/sessions';
 import type { Instrument } from '../../lib/instrument';
 import { INTERVAL_SECONDS, INTERVALS, isCalendarInterval, type Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
-import type { ListedInstrument, StatusEntry, SymbolStatus } from '../../lib/protocol';
+import type { ListedInstrument, SymbolStatus } from '../../lib/protocol';
 import { NO_PRICE, type Quote } from '../../lib/quote';
 import type { BarsEvent, PriceSource, SourceEvent } from '../source/price-source';
+import { listingOf, MarketBook, type SymbolBook } from './market-book';
+import type { MarketChange } from './market-view';
+
+export type { ChangeListener, MarketChange, MarketView, StatusListener } from './market-view';
 
 const DAY = INTERVALS.indexOf('1d');
 
-/**
- * Called after every event with the symbol and, for a trade, the bar it touched at each interval (in
- * `INTERVALS` order; undefined where the trade was too old to keep). The array is reused: read it, don't keep it.
- */
-export type ChangeListener = (symbol: string, touched: readonly (BarState | undefined)[] | undefined) => void;
+/** One change object handed to every listener, refilled for every change. */
+interface ReusedChange {
+  position: number;
+  symbol: string;
+  quote: Readonly<Quote> | undefined;
+  bars: readonly (BarState | undefined)[] | undefined;
+  listing: ListedInstrument | undefined;
+}
 
-/** Called when a symbol's status changes (or a symbol is added), with its new status entry. */
-export type StatusListener = (entry: StatusEntry) => void;
-
-interface SymbolState {
-  instrument: Instrument;
-  source: string;
-  status: SymbolStatus;
-  quote: Quote | undefined;
-  series: BarSeries[];
+/** A symbol's book, and what the aggregation of its trades keeps besides. */
+interface SymbolState extends SymbolBook {
   /** The latest trade by time, in any session, and the trading day it belongs to. */
   lastTime: number;
   last: Ticks;
@@ -56,42 +56,23 @@ function tradingDayLookup(instrument: Instrument): (time: UnixMillis) => UnixSec
  * by construction. An equity's 1d bar holds its regular session only: before the day's open (pre-market) the day
  * fields all stand at the previous close, with no volume.
  */
-export class MarketState {
-  private readonly symbols = new Map<string, SymbolState>();
-  /** Replaced, never changed in place, so a listener may stop listening while being called. */
-  private listeners: readonly ChangeListener[] = [];
-  private statusListeners: readonly StatusListener[] = [];
+export class MarketState extends MarketBook<SymbolState> {
   private readonly touched: (BarState | undefined)[] = new Array<BarState | undefined>(INTERVALS.length);
-  private readonly historyBars: number;
+  /** A change costs no allocation: listeners read it during the call (see `ChangeListener`). */
+  private readonly change: ReusedChange = {
+    position: 0,
+    symbol: '',
+    quote: undefined,
+    bars: undefined,
+    listing: undefined,
+  };
   /** Per interval, trades before this time (ms) are not aggregated: they would be trimmed at once. */
   private horizon: number[] = INTERVALS.map(() => -Infinity);
 
   /** `instruments` are carried by the source named `source`, live from the start. */
   constructor(instruments: readonly Instrument[], historyBars: number, source = 'sim') {
-    this.historyBars = historyBars;
+    super(historyBars);
     for (const instrument of instruments) this.addInstrument(instrument, source, 'live');
-  }
-
-  get instruments(): Instrument[] {
-    return [...this.symbols.values()].map((state) => state.instrument);
-  }
-
-  /** Every instrument with its source and status, as `GET /api/symbols` lists them. */
-  listing(): ListedInstrument[] {
-    return [...this.symbols.values()].map((state) => ({
-      ...state.instrument,
-      source: state.source,
-      status: state.status,
-    }));
-  }
-
-  /** Every symbol's status entry. */
-  statuses(): StatusEntry[] {
-    return [...this.symbols.values()].map((state) => statusEntry(state));
-  }
-
-  status(symbol: string): SymbolStatus | undefined {
-    return this.symbols.get(symbol)?.status;
   }
 
   /**
@@ -99,46 +80,20 @@ export class MarketState {
    * learns its instruments again) but takes the new instrument, source and status.
    */
   addInstrument(instrument: Instrument, source: string, status: SymbolStatus): void {
-    const known = this.symbols.get(instrument.symbol);
-    if (known) {
-      known.instrument = instrument;
-      known.source = source;
-      this.setStatus(known, status);
-      return;
-    }
-    const state: SymbolState = {
-      instrument,
-      source,
-      status,
-      quote: undefined,
-      series: INTERVALS.map((interval) => new BarSeries(interval, this.historyBars, instrument.assetClass)),
+    const { book, changed, statusChanged } = this.list({ ...instrument, source, status });
+    if (changed) this.listed(book);
+    if (statusChanged) this.emitStatus(book);
+  }
+
+  protected createBook(base: SymbolBook): SymbolState {
+    return {
+      ...base,
       lastTime: -Infinity,
       last: 0 as Ticks,
       lastDay: undefined,
       sourced: new Set(),
-      dayOf: tradingDayLookup(instrument),
+      dayOf: tradingDayLookup(base.instrument),
     };
-    this.symbols.set(instrument.symbol, state);
-    this.emitStatus(state);
-  }
-
-  has(symbol: string): boolean {
-    return this.symbols.has(symbol);
-  }
-
-  instrument(symbol: string): Instrument | undefined {
-    return this.symbols.get(symbol)?.instrument;
-  }
-
-  /** The live quote; undefined before the symbol's first trade. Do not mutate. */
-  quote(symbol: string): Readonly<Quote> | undefined {
-    return this.symbols.get(symbol)?.quote;
-  }
-
-  /** Up to `limit` bars before `before` (the newest when omitted), ascending, detached from the live state. */
-  bars(symbol: string, interval: Interval, limit: number, before?: UnixSeconds): Bar[] {
-    const series = this.symbols.get(symbol)?.series[INTERVALS.indexOf(interval)];
-    return series ? series.slice(limit, before).map(toBar) : [];
   }
 
   /**
@@ -174,32 +129,9 @@ export class MarketState {
       state.lastDay = undefined;
       state.sourced.clear();
     }
-  }
-
-  /** Every bar from the one at or after `since` (unix seconds) to the newest, ascending, detached. */
-  barsSince(symbol: string, interval: Interval, since: number): Bar[] {
-    const series = this.symbols.get(symbol)?.series[INTERVALS.indexOf(interval)];
-    if (!series) return [];
-    return series
-      .slice(series.length)
-      .filter((bar) => bar.time >= since)
-      .map(toBar);
-  }
-
-  /** Listens to status changes and added symbols; returns the function that stops listening. */
-  onStatus(listener: StatusListener): () => void {
-    this.statusListeners = [...this.statusListeners, listener];
-    return () => {
-      this.statusListeners = this.statusListeners.filter((known) => known !== listener);
-    };
-  }
-
-  /** Listens to every change; returns the function that stops listening. */
-  onChange(listener: ChangeListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((known) => known !== listener);
-    };
+    // A hole in the positions on purpose: a replica that follows the changes finds it at the next one and reloads
+    // a checkpoint, as it must, since nothing it holds is true any more.
+    this.lastPosition++;
   }
 
   apply(event: SourceEvent): void {
@@ -214,11 +146,14 @@ export class MarketState {
       state.quote.bid = event.bid;
       state.quote.ask = event.ask;
       state.quote.time = event.time;
-      this.emit(event.symbol, undefined);
+      this.changed(event.symbol, state.quote, undefined);
       return;
     }
     if (event.type === 'status') {
-      this.setStatus(state, event.status);
+      if (state.status === event.status) return;
+      state.status = event.status;
+      this.listed(state);
+      this.emitStatus(state);
       return;
     }
     if (event.type === 'bars') {
@@ -253,7 +188,7 @@ export class MarketState {
     }
     quote.last = state.last;
     setDayFields(state, quote);
-    this.emit(event.symbol, this.touched);
+    this.changed(event.symbol, quote, this.touched);
   }
 
   /** Puts a source's bars in place of the market's, then brings the quote's day fields up to date. */
@@ -283,7 +218,7 @@ export class MarketState {
       });
       if (!put) continue;
       touched[index] = put;
-      this.emit(symbol, touched);
+      this.changed(symbol, state.quote, touched);
     }
     if (index !== DAY) return;
     this.rollUpDays(state, event.bars);
@@ -308,7 +243,7 @@ export class MarketState {
     });
     quote.last = state.last;
     setDayFields(state, quote);
-    this.emit(symbol, undefined);
+    this.changed(symbol, quote, undefined);
   }
 
   /**
@@ -329,7 +264,7 @@ export class MarketState {
         const first = members[0];
         const last = members.at(-1);
         if (!first || !last) continue;
-        series.put({
+        const put = series.put({
           time: bucket,
           open: first.open,
           high: Math.max(...members.map((day) => day.high)) as Ticks,
@@ -341,28 +276,33 @@ export class MarketState {
           openId: first.openId,
           closeId: last.closeId,
         });
+        if (!put) continue;
+        const touched = new Array<BarState | undefined>(INTERVALS.length);
+        touched[index] = put;
+        this.changed(state.instrument.symbol, state.quote, touched);
       }
     }
   }
 
-  private setStatus(state: SymbolState, status: SymbolStatus): void {
-    if (state.status === status) return;
-    state.status = status;
-    this.emitStatus(state);
+  private changed(
+    symbol: string,
+    quote: Quote | undefined,
+    bars: readonly (BarState | undefined)[] | undefined,
+    listing?: ListedInstrument,
+  ): void {
+    const change = this.change;
+    change.position = this.lastPosition + 1;
+    change.symbol = symbol;
+    change.quote = quote;
+    change.bars = bars;
+    change.listing = listing;
+    this.emit(change as MarketChange);
   }
 
-  private emitStatus(state: SymbolState): void {
-    const entry = statusEntry(state);
-    for (const listener of this.statusListeners) listener(entry);
+  /** A change of how the symbol is listed: added, or a new instrument, source or status. */
+  private listed(book: SymbolState): void {
+    this.changed(book.instrument.symbol, book.quote, undefined, listingOf(book));
   }
-
-  private emit(symbol: string, touched: readonly (BarState | undefined)[] | undefined): void {
-    for (const listener of this.listeners) listener(symbol, touched);
-  }
-}
-
-function statusEntry(state: SymbolState): StatusEntry {
-  return [state.instrument.symbol, state.status, state.source, state.quote?.time ?? 0];
 }
 
 /**

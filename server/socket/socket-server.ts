@@ -11,7 +11,7 @@ import {
 import type { Clock } from '../clock';
 import type { FanOut } from '../fanout/fan-out';
 import type { Logger } from '../logger';
-import type { MarketState } from '../market/market-state';
+import type { MarketView } from '../market/market-view';
 import { Connection } from './connection';
 import { checkSize, parseRequest, RequestError, requestSchemas } from './requests';
 
@@ -35,7 +35,7 @@ export interface ConnectionData {
 }
 
 export interface SocketOptions {
-  market: MarketState;
+  market: MarketView;
   fanOut: FanOut;
   limits: Limits;
   clock: Clock;

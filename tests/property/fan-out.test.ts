@@ -5,6 +5,14 @@ import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 import type { Frame } from '../../lib/protocol';
 import { SNAPSHOT } from '../../lib/quote';
 import { FanOut, type Client } from '../../server/fanout/fan-out';
+import {
+  changeRow,
+  decodeChanges,
+  decodeCheckpoint,
+  encodeChanges,
+  encodeCheckpoint,
+} from '../../server/market/change-codec';
+import { MarketReplica } from '../../server/market/market-replica';
 import { MarketState } from '../../server/market/market-state';
 import { testInstruments } from '../support/arbitraries';
 import { ClientMirror, streamKey } from '../support/client-mirror';
@@ -22,6 +30,8 @@ type Command =
   | { kind: 'trade'; symbol: string; advanceMs: number; lateMs: number; price: number; size: number }
   | { kind: 'quote'; symbol: string; advanceMs: number; bid: number; spread: number }
   | { kind: 'flush' }
+  /** The replica misses the market's next changes, finds the hole and reloads a checkpoint. */
+  | { kind: 'gap'; changes: number }
   | { kind: 'step'; ms: number }
   | { kind: 'stall' | 'drain'; client: number }
   | { kind: 'subscribe'; client: number; symbols: string[]; periodMs: number }
@@ -59,6 +69,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'flush' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('gap' as const), changes: fc.integer({ min: 1, max: 5 }) }),
+  },
   // Timer steps of the fan-out: each period flushes on its own schedule.
   {
     weight: 3,
@@ -99,11 +113,45 @@ interface Subscriber {
   writable: boolean;
 }
 
+/**
+ * Where the fan-out reads the market: the market state itself (one process), or a replica that follows its
+ * changes through their serialized form, as a gateway does over Redis.
+ */
+type Mode = 'market' | 'replica';
+
+/**
+ * A replica of `market` fed with its changes as bytes, one at a time; `miss(n)` drops the next n, after which
+ * the replica finds the hole at the following change and reloads a checkpoint (also as bytes).
+ */
+function follow(market: MarketState) {
+  const replica = new MarketReplica(decodeCheckpoint(encodeCheckpoint(market.checkpoint())));
+  let missing = 0;
+  const reload = () => replica.reload(decodeCheckpoint(encodeCheckpoint(market.checkpoint())));
+  market.onChange((change) => {
+    if (missing > 0) {
+      missing--;
+      return;
+    }
+    const [copy] = decodeChanges(encodeChanges([changeRow(change)]));
+    if (copy && !replica.apply(copy)) reload();
+  });
+  return {
+    replica,
+    miss: (changes: number) => (missing = changes),
+    /** As a gateway does when the stream ends: holes are found by the next change, or at the end, here. */
+    catchUp: () => {
+      missing = 0;
+      if (replica.position !== market.position) reload();
+    },
+  };
+}
+
 /** Runs the commands against a real market and fan-out, checking every flush, and returns what to compare. */
-function run(commands: readonly Command[]) {
+function run(commands: readonly Command[], mode: Mode = 'market') {
   const clock = new ManualClock();
   const market = new MarketState(testInstruments(SYMBOLS), HISTORY_BARS);
-  const fanOut = new FanOut(market, {
+  const follower = mode === 'replica' ? follow(market) : undefined;
+  const fanOut = new FanOut(follower?.replica ?? market, {
     flushMs: 150,
     minFlushMs: 100,
     maxFlushMs: 1000,
@@ -216,6 +264,9 @@ function run(commands: readonly Command[]) {
       case 'flush':
         flush();
         break;
+      case 'gap':
+        follower?.miss(c.changes);
+        break;
       case 'subscribe': {
         const s = subscribers[c.client] as Subscriber;
         const snapshots = fanOut.subscribe(s.client, c.symbols, c.periodMs);
@@ -250,16 +301,18 @@ function run(commands: readonly Command[]) {
   }
   // Every connection drains at last; the next flush brings the ones that fell behind up to date.
   for (const subscriber of subscribers) subscriber.writable = true;
+  follower?.catchUp();
   flush();
   stop();
-  return { market, subscribers };
+  return { market, subscribers, replica: follower?.replica };
 }
 
-describe('fan-out conflation', () => {
+describe.each<Mode>(['market', 'replica'])('fan-out conflation reading the %s', (mode) => {
   it("leaves every client's mirror equal to the server's state after a final flush, whatever the interleaving of ticks, flushes, periods and stalls", () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 150 }), (commands) => {
-        const { market, subscribers } = run(commands);
+        const { market, subscribers, replica } = run(commands, mode);
+        if (replica) expect(replica.checkpoint()).toEqual(market.checkpoint());
         for (const { mirror, symbols, streams } of subscribers) {
           expect(mirror.strays).toEqual([]);
           expect(mirror.seqSteps).toEqual([]);
@@ -297,7 +350,7 @@ describe('fan-out conflation', () => {
             commands.map((c) => ('client' in c ? { ...c, client: 1 + (c.client % (CLIENTS - 1)) } : c)),
           ),
         (commands) => {
-          const { subscribers } = run(commands);
+          const { subscribers } = run(commands, mode);
           expect(subscribers[0]?.frames).toEqual([]);
         },
       ),

@@ -29,6 +29,8 @@ export interface ConnectOptions {
   transports?: ('websocket' | 'polling')[];
   /** Asks the server for binary packets as base64 text, as a client without binary support does. */
   forceBase64?: boolean;
+  /** The certificate authority to trust over https and wss (a test's self-signed certificate). */
+  ca?: string;
   /** More handshake headers (a Host, as a rebinding browser would send its own). */
   headers?: Record<string, string>;
   /** The handshake's `auth` payload (a token: `{ token }`). */
@@ -62,6 +64,7 @@ export class FeedClient {
       forceNew: true,
       reconnection: false,
       forceBase64: options.forceBase64 ?? false,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
       extraHeaders: {
         ...options.headers,
         ...(options.origin === undefined ? {} : { origin: options.origin }),

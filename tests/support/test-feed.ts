@@ -48,7 +48,7 @@ export class StoppableSource implements PriceSource {
 }
 
 export interface TestFeed extends FeedServer {
-  /** `http://127.0.0.1:<port>`, for HTTP requests and sockets. */
+  /** `http://127.0.0.1:<port>` (`https` with TLS), for HTTP requests and sockets. */
   readonly url: string;
   /** Stops new market events; the server keeps serving and flushing. */
   stopSource(): void;
@@ -95,7 +95,7 @@ export async function startTestFeed(
   const server = await startFeedServer({ config, clock, source, logger: createLogger('silent') });
   running.add(server);
   return Object.assign(server, {
-    url: `http://127.0.0.1:${server.port}`,
+    url: `${server.scheme}://127.0.0.1:${server.port}`,
     stopSource: () => source.stop(),
     clock,
   });

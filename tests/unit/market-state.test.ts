@@ -67,7 +67,7 @@ describe('market state quotes', () => {
     simulator.backfill((event) => market.apply(event), clock.now());
     const mismatches: unknown[] = [];
     let checks = 0;
-    market.onChange((symbol) => {
+    market.onChange(({ symbol }) => {
       checks++;
       const view = dayView(market, symbol);
       if (JSON.stringify(view.quote) !== JSON.stringify(view.bars)) mismatches.push({ symbol, ...view });
@@ -144,18 +144,22 @@ describe('market state quotes', () => {
     expect(market.bars('AAA', '1d', 10).map((bar) => bar.low)).toEqual([70, 100]);
   });
 
-  it('tell listeners about every event, with the bars a trade touched', () => {
+  it('tell listeners about every event in order, with its position and the bars a trade touched', () => {
     const market = new MarketState(testInstruments(['AAA'], 'crypto'), 100);
-    const seen: [string, number | undefined][] = [];
-    const stop = market.onChange((symbol, touched) => seen.push([symbol, touched?.filter(Boolean).length]));
+    const seen: [number, string, number | undefined][] = [];
+    const start = market.position;
+    const stop = market.onChange(({ position, symbol, bars }) =>
+      seen.push([position - start, symbol, bars?.filter(Boolean).length]),
+    );
     market.apply(trade(MIDNIGHT, 100));
     market.apply(quoteEvent(MIDNIGHT + 1, 99, 101));
     stop();
     market.apply(trade(MIDNIGHT + 2, 100));
     expect(seen).toEqual([
-      ['AAA', 8],
-      ['AAA', undefined],
+      [1, 'AAA', 8],
+      [2, 'AAA', undefined],
     ]);
+    expect(market.position).toBe(start + 3);
   });
 
   it("keep an equity's previous regular close through pre-market, with the day fields standing at it", () => {

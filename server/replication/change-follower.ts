@@ -1,0 +1,175 @@
+import { decode } from '@msgpack/msgpack';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { decodeChanges, decodeCheckpoint } from '../market/change-codec';
+import type { MarketCheckpoint } from '../market/market-book';
+import { MarketReplica } from '../market/market-replica';
+import type { ReplicationStatus } from '../metrics';
+import { KEYS, parseStreamId, redisReady } from './redis';
+
+export interface FollowerOptions {
+  /** A connection of its own: XREAD BLOCK holds it. */
+  redis: Redis;
+  clock: Clock;
+  logger: Logger;
+  /** How long one XREAD waits for entries. */
+  blockMs?: number;
+  /** Entries read at once. */
+  count?: number;
+}
+
+/** How a follower stands, for `/readyz` and the metrics. */
+export interface FollowerStatus extends ReplicationStatus {
+  /** The last read that reached the end of the stream, clock ms (0 before any). */
+  caughtUpAt: number;
+  reloads: number;
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: (string | Buffer)[]][]][] | null;
+
+/**
+ * The gateway side of the change stream: loads the latest checkpoint into a replica, then reads the stream from
+ * the position it covers (XREAD BLOCK) and applies every change in order. A hole in the positions (the gateway
+ * fell behind MAXLEN, or Redis lost the stream) or a new epoch (ingest restarted) makes it reload the checkpoint
+ * rather than serve a gap. While Redis is away the replica is detached: it keeps its last state, every symbol
+ * reads stale, and it reconnects by itself.
+ */
+export class ChangeFollower {
+  readonly replica: MarketReplica;
+  readonly status: FollowerStatus = { connected: true, lag: 0, caughtUpAt: 0, reloads: 0 };
+  private readonly options: FollowerOptions;
+  private epoch: number;
+  private cursor: string;
+  private running = true;
+  private loop: Promise<void> = Promise.resolve();
+
+  private constructor(options: FollowerOptions, epoch: number, checkpoint: MarketCheckpoint) {
+    this.options = options;
+    this.epoch = epoch;
+    this.replica = new MarketReplica(checkpoint);
+    this.cursor = `${epoch}-${checkpoint.position}`;
+  }
+
+  /** Waits for a checkpoint in Redis (ingest writes one at start), loads it and starts following. */
+  static async start(options: FollowerOptions): Promise<ChangeFollower> {
+    for (;;) {
+      await redisReady(options.redis, 5000).catch(() => undefined);
+      const loaded = await readCheckpoint(options.redis).catch((error: unknown) => {
+        options.logger.warn({ err: String(error) }, 'no checkpoint yet');
+        return undefined;
+      });
+      if (loaded) {
+        const follower = new ChangeFollower(options, loaded.epoch, loaded.checkpoint);
+        options.logger.info({ position: loaded.checkpoint.position }, 'checkpoint loaded');
+        follower.loop = follower.follow();
+        return follower;
+      }
+      await sleep(options.clock, 250);
+    }
+  }
+
+  /** Stops reading; resolves once the read in flight has returned. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async follow(): Promise<void> {
+    const { redis, logger, clock } = this.options;
+    const count = this.options.count ?? 2000;
+    while (this.running) {
+      let reply: StreamReply;
+      try {
+        reply = (await redis.xreadBuffer(
+          'COUNT',
+          count,
+          'BLOCK',
+          this.options.blockMs ?? 1000,
+          'STREAMS',
+          KEYS.changes,
+          this.cursor,
+        )) as unknown as StreamReply;
+        if (!this.status.connected) logger.info('following the market again');
+        this.status.connected = true;
+      } catch (error) {
+        if (this.status.connected) logger.warn({ err: String(error) }, 'redis away: serving the last state');
+        this.status.connected = false;
+        this.replica.setDetached(true);
+        await sleep(clock, 200);
+        continue;
+      }
+      const entries = reply?.[0]?.[1] ?? [];
+      const ok = this.applyEntries(entries);
+      if (!ok) {
+        await this.reload();
+        continue;
+      }
+      if (entries.length < count) {
+        this.status.caughtUpAt = clock.now();
+        this.status.lag = 0;
+        this.replica.setDetached(false);
+      } else {
+        await this.measureLag();
+      }
+    }
+  }
+
+  /** Applies entries in order; false when one belongs to another epoch or leaves a hole. */
+  private applyEntries(entries: [id: string | Buffer, fields: (string | Buffer)[]][]): boolean {
+    for (const [rawId, fields] of entries) {
+      const id = rawId.toString();
+      const { epoch } = parseStreamId(id);
+      if (epoch !== this.epoch) return false;
+      const bytes = fields[1];
+      if (!(bytes instanceof Buffer)) return false;
+      for (const change of decodeChanges(bytes)) {
+        if (change.position <= this.replica.position) continue;
+        if (!this.replica.apply(change)) return false;
+      }
+      this.cursor = id;
+    }
+    return true;
+  }
+
+  private async reload(): Promise<void> {
+    const { redis, logger, clock } = this.options;
+    const loaded = await readCheckpoint(redis).catch((error: unknown) => {
+      logger.warn({ err: String(error) }, 'checkpoint not read');
+      return undefined;
+    });
+    // No checkpoint newer than what is held yet (one follows the next write): try again shortly.
+    if (!loaded || (loaded.epoch === this.epoch && loaded.checkpoint.position <= this.replica.position)) {
+      await sleep(clock, 100);
+      return;
+    }
+    this.epoch = loaded.epoch;
+    this.replica.reload(loaded.checkpoint);
+    this.cursor = `${loaded.epoch}-${loaded.checkpoint.position}`;
+    this.status.reloads++;
+    logger.info({ position: loaded.checkpoint.position, epoch: loaded.epoch }, 'checkpoint reloaded');
+  }
+
+  private async measureLag(): Promise<void> {
+    const newest = (await this.options.redis
+      .xrevrange(KEYS.changes, '+', '-', 'COUNT', 1)
+      .catch(() => [])) as [string, string[]][];
+    const id = newest[0]?.[0];
+    if (!id) return;
+    const { epoch, position } = parseStreamId(id);
+    this.status.lag = epoch === this.epoch ? Math.max(0, position - this.replica.position) : position;
+  }
+}
+
+async function readCheckpoint(
+  redis: Redis,
+): Promise<{ epoch: number; checkpoint: MarketCheckpoint } | undefined> {
+  const bytes = await redis.getBuffer(KEYS.checkpoint);
+  if (!bytes) return undefined;
+  const [epoch, checkpoint] = decode(bytes) as [number, Uint8Array];
+  return { epoch, checkpoint: decodeCheckpoint(checkpoint) };
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(resolve, ms));
+}

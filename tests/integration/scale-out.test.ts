@@ -1,0 +1,368 @@
+import { io, type Socket } from 'socket.io-client';
+import * as msgpackParser from 'socket.io-msgpack-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bar } from '../../lib/candles';
+import { INTERVALS } from '../../lib/intervals';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  StatusUpdate,
+  Subscribed,
+  CandlesSubscribed,
+} from '../../lib/protocol';
+import { ClientMirror, streamKey } from '../support/client-mirror';
+import { closeClients, connectClient, type FeedClient } from '../support/feed-client';
+import { parsePrometheusText, sampleValue } from '../support/prometheus';
+import { TestRedis } from '../support/redis-server';
+import { killRoles, startRole, type RoleProcess } from '../support/role-process';
+import { TcpFront } from '../support/tcp-front';
+import { sleep } from '../support/wait';
+
+/**
+ * The scaled-out deployment end to end, each role its own process: ingest, two gateways and a redis-server of
+ * the test's own, with a TCP front as the load balancer.
+ */
+const env = (redis: TestRedis): Record<string, string> => ({
+  REDIS_URL: redis.url,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  HISTORY_BARS: '500',
+  CHECKPOINT_MS: '2000',
+  SHUTDOWN_SPREAD_MS: '500',
+});
+
+let redis: TestRedis;
+let ingest: RoleProcess;
+const gateways: { role: RoleProcess; url: string; port: number }[] = [];
+let symbols: string[] = [];
+
+async function startGatewayProcess() {
+  const role = startRole('server/gateway.ts', env(redis), ['--no-pages']);
+  const { port } = (await role.logged('gateway listening', 60_000)) as { port: number };
+  return { role, port, url: `http://127.0.0.1:${port}` };
+}
+
+async function metricsOf(url: string) {
+  const response = await fetch(`${url}/metrics`);
+  return parsePrometheusText(await response.text()).samples;
+}
+
+async function readyStatus(url: string): Promise<number> {
+  return (await fetch(`${url}/readyz`).catch(() => ({ status: 0 }))).status;
+}
+
+/** Polls `probe` every 50 ms until it holds; returns the ms it took, or throws after `timeoutMs`. */
+async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(50);
+  }
+  return Date.now() - started;
+}
+
+/** Freezes the market (the ingest process stops) until both gateways hold the same position, unchanged. */
+async function freeze(live: readonly { url: string }[]): Promise<void> {
+  ingest.child.kill('SIGSTOP');
+  let last = '';
+  await until(
+    async () => {
+      const positions = await Promise.all(
+        live.map(async (g) => sampleValue(await metricsOf(g.url), 'tickerboard_market_position')),
+      );
+      const now = JSON.stringify(positions);
+      const settled = now === last && new Set(positions).size === 1;
+      last = now;
+      return settled;
+    },
+    10_000,
+    'the gateways to reach the same position',
+  );
+  // Two flush periods: every change up to that position has gone out.
+  await sleep(400);
+}
+
+function thaw(): void {
+  ingest.child.kill('SIGCONT');
+}
+
+/** Clients of one gateway that together hold every symbol's quote and every (symbol, interval) candle stream. */
+async function watchEverything(url: string): Promise<FeedClient[]> {
+  const board = connectClient({ url });
+  await board.connected();
+  for (let i = 0; i < symbols.length; i += 50) await board.subscribe(symbols.slice(i, i + 50));
+  const streams = symbols.flatMap((symbol) => INTERVALS.map((interval) => ({ symbol, interval })));
+  const charts: FeedClient[] = [];
+  for (let i = 0; i < streams.length; i += 4) {
+    const chart = connectClient({ url });
+    await chart.connected();
+    for (const stream of streams.slice(i, i + 4)) await chart.subscribeCandles({ ...stream, limit: 500 });
+    charts.push(chart);
+  }
+  return [board, ...charts];
+}
+
+/** What a gateway's clients hold: quotes by symbol and bars by stream. */
+function held(clients: readonly FeedClient[]) {
+  const quotes: Record<string, unknown> = {};
+  const bars: Record<string, Bar[]> = {};
+  for (const { mirror } of clients) {
+    for (const symbol of Object.keys(mirror.book)) quotes[symbol] = mirror.quote(symbol);
+    for (const [key, chart] of mirror.charts) bars[key] = [...chart.bars];
+  }
+  return { quotes, bars };
+}
+
+/**
+ * Expects the clients of two gateways to hold the same quotes and the same bars. A client keeps the bars its
+ * server has since trimmed, and clients that subscribed at different moments were sent different oldest bars: so
+ * bars are compared from the later of the two oldest on.
+ */
+function expectSameHeld(onA: readonly FeedClient[], onB: readonly FeedClient[]): void {
+  const a = held(onA);
+  const b = held(onB);
+  expect(Object.keys(a.quotes)).toHaveLength(symbols.length);
+  expect(b.quotes).toEqual(a.quotes);
+  expect(Object.keys(a.bars).sort()).toEqual(Object.keys(b.bars).sort());
+  expect(Object.keys(a.bars)).toHaveLength(symbols.length * INTERVALS.length);
+  for (const [key, barsA] of Object.entries(a.bars)) {
+    const barsB = b.bars[key] ?? [];
+    const from = Math.max(barsA[0]?.time ?? 0, barsB[0]?.time ?? 0);
+    const fromA = barsA.filter((bar) => bar.time >= from);
+    expect(fromA.length, key).toBeGreaterThan(0);
+    expect(
+      barsB.filter((bar) => bar.time >= from),
+      key,
+    ).toEqual(fromA);
+  }
+  for (const client of [...onA, ...onB]) {
+    for (const chart of client.mirror.charts.values()) expect(chart.stale).toBe(false);
+    expect(client.mirror.gaps).toEqual([]);
+  }
+}
+
+/**
+ * A viewer as a browser is one: connected through the front, reconnecting by itself, and subscribing again on
+ * every connection (its mirror starts again from the acknowledgements).
+ */
+class Viewer {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  mirror = new ClientMirror();
+  connections = 0;
+  readonly statuses: StatusUpdate[] = [];
+
+  constructor(
+    url: string,
+    readonly symbols: string[],
+  ) {
+    this.socket = io(url, {
+      transports: ['websocket'],
+      parser: msgpackParser,
+      forceNew: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+    });
+    this.socket.on('connect', () => void this.resubscribe());
+    this.socket.on('frame', (frame) => this.mirror.frame(frame));
+    this.socket.on('status', (update) => this.statuses.push(update));
+  }
+
+  private async resubscribe(): Promise<void> {
+    const mirror = new ClientMirror();
+    this.mirror = mirror;
+    const socket = this.socket as unknown as Socket;
+    const ack = (await socket
+      .timeout(5000)
+      .emitWithAck('subscribe', { symbols: this.symbols })) as Subscribed;
+    mirror.subscribed(ack);
+    const candles = (await socket.timeout(5000).emitWithAck('subscribeCandles', {
+      symbol: this.symbols[0],
+      interval: '1s',
+      limit: 500,
+    })) as CandlesSubscribed;
+    mirror.candlesSubscribed(candles);
+    this.connections++;
+  }
+
+  /** The newest status each symbol was given. */
+  status(symbol: string): string | undefined {
+    let status: string | undefined;
+    for (const update of this.statuses) {
+      for (const [s, value] of update.symbols) if (s === symbol) status = value;
+    }
+    return status;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+let front: TcpFront;
+const viewers: Viewer[] = [];
+
+beforeAll(async () => {
+  redis = await TestRedis.start();
+  ingest = startRole('server/ingest.ts', env(redis));
+  // Loading the history takes a while on a busy machine.
+  await ingest.logged('ingest publishing', 100_000);
+  gateways.push(await startGatewayProcess(), await startGatewayProcess());
+  for (const gateway of gateways) {
+    await until(async () => (await readyStatus(gateway.url)) === 200, 15_000, 'a gateway to be ready');
+  }
+  const listing = (await (await fetch(`${gateways[0]?.url}/api/symbols`)).json()) as {
+    symbols: { symbol: string }[];
+  };
+  symbols = listing.symbols.map((s) => s.symbol);
+  front = new TcpFront(gateways.map((g) => g.port));
+  await front.listen();
+}, 240_000);
+
+afterAll(async () => {
+  for (const viewer of viewers) viewer.close();
+  closeClients();
+  thaw();
+  await front?.close();
+  await killRoles();
+  await redis?.stop();
+});
+
+describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
+  it('give clients of each gateway identical quotes and bars for every symbol and interval', async () => {
+    const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
+    const onA = await watchEverything(a.url);
+    const onB = await watchEverything(b.url);
+    await sleep(1500);
+    await freeze(gateways);
+    try {
+      expectSameHeld(onA, onB);
+    } finally {
+      thaw();
+      for (const client of [...onA, ...onB]) client.close();
+    }
+  });
+
+  it('moves the clients of a gateway killed with SIGKILL to the other, which resyncs them with no gap', async () => {
+    for (let i = 0; i < 6; i++) viewers.push(new Viewer(front.url, symbols.slice(i * 3, i * 3 + 3)));
+    await until(async () => viewers.every((v) => v.connections === 1), 10_000, 'every viewer to subscribe');
+    const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
+    // The front spreads them over both gateways.
+    expect(sampleValue(await metricsOf(b.url), 'tickerboard_connections')).toBe(3);
+
+    b.role.child.kill('SIGKILL');
+    await b.role.exited;
+    const moved = await until(
+      async () =>
+        viewers.every((v) => v.socket.connected && v.connections >= 1) &&
+        viewers.filter((v) => v.connections === 2).length === 3,
+      10_000,
+      'the viewers of the killed gateway to reconnect and subscribe again',
+    );
+    expect(moved).toBeLessThan(5000);
+    expect(sampleValue(await metricsOf(a.url), 'tickerboard_connections')).toBe(6);
+
+    await sleep(500);
+    await freeze([a]);
+    try {
+      const reference = connectClient({ url: a.url });
+      await reference.connected();
+      for (const viewer of viewers) {
+        const ack = await reference.subscribe(viewer.symbols);
+        expect(ack.ok).toBe(true);
+        for (const symbol of viewer.symbols)
+          expect(viewer.mirror.quote(symbol)).toEqual(reference.mirror.quote(symbol));
+        const bars = (await (
+          await fetch(
+            `${a.url}/api/candles?symbol=${encodeURIComponent(viewer.symbols[0] ?? '')}&interval=1s&limit=500`,
+          )
+        ).json()) as { bars: { time: number }[] };
+        const chart = viewer.mirror.charts.get(streamKey(viewer.symbols[0] ?? '', '1s'));
+        expect(chart?.stale).toBe(false);
+        // Every bar the gateway holds, the viewer holds, at the same times: no hole from the move.
+        const from = bars.bars[0]?.time ?? 0;
+        expect(chart?.bars.filter((bar) => bar.time >= from).map((bar) => bar.time)).toEqual(
+          bars.bars.map((bar) => bar.time),
+        );
+        expect(viewer.mirror.gaps).toEqual([]);
+      }
+    } finally {
+      thaw();
+    }
+    // A gateway to take the killed one's place, for what follows.
+    gateways[1] = await startGatewayProcess();
+    await until(async () => (await readyStatus(gateways[1]?.url ?? '')) === 200, 15_000, 'the new gateway');
+  });
+
+  it('keeps serving the last state marked stale while Redis is down for 10 s, and is live within 5 s of its return', async () => {
+    const urls = gateways.map((g) => g.url);
+    const rssBefore = await Promise.all(
+      urls.map(
+        async (url) => sampleValue(await metricsOf(url), 'tickerboard_process_resident_memory_bytes') ?? 0,
+      ),
+    );
+    const viewer = viewers[0] as Viewer;
+    const symbol = viewer.symbols[0] as string;
+    await redis.stop();
+    const downAt = Date.now();
+    const notReady = await until(
+      async () => (await Promise.all(urls.map(readyStatus))).every((status) => status === 503),
+      5000,
+      'both gateways to report not ready',
+    );
+    await until(
+      async () => viewer.status(symbol) === 'stale',
+      5000,
+      'the viewer to be told its symbols are stale',
+    );
+    // Still connected, still answering.
+    expect(viewers.every((v) => v.socket.connected)).toBe(true);
+    const ack = (await (viewer.socket as unknown as Socket)
+      .timeout(5000)
+      .emitWithAck('subscribe', { symbols: [symbol] })) as Subscribed;
+    expect(ack.ok).toBe(true);
+    await sleep(10_000 - (Date.now() - downAt));
+    const rssDuring = await Promise.all(
+      urls.map(
+        async (url) => sampleValue(await metricsOf(url), 'tickerboard_process_resident_memory_bytes') ?? 0,
+      ),
+    );
+
+    await redis.restart();
+    const backAt = Date.now();
+    const ready = await until(
+      async () => (await Promise.all(urls.map(readyStatus))).every((status) => status === 200),
+      10_000,
+      'both gateways to be ready again',
+    );
+    const framesBefore = viewer.mirror.quote(symbol);
+    await until(
+      async () => viewer.status(symbol) === 'live',
+      5000,
+      'the viewer to be told its symbols are live',
+    );
+    const live = Date.now() - backAt;
+    console.warn(
+      `Redis down 10 s: not ready after ${notReady} ms; ready again ${ready} ms and live ${live} ms after it returned; ` +
+        `gateway RSS ${rssBefore.map((r) => Math.round(r / 1e6))} MB before, ${rssDuring.map((r) => Math.round(r / 1e6))} MB at 10 s`,
+    );
+    expect(ready).toBeLessThan(5000);
+    expect(live).toBeLessThan(5000);
+    for (const [i, rss] of rssDuring.entries()) expect(rss - (rssBefore[i] ?? 0)).toBeLessThan(50e6);
+    await until(
+      async () => JSON.stringify(viewer.mirror.quote(symbol)) !== JSON.stringify(framesBefore),
+      5000,
+      'prices to move again',
+    );
+
+    // And the gateways agree again, bar for bar.
+    const onA = await watchEverything(urls[0] ?? '');
+    const onB = await watchEverything(urls[1] ?? '');
+    await sleep(1000);
+    await freeze(gateways);
+    try {
+      expectSameHeld(onA, onB);
+    } finally {
+      thaw();
+    }
+  });
+});
