@@ -10,6 +10,8 @@ const ALONE = [
   'tests/integration/hostile-packets.test.ts',
   'tests/integration/socket-abuse.test.ts',
   'tests/integration/connection-limits.test.ts',
+  // Builds the whole project twice: it would take both cores from every other file.
+  'tests/integration/dockerfile.test.ts',
 ];
 
 export default defineConfig({
