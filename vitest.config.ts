@@ -10,6 +10,9 @@ const ALONE = [
   'tests/integration/hostile-packets.test.ts',
   'tests/integration/socket-abuse.test.ts',
   'tests/integration/connection-limits.test.ts',
+  // Each role its own process (ingest, gateways, Redis, a cluster), timed against outages and restarts.
+  'tests/integration/scale-out.test.ts',
+  'tests/integration/cluster.test.ts',
   // Builds the whole project twice: it would take both cores from every other file.
   'tests/integration/dockerfile.test.ts',
 ];

@@ -17,6 +17,7 @@ import { TestRedis } from '../support/redis-server';
 import { killRoles, startRole, type RoleProcess } from '../support/role-process';
 import { TcpFront } from '../support/tcp-front';
 import { sleep } from '../support/wait';
+import { TEST_MARKET_START } from '../support/test-feed';
 
 /**
  * The scaled-out deployment end to end, each role its own process: ingest, two gateways and a redis-server of
@@ -29,6 +30,8 @@ const env = (redis: TestRedis): Record<string, string> => ({
   HISTORY_BARS: '500',
   CHECKPOINT_MS: '2000',
   SHUTDOWN_SPREAD_MS: '500',
+  // A regular session whatever the hour: the outage test waits for prices to move, which pre-market they rarely do.
+  SIM_START: new Date(TEST_MARKET_START).toISOString(),
 });
 
 let redis: TestRedis;
