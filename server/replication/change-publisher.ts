@@ -64,30 +64,17 @@ export class ChangePublisher {
       this.cancelBatch ??= this.options.clock.setTimer(() => this.flush(), this.options.batchMs ?? 10);
     });
     // Stale entries of an earlier run would only make gateways reload: the stream starts again with this epoch.
-    const first = async (): Promise<void> => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await redis
-            .multi()
-            .del(KEYS.changes)
-            .set(KEYS.checkpoint, Buffer.from(this.checkpointBytes()))
-            .exec();
-          break;
-        } catch (error) {
-          // Redis not up yet, or gone during start: changes meanwhile are dropped by flush, so keep trying.
-          if (attempt === 0)
-            this.options.logger.warn({ err: String(error) }, 'redis away: retrying the first checkpoint');
-          await new Promise<void>((resolve) =>
-            this.options.clock.setTimer(resolve, Math.min(250 * 2 ** attempt, 5000)),
-          );
-        }
-      }
-      this.needCheckpoint = false;
-      this.lastCheckpoint = this.options.clock.now();
-      this.status.checkpoints++;
-      this.status.connected = true;
-    };
-    this.writing = first();
+    this.writing = redis
+      .multi()
+      .del(KEYS.changes)
+      .set(KEYS.checkpoint, Buffer.from(this.checkpointBytes()))
+      .exec()
+      .then(() => {
+        this.needCheckpoint = false;
+        this.lastCheckpoint = this.options.clock.now();
+        this.status.checkpoints++;
+        this.status.connected = true;
+      });
     await this.writing;
   }
 
