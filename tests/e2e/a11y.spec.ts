@@ -51,6 +51,31 @@ test('the system theme follows the browser, and the choice persists', async ({ p
   await expect.poll(background).toBe(light);
 });
 
+test('a saved light theme is light from the first frame, on a browser that prefers dark', async ({ page }) => {
+  await openDashboard(page);
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  // Every frame's background from the first one on, recorded before the page's own scripts run.
+  await page.addInitScript(() => {
+    const frames: string[] = [];
+    Object.assign(window, { frames_: frames });
+    const record = () => {
+      if (document.body) frames.push(getComputedStyle(document.body).backgroundColor);
+      if (frames.length < 120) requestAnimationFrame(record);
+    };
+    requestAnimationFrame(record);
+  });
+  await page.reload();
+  await expect(chart(page, 'AAPL')).toHaveAttribute('data-state', 'ready');
+  const frames = await page.evaluate(() => (window as unknown as { frames_: string[] }).frames_);
+  expect(frames.length).toBeGreaterThan(0);
+  const dark = frames.filter((background) => {
+    const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
+    return Math.min(r ?? 0, g ?? 0, b ?? 0) <= 200;
+  });
+  expect(dark).toEqual([]);
+});
+
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
