@@ -411,6 +411,8 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     if (!back) jumping = false;
     const scrolled = shown !== undefined && back ? 'true' : 'false';
     if (host.dataset.scrolled !== scrolled) host.dataset.scrolled = scrolled;
+    // The price scale follows what is in view, so the alert lines move on the screen with it.
+    alertLines.place();
   };
   timeScale.subscribeVisibleLogicalRangeChange(onRange);
 
