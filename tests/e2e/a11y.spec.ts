@@ -51,7 +51,9 @@ test('the system theme follows the browser, and the choice persists', async ({ p
   await expect.poll(background).toBe(light);
 });
 
-test('a saved light theme is light from the first frame, on a browser that prefers dark', async ({ page }) => {
+test('a saved light theme is light from the first frame, on a browser that prefers dark', async ({
+  page,
+}) => {
   await openDashboard(page);
   await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Light' });
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
@@ -85,3 +87,19 @@ test.describe('on a phone', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 });
+
+const TABLETS: readonly { width: number; height: number }[] = [
+  { width: 820, height: 1180 },
+  { width: 1180, height: 820 },
+];
+for (const viewport of TABLETS) {
+  test.describe(`on a ${viewport.width}×${viewport.height} tablet`, () => {
+    test.use({ viewport, hasTouch: true, isMobile: true });
+
+    test('no serious or critical accessibility violation', async ({ page }) => {
+      await openDashboard(page);
+      await settle(page);
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  });
+}
