@@ -1,0 +1,38 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' })).newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+await page.goto('http://127.0.0.1:3313/');
+await page.waitForSelector('[data-status="live"]');
+const region = page.getByRole('region', { name: 'Chart AAPL' });
+await page.waitForSelector('[data-testid="price-chart"][data-state="ready"]');
+await region.getByRole('combobox', { name: 'Price scale' }).selectOption({ label: 'Percent' }).catch(async (e) => { console.log('scale options', await region.getByRole('combobox', { name: 'Price scale' }).innerText()); });
+await region.getByText('Overlays', { exact: true }).first().click();
+await region.getByRole('checkbox', { name: 'Volume MA 20' }).check();
+await region.getByRole('checkbox', { name: 'EMA 20' }).check();
+await page.mouse.move(0, 0);
+await page.waitForTimeout(1500);
+const c = page.getByTestId('price-chart');
+console.log(await c.evaluate((e) => ({ ...e.dataset })));
+await page.screenshot({ path: '/tmp/tr/percent.png' });
+// drag back in time
+const box = await c.boundingBox();
+const y = box.y + box.height / 2;
+await region.getByRole('combobox', { name: 'Price scale' }).selectOption({ label: 'Linear' }).catch(() => {});
+await page.mouse.move(box.x + 100, y);
+await page.mouse.down();
+await page.mouse.move(box.x + box.width - 50, y, { steps: 8 });
+await page.mouse.up();
+await page.mouse.move(0, 0);
+await page.waitForTimeout(1500);
+console.log(await c.evaluate((e) => ({ ...e.dataset })));
+console.log('board last', await page.getByRole('table', { name: 'Watchlist' }).getByRole('row', { name: 'AAPL', exact: true }).getByRole('cell').first().innerText());
+await page.screenshot({ path: '/tmp/tr/scrolled.png' });
+// search no match
+await page.getByRole('combobox', { name: 'Add symbol' }).fill('ZZZQ');
+await page.waitForTimeout(500);
+console.log('no match visible', await page.getByText('No match').isVisible());
+console.log('errors', errors);
+await browser.close();
