@@ -13,6 +13,21 @@ async function seriousViolations(page: Page) {
     .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
 }
 
+/** The darkest channel of an `rgb()` colour. */
+const brightness = (color: string) => Math.min(...(color.match(/\d+/g) ?? []).slice(0, 3).map(Number));
+
+/** The colour of the AAPL chart's canvas in its top-left corner (its background), as `rgb(r, g, b)`. */
+async function chartBackground(page: Page): Promise<string> {
+  await expect(chart(page, 'AAPL')).toHaveAttribute('data-state', 'ready');
+  return chart(page, 'AAPL')
+    .locator('canvas')
+    .first()
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const [r, g, b] = canvas.getContext('2d')?.getImageData(2, 2, 1, 1).data ?? [];
+      return `rgb(${r}, ${g}, ${b})`;
+    });
+}
+
 async function settle(page: Page) {
   await expect(chart(page, 'AAPL')).toHaveAttribute('data-state', 'ready');
   await page.mouse.move(0, 0);
@@ -34,6 +49,7 @@ test('no serious or critical accessibility violation in the light theme, which h
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
   expect(Math.min(r ?? 0, g ?? 0, b ?? 0)).toBeGreaterThan(200);
+  await expect.poll(async () => brightness(await chartBackground(page))).toBeGreaterThan(200);
   await settle(page);
   expect(await seriousViolations(page)).toEqual([]);
 });
@@ -43,8 +59,11 @@ test('the system theme follows the browser, and the choice persists', async ({ p
   await openDashboard(page);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = await background();
+  expect(brightness(await chartBackground(page))).toBeGreaterThan(200);
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect.poll(background).not.toBe(light);
+  // The chart follows too: it is drawn again in the dark colours.
+  await expect.poll(async () => brightness(await chartBackground(page))).toBeLessThan(60);
   await page.getByRole('combobox', { name: 'Theme' }).selectOption({ label: 'Light' });
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
