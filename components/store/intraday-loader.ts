@@ -15,8 +15,8 @@ export interface IntradayLoaderOptions {
 /**
  * Keeps the market store's `intraday` series for every board symbol: when symbols join the board (and their
  * instruments are known), their series are asked for in batches of INTRADAY_BATCH, one request per batch, never
- * one per row and never a chart stream. A symbol's series is asked for once per page; the live quotes extend it
- * (see Sparkline). Returns the function that stops.
+ * one per row and never a chart stream. A symbol's series is asked for once, and again after an outage (the feed
+ * live again); the live quotes extend it meanwhile (see Sparkline). Returns the function that stops.
  */
 export function loadIntraday(
   market: MarketStore,
@@ -58,8 +58,16 @@ export function loadIntraday(
     for (let i = 0; i < wanted.length; i += INTRADAY_BATCH) void load(wanted.slice(i, i + INTRADAY_BATCH));
   };
 
+  /** Whether the feed has been live since the loader started. */
+  let wasLive = market.getState().status === 'live';
   const stop = market.subscribe((state, previous) => {
-    if (state.watchlist !== previous.watchlist || state.instruments !== previous.instruments) reconcile();
+    if (state.status === 'live' && previous.status !== 'live') {
+      // Back after an outage: the live tails missed what happened meanwhile, so every series is asked again.
+      if (wasLive) asked.clear();
+      wasLive = true;
+      reconcile();
+    } else if (state.watchlist !== previous.watchlist || state.instruments !== previous.instruments)
+      reconcile();
   });
   reconcile();
   return () => {

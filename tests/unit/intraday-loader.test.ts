@@ -85,4 +85,22 @@ describe('the intraday loader', () => {
     expect(calls).toBe(2);
     stop();
   });
+
+  it('asks for every series again when the feed is live again after an outage, not on the first connection', async () => {
+    const market = createMarketStore({ watchlist: ['AAPL', 'MSFT'] });
+    market.getState().setInstruments(CATALOGUE.map(publicInstrument));
+    const api = fakeApi();
+    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError });
+    await api.answerAll();
+    market.getState().setStatus('live');
+    expect(api.requests).toEqual([['AAPL', 'MSFT']]);
+
+    market.getState().setStatus('reconnecting');
+    market.getState().setStatus('live');
+    expect(api.requests).toEqual([
+      ['AAPL', 'MSFT'],
+      ['AAPL', 'MSFT'],
+    ]);
+    stop();
+  });
 });

@@ -1,0 +1,16 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' })).newPage();
+await page.goto('http://127.0.0.1:3313/');
+await page.waitForSelector('[data-testid="price-chart"][data-state="ready"]');
+const c = page.getByTestId('price-chart');
+const box = await c.boundingBox();
+const y = box.y + box.height / 2;
+await page.mouse.move(box.x + 100, y);
+await page.mouse.down();
+await page.mouse.move(box.x + box.width - 50, y, { steps: 8 });
+await page.mouse.up();
+await page.mouse.move(box.x - 200, y, { steps: 5 });
+await page.waitForTimeout(800);
+await page.screenshot({ path: '/tmp/tr/after-drag.png', clip: { x: box.x, y: box.y, width: box.width, height: box.height } });
+await browser.close();
