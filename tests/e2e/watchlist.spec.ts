@@ -1,9 +1,19 @@
 import { expect, test } from '@playwright/test';
-import { DEFAULT_SYMBOLS, lastCell, openDashboard, row, symbolOptions, watchlist } from './board';
+import {
+  DEFAULT_SYMBOLS,
+  lastCell,
+  openDashboard,
+  overflowingCells,
+  row,
+  symbolOptions,
+  watchlist,
+} from './board';
 
 test('shows the default watchlist with prices that move', async ({ page }) => {
   await openDashboard(page);
   for (const symbol of DEFAULT_SYMBOLS) await expect(row(page, symbol)).toBeVisible();
+  // Every figure has room in its cell, six-figure crypto prices included.
+  expect(await overflowingCells(page)).toEqual([]);
 
   const before = await Promise.all(DEFAULT_SYMBOLS.map((symbol) => lastCell(page, symbol).innerText()));
   await expect
