@@ -173,6 +173,8 @@ export interface IngestCommands {
 /** What bench/gateways.ts asks a gateway child (`bench/gateway-child.ts`). */
 export interface GatewayCommands {
   start: { request: { redisUrl: string; flushMs: number }; reply: { port: number } };
+  /** CPU use over `ms` as things stand (before any client: following the stream alone). */
+  idle: { request: { ms: number }; reply: { cpuPct: number } };
   /** The position of the last change its replica applied. */
   position: { request: null; reply: number };
   memory: { request: null; reply: Memory };

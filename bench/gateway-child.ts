@@ -37,6 +37,13 @@ serve<GatewayCommands>({
     );
     return { port: gateway.feed.port };
   },
+  async idle({ ms }) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const used = process.cpuUsage(cpu);
+    return { cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
+  },
   position() {
     return running().feed.market.position;
   },

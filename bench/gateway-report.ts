@@ -32,6 +32,8 @@ export interface GatewayRunMeasured {
   connected: readonly Connected[];
   loads: readonly LoadWindow[];
   gatewayWindows: readonly ProcessWindow[];
+  /** Each gateway's CPU, % of a core, following the stream with the feed on and no client connected. */
+  gatewayIdleCpuPct: readonly number[];
   ingest: IngestWindow;
   /** Sampled from /proc over the window, as seen from outside. */
   outside: { elapsedMs: number; redisCpuUs: number | undefined };
@@ -57,6 +59,11 @@ export interface GatewayRunResult {
   gatewayCpuPct: number;
   /** Gateway CPU time per delivered update: the fan-out's cost, summed over gateways. */
   gatewayCpuUsPerUpdate: number;
+  /**
+   * A gateway's CPU (the mean over gateways) following the stream with no client: the fixed cost every gateway
+   * pays whatever its clients, part of gatewayCpuPct.
+   */
+  gatewayIdleCpuPct: number;
   ingestCpuPct: number;
   /** Of ingestCpuPct, the simulator making ticks (a stand-in for exchange connections). */
   ingestSimCpuPct: number;
@@ -113,6 +120,7 @@ export function deriveGatewayRun(m: GatewayRunMeasured): GatewayRunResult {
     framesPerClientSec: framesPerSec / Math.max(1, clients),
     gatewayCpuPct: gatewayRate / 10,
     gatewayCpuUsPerUpdate: (gatewayRate * 1000) / updatesPerSec,
+    gatewayIdleCpuPct: sum(m.gatewayIdleCpuPct) / Math.max(1, m.gatewayIdleCpuPct.length),
     ingestCpuPct: ingestRate / 10,
     ingestSimCpuPct: m.ingest.simulatorUs / m.ingest.elapsedMs / 10,
     redisCpuPct: redisRate / 10,
@@ -158,6 +166,7 @@ export function failedGatewayRun(gateways: number, error: string, loadAverage: n
     framesPerClientSec: NaN,
     gatewayCpuPct: NaN,
     gatewayCpuUsPerUpdate: NaN,
+    gatewayIdleCpuPct: NaN,
     ingestCpuPct: NaN,
     ingestSimCpuPct: NaN,
     redisCpuPct: NaN,
@@ -194,6 +203,7 @@ const ROWS: readonly Row[] = [
   { label: 'frames/s per client', key: 'framesPerClientSec' },
   { label: 'gateway CPU % (sum)', key: 'gatewayCpuPct' },
   { label: 'gateway CPU us / update', key: 'gatewayCpuUsPerUpdate' },
+  { label: 'one gateway, no client CPU %', key: 'gatewayIdleCpuPct' },
   { label: 'latency p50 ms', key: 'p50Ms' },
   { label: 'latency p99 ms', key: 'p99Ms' },
   { label: 'ingest CPU %', key: 'ingestCpuPct' },

@@ -119,8 +119,12 @@ async function runGateways(
         g.call('start', { redisUrl: redisServer.url, flushMs: scenario.flushMs }, CONTROL_MS),
       ),
     );
-    // Past start-up's compilation; then clients connect with the feed shut, as in the single-server runs.
+    // Past start-up's compilation, what following the stream costs a gateway with no client; then clients
+    // connect with the feed shut, as in the single-server runs.
     await sleep(quick ? 500 : 1000);
+    const idle = await Promise.all(
+      gateways.map((g) => g.call('idle', { ms: quick ? 500 : 2000 }, CONTROL_MS)),
+    );
     await ingest.call('feed', { mode: 'closed' }, CONTROL_MS);
     const before: Memory[] = await Promise.all(gateways.map((g) => g.call('memory', null, CONTROL_MS)));
     const connected: Connected[] = await Promise.all(
@@ -184,6 +188,7 @@ async function runGateways(
       connected,
       loads: loadWindows,
       gatewayWindows,
+      gatewayIdleCpuPct: idle.map((i) => i.cpuPct),
       ingest: ingestWindow,
       outside: { elapsedMs, redisCpuUs: redisStart && redisEnd && redisEnd.cpuUs - redisStart.cpuUs },
       stream,

@@ -64,6 +64,7 @@ function twoGateways(overrides: Partial<GatewayRunMeasured> = {}): GatewayRunMea
     ],
     // 2 s and 3 s of CPU over 10 s: 20% and 30% of a core.
     gatewayWindows: [processWindow(2_000_000, 5), processWindow(3_000_000, 8)],
+    gatewayIdleCpuPct: [4, 6],
     ingest: { ...processWindow(1_000_000), events: 30_000, simulatorUs: 200_000 },
     outside: { elapsedMs: 10_000, redisCpuUs: 100_000 },
     stream: { entries: 1000, bytes: 5 * MB, redisInBytes: 6 * MB, redisOutBytes: 10 * MB },
@@ -94,6 +95,7 @@ describe('a scaled-out run', () => {
     expect(run.gatewayCpuPct).toBeCloseTo(50);
     // 5 s of gateway CPU for 200,000 updates.
     expect(run.gatewayCpuUsPerUpdate).toBeCloseTo(25);
+    expect(run.gatewayIdleCpuPct).toBe(5);
     expect(run.ingestCpuPct).toBeCloseTo(10);
     expect(run.ingestSimCpuPct).toBeCloseTo(2);
     expect(run.redisCpuPct).toBeCloseTo(1);
@@ -150,6 +152,7 @@ describe('one gateway against N', () => {
     connected: [{ connected: 100, failures: 0, ms: 100 }],
     loads: [loadWindow(100_000, 2_000_000, [10, 20, 30])],
     gatewayWindows: [processWindow(2_500_000)],
+    gatewayIdleCpuPct: [5],
     before: [{ rssBytes: 50 * MB, heapBytes: 0 }],
     connectedMemory: [{ rssBytes: 52 * MB, heapBytes: 0 }],
     verdicts: [right],
