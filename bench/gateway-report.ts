@@ -36,7 +36,13 @@ export interface GatewayRunMeasured {
   gatewayIdleCpuPct: readonly number[];
   ingest: IngestWindow;
   /** Sampled from /proc over the window, as seen from outside. */
-  outside: { elapsedMs: number; redisCpuUs: number | undefined };
+  outside: {
+    elapsedMs: number;
+    redisCpuUs: number | undefined;
+    /** How long each gateway's and each load child's main thread was ready to run but waited for a core. */
+    gatewayWaitMs: readonly number[];
+    loadWaitMs: readonly number[];
+  };
   stream: StreamWindow;
   /** Each gateway's memory after a full GC, before any client and with every client subscribed. */
   before: readonly Memory[];
@@ -84,6 +90,12 @@ export interface GatewayRunResult {
   loopDelayP99Ms: number;
   /** The busiest load child's CPU: near 100 the generator, not the gateways, is the limit. */
   loadCpuPct: number;
+  /**
+   * Share of the window the most delayed gateway (and load child) was ready to run but waited for its core: other
+   * processes had it. High values make latency, loop delay and frames per client unreliable, not CPU per update.
+   */
+  gatewayWaitPct: number;
+  loadWaitPct: number;
   ticksPerSec: number;
   correct: boolean;
   connectFailures: number;
@@ -139,6 +151,8 @@ export function deriveGatewayRun(m: GatewayRunMeasured): GatewayRunResult {
       Math.max(1, clients),
     loopDelayP99Ms: Math.max(...m.gatewayWindows.map((w) => w.loopDelayP99Ms)),
     loadCpuPct: Math.max(...loadRates) / 10,
+    gatewayWaitPct: (Math.max(...m.outside.gatewayWaitMs) / m.outside.elapsedMs) * 100,
+    loadWaitPct: (Math.max(...m.outside.loadWaitMs) / m.outside.elapsedMs) * 100,
     ticksPerSec: perSecond(m.ingest.events, m.ingest.elapsedMs),
     correct: verdictsCorrect && m.replicasAgree === true && connectFailures === 0,
     connectFailures,
@@ -182,6 +196,8 @@ export function failedGatewayRun(gateways: number, error: string, loadAverage: n
     rssKbPerConn: NaN,
     loopDelayP99Ms: NaN,
     loadCpuPct: NaN,
+    gatewayWaitPct: NaN,
+    loadWaitPct: NaN,
     ticksPerSec: NaN,
     correct: false,
     connectFailures: NaN,
@@ -224,8 +240,21 @@ const ROWS: readonly Row[] = [
   { label: 'disconnects', key: 'disconnects' },
   { label: 'seq gaps', key: 'gaps' },
   { label: 'load CPU % (busiest)', key: 'loadCpuPct' },
+  { label: 'gateway waiting for CPU % (worst)', key: 'gatewayWaitPct' },
+  { label: 'load waiting for CPU % (worst)', key: 'loadWaitPct' },
   { label: 'load average (1 min)', key: 'loadAverage' },
 ];
+
+/** Figures of the machine or the run's health, where a ratio means nothing. */
+const NO_RATIO = new Set<keyof GatewayRunResult>([
+  'correct',
+  'loadAverage',
+  'gatewayWaitPct',
+  'loadWaitPct',
+  'connectFailures',
+  'disconnects',
+  'gaps',
+]);
 
 function cell(value: GatewayRunResult[keyof GatewayRunResult]): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'NO';
@@ -248,7 +277,7 @@ export function comparisonRows(one: GatewayRunResult, many: GatewayRunResult): s
     label,
     cell(one[key]),
     cell(many[key]),
-    key === 'loadAverage' || key === 'correct' ? '' : ratioCell(one[key], many[key]),
+    NO_RATIO.has(key) ? '' : ratioCell(one[key], many[key]),
   ]);
 }
 

@@ -65,6 +65,11 @@ async function streamBetween(redis: Redis, afterId: string, lastId: string) {
   }
 }
 
+/** How long each process has waited for a CPU so far, ms (NaN where /proc does not say). */
+function waitingOf(pids: readonly (number | undefined)[]): number[] {
+  return pids.map((pid) => sampleProcess(pid)?.waitMs ?? NaN);
+}
+
 /** Waits until every gateway's replica has applied the change at `position`. */
 async function caughtUp(gateways: readonly Remote<GatewayCommands>[], position: number): Promise<void> {
   const started = performance.now();
@@ -94,15 +99,19 @@ async function runGateways(
   const ingestChild = spawnChild('ingest-child.ts', cores?.load, 1024);
   const ingest = new Remote<IngestCommands>(ingestChild, 'ingest');
   const children: { child: ChildProcess; close: () => Promise<null> }[] = [];
+  const gatewayPids: (number | undefined)[] = [];
+  const loadPids: (number | undefined)[] = [];
   const gateways = range(count).map((i) => {
     const child = spawnChild('gateway-child.ts', cores?.server, files);
     const remote = new Remote<GatewayCommands>(child, `gateway ${i + 1}`);
+    gatewayPids.push(child.pid);
     children.push({ child, close: () => remote.call('close', null, 5000) });
     return remote;
   });
   const loads = range(count).map((i) => {
     const child = spawnChild('load-child.ts', cores?.load, files);
     const remote = new Remote<LoadCommands>(child, `load ${i + 1}`);
+    loadPids.push(child.pid);
     children.push({ child, close: () => remote.call('close', null, 5000) });
     return remote;
   });
@@ -150,8 +159,11 @@ async function runGateways(
     ]);
     const startedAt = performance.now();
     const redisStart = sampleProcess(redisServer.pid);
+    const waitStart = waitingOf([...gatewayPids, ...loadPids]);
     await sleep(scenario.windowMs);
     const redisEnd = sampleProcess(redisServer.pid);
+    const waitEnd = waitingOf([...gatewayPids, ...loadPids]);
+    const waitMs = waitEnd.map((end, i) => end - (waitStart[i] ?? NaN));
     const elapsedMs = performance.now() - startedAt;
     const endId = await lastStreamId(redis);
     const netEnd = await networkBytes(redis);
@@ -190,7 +202,12 @@ async function runGateways(
       gatewayWindows,
       gatewayIdleCpuPct: idle.map((i) => i.cpuPct),
       ingest: ingestWindow,
-      outside: { elapsedMs, redisCpuUs: redisStart && redisEnd && redisEnd.cpuUs - redisStart.cpuUs },
+      outside: {
+        elapsedMs,
+        redisCpuUs: redisStart && redisEnd && redisEnd.cpuUs - redisStart.cpuUs,
+        gatewayWaitMs: waitMs.slice(0, count),
+        loadWaitMs: waitMs.slice(count),
+      },
       stream,
       before,
       connectedMemory,

@@ -66,7 +66,7 @@ function twoGateways(overrides: Partial<GatewayRunMeasured> = {}): GatewayRunMea
     gatewayWindows: [processWindow(2_000_000, 5), processWindow(3_000_000, 8)],
     gatewayIdleCpuPct: [4, 6],
     ingest: { ...processWindow(1_000_000), events: 30_000, simulatorUs: 200_000 },
-    outside: { elapsedMs: 10_000, redisCpuUs: 100_000 },
+    outside: { elapsedMs: 10_000, redisCpuUs: 100_000, gatewayWaitMs: [100, 300], loadWaitMs: [0, 50] },
     stream: { entries: 1000, bytes: 5 * MB, redisInBytes: 6 * MB, redisOutBytes: 10 * MB },
     before: [
       { rssBytes: 50 * MB, heapBytes: 0 },
@@ -124,6 +124,8 @@ describe('a scaled-out run', () => {
     const run = deriveGatewayRun(twoGateways());
     expect(run.loopDelayP99Ms).toBe(8);
     expect(run.loadCpuPct).toBeCloseTo(5);
+    expect(run.gatewayWaitPct).toBeCloseTo(3);
+    expect(run.loadWaitPct).toBeCloseTo(0.5);
   });
 
   it('is correct only when every client and every replica ended with the ingest’s quotes', () => {
