@@ -65,6 +65,8 @@ export interface GatewayRunResult {
   gatewayCpuPct: number;
   /** Gateway CPU time per delivered update: the fan-out's cost, summed over gateways. */
   gatewayCpuUsPerUpdate: number;
+  /** The same per frame sent: steadier when a starved gateway flushes late and conflates more per frame. */
+  gatewayCpuUsPerFrame: number;
   /**
    * A gateway's CPU (the mean over gateways) following the stream with no client: the fixed cost every gateway
    * pays whatever its clients, part of gatewayCpuPct.
@@ -132,6 +134,7 @@ export function deriveGatewayRun(m: GatewayRunMeasured): GatewayRunResult {
     framesPerClientSec: framesPerSec / Math.max(1, clients),
     gatewayCpuPct: gatewayRate / 10,
     gatewayCpuUsPerUpdate: (gatewayRate * 1000) / updatesPerSec,
+    gatewayCpuUsPerFrame: (gatewayRate * 1000) / framesPerSec,
     gatewayIdleCpuPct: sum(m.gatewayIdleCpuPct) / Math.max(1, m.gatewayIdleCpuPct.length),
     ingestCpuPct: ingestRate / 10,
     ingestSimCpuPct: m.ingest.simulatorUs / m.ingest.elapsedMs / 10,
@@ -180,6 +183,7 @@ export function failedGatewayRun(gateways: number, error: string, loadAverage: n
     framesPerClientSec: NaN,
     gatewayCpuPct: NaN,
     gatewayCpuUsPerUpdate: NaN,
+    gatewayCpuUsPerFrame: NaN,
     gatewayIdleCpuPct: NaN,
     ingestCpuPct: NaN,
     ingestSimCpuPct: NaN,
@@ -219,6 +223,7 @@ const ROWS: readonly Row[] = [
   { label: 'frames/s per client', key: 'framesPerClientSec' },
   { label: 'gateway CPU % (sum)', key: 'gatewayCpuPct' },
   { label: 'gateway CPU us / update', key: 'gatewayCpuUsPerUpdate' },
+  { label: 'gateway CPU us / frame', key: 'gatewayCpuUsPerFrame' },
   { label: 'one gateway, no client CPU %', key: 'gatewayIdleCpuPct' },
   { label: 'latency p50 ms', key: 'p50Ms' },
   { label: 'latency p99 ms', key: 'p99Ms' },

@@ -96,6 +96,8 @@ describe('a scaled-out run', () => {
     // 5 s of gateway CPU for 200,000 updates.
     expect(run.gatewayCpuUsPerUpdate).toBeCloseTo(25);
     expect(run.gatewayIdleCpuPct).toBe(5);
+    // 20,000 frames in the window.
+    expect(run.gatewayCpuUsPerFrame).toBeCloseTo(250);
     expect(run.ingestCpuPct).toBeCloseTo(10);
     expect(run.ingestSimCpuPct).toBeCloseTo(2);
     expect(run.redisCpuPct).toBeCloseTo(1);
