@@ -24,6 +24,8 @@ export interface StreamWindow {
   /** Bytes Redis read from and wrote to all its clients (`INFO stats`). */
   redisInBytes: number;
   redisOutBytes: number;
+  /** The checkpoint's size at the end of the window (what a gateway reads when it starts or reloads). */
+  checkpointBytes: number;
 }
 
 /** Everything one run measured; per gateway (and its load child) the arrays are in the same order. */
@@ -87,6 +89,7 @@ export interface GatewayRunResult {
   streamKBPerSec: number;
   redisInKBPerSec: number;
   redisOutKBPerSec: number;
+  checkpointKB: number;
   rssKbPerConn: number;
   /** The worst gateway's. */
   loopDelayP99Ms: number;
@@ -148,6 +151,7 @@ export function deriveGatewayRun(m: GatewayRunMeasured): GatewayRunResult {
     streamKBPerSec: perSecond(m.stream.bytes / 1024, m.outside.elapsedMs),
     redisInKBPerSec: perSecond(m.stream.redisInBytes / 1024, m.outside.elapsedMs),
     redisOutKBPerSec: perSecond(m.stream.redisOutBytes / 1024, m.outside.elapsedMs),
+    checkpointKB: m.stream.checkpointBytes / 1024,
     rssKbPerConn:
       (sum(m.connectedMemory.map((mem) => mem.rssBytes)) - sum(m.before.map((mem) => mem.rssBytes))) /
       1024 /
@@ -197,6 +201,7 @@ export function failedGatewayRun(gateways: number, error: string, loadAverage: n
     streamKBPerSec: NaN,
     redisInKBPerSec: NaN,
     redisOutKBPerSec: NaN,
+    checkpointKB: NaN,
     rssKbPerConn: NaN,
     loopDelayP99Ms: NaN,
     loadCpuPct: NaN,
@@ -228,13 +233,14 @@ const ROWS: readonly Row[] = [
   { label: 'latency p50 ms', key: 'p50Ms' },
   { label: 'latency p99 ms', key: 'p99Ms' },
   { label: 'ingest CPU %', key: 'ingestCpuPct' },
-  { label: '  of which simulator', key: 'ingestSimCpuPct' },
+  { label: 'ingest simulator CPU %', key: 'ingestSimCpuPct' },
   { label: 'redis-server CPU %', key: 'redisCpuPct' },
   { label: 'all CPU us / update', key: 'allCpuUsPerUpdate' },
   { label: 'stream entries/s', key: 'streamEntriesPerSec' },
   { label: 'stream KB/s', key: 'streamKBPerSec' },
   { label: 'redis in KB/s', key: 'redisInKBPerSec' },
   { label: 'redis out KB/s', key: 'redisOutKBPerSec' },
+  { label: 'checkpoint KB', key: 'checkpointKB' },
   { label: 'client egress KB/s', key: 'egressKBPerSec' },
   { label: 'bytes / update', key: 'bytesPerUpdate' },
   { label: 'RSS KB / conn', key: 'rssKbPerConn' },

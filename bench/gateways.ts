@@ -167,6 +167,7 @@ async function runGateways(
     const elapsedMs = performance.now() - startedAt;
     const endId = await lastStreamId(redis);
     const netEnd = await networkBytes(redis);
+    const checkpointBytes = await redis.strlen(KEYS.checkpoint);
     const loadAverage = os.loadavg()[0] ?? NaN;
     const [ingestWindow, gatewayWindows, loadWindows] = await Promise.all([
       ingest.call('measureEnd', null, CONTROL_MS),
@@ -178,6 +179,7 @@ async function runGateways(
       ...between,
       redisInBytes: netEnd.in - netStart.in,
       redisOutBytes: netEnd.out - netStart.out,
+      checkpointBytes,
     };
 
     // The end-of-run check: every change reaches every replica, every client drains, and every client and every

@@ -126,7 +126,7 @@ async function mainGateways(
     const [one, many] = await compareGateways(scenario, gateways, options.quick);
     results[scenario.name] = { one, many };
     process.stdout.write(
-      `\n${comparisonTable(`${scenario.name} ${scenario.title}, per gateway`, one, many)}`,
+      `\n${comparisonTable(`${scenario.name} ${scenario.title} (${scenario.clients} clients per gateway)`, one, many)}`,
     );
     const commit = host.revision
       ? `${host.revision.commit}${host.revision.dirty ? ' + changes' : ''}`

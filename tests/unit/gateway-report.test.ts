@@ -67,7 +67,13 @@ function twoGateways(overrides: Partial<GatewayRunMeasured> = {}): GatewayRunMea
     gatewayIdleCpuPct: [4, 6],
     ingest: { ...processWindow(1_000_000), events: 30_000, simulatorUs: 200_000 },
     outside: { elapsedMs: 10_000, redisCpuUs: 100_000, gatewayWaitMs: [100, 300], loadWaitMs: [0, 50] },
-    stream: { entries: 1000, bytes: 5 * MB, redisInBytes: 6 * MB, redisOutBytes: 10 * MB },
+    stream: {
+      entries: 1000,
+      bytes: 5 * MB,
+      redisInBytes: 6 * MB,
+      redisOutBytes: 10 * MB,
+      checkpointBytes: MB,
+    },
     before: [
       { rssBytes: 50 * MB, heapBytes: 0 },
       { rssBytes: 50 * MB, heapBytes: 0 },
@@ -117,6 +123,7 @@ describe('a scaled-out run', () => {
     expect(run.streamKBPerSec).toBeCloseTo(512);
     expect(run.redisInKBPerSec).toBeCloseTo(614.4);
     expect(run.redisOutKBPerSec).toBeCloseTo(1024);
+    expect(run.checkpointKB).toBe(1024);
     expect(run.bytesPerUpdate).toBe(20);
     expect(run.egressKBPerSec).toBeCloseTo(400_000 / 1024);
     expect(run.rssKbPerConn).toBeCloseTo((5 * 1024) / 200);
@@ -186,7 +193,7 @@ describe('one gateway against N', () => {
     const lines = comparisonMarkdown(one, many).trim().split('\n');
     expect(lines[0]).toBe('|  | 1 gateway | 2 gateways | 2/1 |');
     expect(lines[1]).toBe('| --- | ---: | ---: | ---: |');
-    expect(lines).toContain('| of which simulator | 2.00 | 2.00 | 1.00x |');
+    expect(lines).toContain('| ingest simulator CPU % | 2.00 | 2.00 | 1.00x |');
     expect(lines.every((line) => line.startsWith('| ') && line.endsWith(' |'))).toBe(true);
   });
 });
