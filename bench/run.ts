@@ -137,6 +137,12 @@ async function mainGateways(
     );
   }
   if (options.quick) process.stdout.write('(quick run: small and short, the figures are indicative only)\n');
+  if (host.nproc < gateways + 2) {
+    process.stdout.write(
+      `(${gateways} gateways, the ingest, redis-server and ${gateways} load children shared ${host.nproc} cores: ` +
+        'the ratios show whether the cost per update holds; what N gateways serve needs a core each)\n',
+    );
+  }
   if (options.json) {
     const setup = Object.fromEntries(options.scenarios.map((s) => [s.name, { ...s }]));
     writeJson(options.json, { machine: host, quick: options.quick, gateways, scenarios: results, setup });
