@@ -22,6 +22,17 @@ test('the board fits the width, and tapping a row brings its chart into view', a
   await expect(eth).toBeInViewport({ ratio: 0.5 });
 });
 
+test('a row is removed with a tap on its remove button, and stays removed after a reload', async ({
+  page,
+}) => {
+  await openDashboard(page);
+  await row(page, 'TSLA').getByRole('button', { name: 'Remove TSLA' }).tap();
+  await expect(row(page, 'TSLA')).toHaveCount(0);
+  await page.reload();
+  await expect(row(page, 'MSFT')).toBeVisible();
+  await expect(row(page, 'TSLA')).toHaveCount(0);
+});
+
 test('the chart is one tap away, and rows and controls are at least 44 px tall', async ({ page }) => {
   await openDashboard(page);
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Chart' }).tap();
