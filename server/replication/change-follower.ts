@@ -32,8 +32,9 @@ type StreamReply = [key: string, entries: [id: string, fields: (string | Buffer)
  * The gateway side of the change stream: loads the latest checkpoint into a replica, then reads the stream from
  * the position it covers (XREAD BLOCK) and applies every change in order. A hole in the positions (the gateway
  * fell behind MAXLEN, or Redis lost the stream) or a new epoch (ingest restarted) makes it reload the checkpoint
- * rather than serve a gap. While Redis is away the replica is detached: it keeps its last state, every symbol
- * reads stale, and it reconnects by itself.
+ * rather than serve a gap. While Redis is away, or back but empty (it lost the stream and the checkpoint, and the
+ * ingest has not written again yet), the replica is detached: it keeps its last state, every symbol reads stale,
+ * and it is caught up (live) only once it holds what the ingest last wrote.
  */
 export class ChangeFollower {
   readonly replica: MarketReplica;
@@ -42,6 +43,8 @@ export class ChangeFollower {
   private epoch: number;
   private cursor: string;
   private running = true;
+  /** Whether the last look found no checkpoint in Redis (logged once). */
+  private lost = false;
   private loop: Promise<void> = Promise.resolve();
 
   private constructor(options: FollowerOptions, epoch: number, checkpoint: MarketCheckpoint) {
@@ -105,12 +108,23 @@ export class ChangeFollower {
         await this.reload();
         continue;
       }
-      if (entries.length < count) {
+      if (entries.length === count) {
+        await this.measureLag();
+        continue;
+      }
+      // Nothing new may mean a quiet market, or a Redis that lost the stream (it restarted empty): only the former
+      // is caught up, and a checkpoint the stream does not lead to (written while nothing changed) is loaded.
+      const standing = entries.length > 0 ? 'caught up' : await this.standing();
+      if (standing === 'behind a checkpoint') {
+        await this.reload();
+        continue;
+      }
+      if (standing === 'caught up') {
         this.status.caughtUpAt = clock.now();
         this.status.lag = 0;
         this.replica.setDetached(false);
       } else {
-        await this.measureLag();
+        this.replica.setDetached(true);
       }
     }
   }
@@ -148,6 +162,19 @@ export class ChangeFollower {
     this.cursor = `${loaded.epoch}-${loaded.checkpoint.position}`;
     this.status.reloads++;
     logger.info({ position: loaded.checkpoint.position, epoch: loaded.epoch }, 'checkpoint reloaded');
+  }
+
+  /** After a read that found nothing: where this replica stands against the latest checkpoint. */
+  private async standing(): Promise<'caught up' | 'behind a checkpoint' | 'no checkpoint'> {
+    const at = await this.options.redis.get(KEYS.checkpointAt).catch(() => null);
+    if (at === null) {
+      if (!this.lost) this.options.logger.warn('redis holds no checkpoint: waiting for the ingest');
+      this.lost = true;
+      return 'no checkpoint';
+    }
+    this.lost = false;
+    const { epoch, position } = parseStreamId(at);
+    return epoch !== this.epoch || position > this.replica.position ? 'behind a checkpoint' : 'caught up';
   }
 
   private async measureLag(): Promise<void> {

@@ -27,9 +27,14 @@ export class TestRedis {
   }
 
   static async start(): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort());
+    const redis = await TestRedis.notStarted();
     await redis.restart();
     return redis;
+  }
+
+  /** One with its port chosen and nothing listening on it yet, until `restart`. */
+  static async notStarted(): Promise<TestRedis> {
+    return new TestRedis(await freePort());
   }
 
   /** Starts it (again, empty: nothing is saved) on the same port; resolves once it accepts connections. */
