@@ -285,6 +285,15 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       for (const viewer of viewers) {
         const ack = await reference.subscribe(viewer.symbols);
         expect(ack.ok).toBe(true);
+        // The market stands still; what the gateway sent last may still be on its way through the front.
+        const same = () =>
+          viewer.symbols.every(
+            (symbol) =>
+              JSON.stringify(viewer.mirror.quote(symbol)) === JSON.stringify(reference.mirror.quote(symbol)),
+          );
+        await until(async () => same(), 3000, 'the viewer to hold the quotes the gateway holds').catch(
+          () => undefined,
+        );
         for (const symbol of viewer.symbols)
           expect(viewer.mirror.quote(symbol)).toEqual(reference.mirror.quote(symbol));
         const bars = (await (
