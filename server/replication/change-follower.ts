@@ -21,6 +21,11 @@ export interface FollowerOptions {
 
 /** How a follower stands, for `/readyz` and the metrics. */
 export interface FollowerStatus extends ReplicationStatus {
+  /**
+   * Whether the last look found it holding all the ingest wrote: false from a lost connection, or a Redis back
+   * but empty, until it holds the ingest's next write.
+   */
+  caughtUp: boolean;
   /** The last read that reached the end of the stream, clock ms (0 before any). */
   caughtUpAt: number;
   reloads: number;
@@ -38,7 +43,7 @@ type StreamReply = [key: string, entries: [id: string, fields: (string | Buffer)
  */
 export class ChangeFollower {
   readonly replica: MarketReplica;
-  readonly status: FollowerStatus = { connected: true, lag: 0, caughtUpAt: 0, reloads: 0 };
+  readonly status: FollowerStatus = { connected: true, caughtUp: false, lag: 0, caughtUpAt: 0, reloads: 0 };
   private readonly options: FollowerOptions;
   private epoch: number;
   private cursor: string;
@@ -98,6 +103,7 @@ export class ChangeFollower {
       } catch (error) {
         if (this.status.connected) logger.warn({ err: String(error) }, 'redis away: serving the last state');
         this.status.connected = false;
+        this.status.caughtUp = false;
         this.replica.setDetached(true);
         await sleep(clock, 200);
         continue;
@@ -119,6 +125,7 @@ export class ChangeFollower {
         await this.reload();
         continue;
       }
+      this.status.caughtUp = standing === 'caught up';
       if (standing === 'caught up') {
         this.status.caughtUpAt = clock.now();
         this.status.lag = 0;
