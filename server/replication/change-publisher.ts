@@ -164,7 +164,7 @@ export class ChangePublisher {
         maxLen,
         `${this.epoch}-${last[0]}`,
         'c',
-        Buffer.from(encodeChanges(rows)),
+        bufferOf(encodeChanges(rows)),
       );
     }
     let position = last?.[0] ?? this.status.published;
@@ -173,7 +173,7 @@ export class ChangePublisher {
       const checkpoint = this.checkpointBytes();
       position = checkpoint.position;
       multi
-        .set(KEYS.checkpoint, Buffer.from(checkpoint.bytes))
+        .set(KEYS.checkpoint, bufferOf(checkpoint.bytes))
         .set(KEYS.checkpointAt, `${this.epoch}-${checkpoint.position}`);
       // One checkpoint at a time: the writes after it follow it on the same connection.
       this.needCheckpoint = false;
@@ -240,4 +240,9 @@ export class ChangePublisher {
     this.status.dropped += rows;
     this.needCheckpoint = true;
   }
+}
+
+/** The bytes as a Buffer without copying them (each `encode` has a buffer of its own): a checkpoint is MBs. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
