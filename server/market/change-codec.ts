@@ -74,8 +74,8 @@ export function decodeChanges(bytes: Uint8Array): MarketChange[] {
   return (decode(bytes) as ChangeRow[]).map(changeFromRow);
 }
 
-export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
-  const row: CheckpointRow = {
+function checkpointRow(checkpoint: MarketCheckpoint): CheckpointRow {
+  return {
     position: checkpoint.position,
     historyBars: checkpoint.historyBars,
     symbols: checkpoint.symbols.map((saved) => ({
@@ -85,11 +85,9 @@ export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
       bars: saved.bars.map((packed) => new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength)),
     })),
   };
-  return encode(row);
 }
 
-export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
-  const row = decode(bytes) as CheckpointRow;
+function checkpointOf(row: CheckpointRow): MarketCheckpoint {
   return {
     position: row.position,
     historyBars: row.historyBars,
@@ -104,6 +102,27 @@ export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
       }),
     })),
   };
+}
+
+export function encodeCheckpoint(checkpoint: MarketCheckpoint): Uint8Array {
+  return encode(checkpointRow(checkpoint));
+}
+
+export function decodeCheckpoint(bytes: Uint8Array): MarketCheckpoint {
+  return checkpointOf(decode(bytes) as CheckpointRow);
+}
+
+/**
+ * A checkpoint as Redis keeps it, `[epoch, checkpoint]` (the epoch of the market it was taken from), in one pass:
+ * at MBs a checkpoint, encoding it alone and then inside the pair would copy it once more.
+ */
+export function encodeEpochCheckpoint(epoch: number, checkpoint: MarketCheckpoint): Uint8Array {
+  return encode([epoch, checkpointRow(checkpoint)]);
+}
+
+export function decodeEpochCheckpoint(bytes: Uint8Array): { epoch: number; checkpoint: MarketCheckpoint } {
+  const [epoch, row] = decode(bytes) as [number, CheckpointRow];
+  return { epoch, checkpoint: checkpointOf(row) };
 }
 
 export type { ChangeRow };

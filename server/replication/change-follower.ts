@@ -1,8 +1,7 @@
-import { decode } from '@msgpack/msgpack';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { decodeChanges, decodeCheckpoint } from '../market/change-codec';
+import { decodeChanges, decodeEpochCheckpoint } from '../market/change-codec';
 import type { MarketCheckpoint } from '../market/market-book';
 import { MarketReplica } from '../market/market-replica';
 import type { ReplicationStatus } from '../metrics';
@@ -199,9 +198,7 @@ async function readCheckpoint(
   redis: Redis,
 ): Promise<{ epoch: number; checkpoint: MarketCheckpoint } | undefined> {
   const bytes = await redis.getBuffer(KEYS.checkpoint);
-  if (!bytes) return undefined;
-  const [epoch, checkpoint] = decode(bytes) as [number, Uint8Array];
-  return { epoch, checkpoint: decodeCheckpoint(checkpoint) };
+  return bytes ? decodeEpochCheckpoint(bytes) : undefined;
 }
 
 function sleep(clock: Clock, ms: number): Promise<void> {

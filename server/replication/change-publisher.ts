@@ -1,8 +1,7 @@
-import { encode } from '@msgpack/msgpack';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { changeRow, encodeChanges, encodeCheckpoint, type ChangeRow } from '../market/change-codec';
+import { changeRow, encodeChanges, encodeEpochCheckpoint, type ChangeRow } from '../market/change-codec';
 import type { MarketState } from '../market/market-state';
 import { createBackoff, type Backoff } from '../source/relay/backoff';
 import { KEYS } from './redis';
@@ -133,7 +132,7 @@ export class ChangePublisher {
 
   private checkpointBytes(): { bytes: Uint8Array; position: number } {
     const checkpoint = this.options.market.checkpoint();
-    return { bytes: encode([this.epoch, encodeCheckpoint(checkpoint)]), position: checkpoint.position };
+    return { bytes: encodeEpochCheckpoint(this.epoch, checkpoint), position: checkpoint.position };
   }
 
   private flush(): void {

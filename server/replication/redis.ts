@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 export const KEYS = {
   /** The stream of market changes: entries `c` (MessagePack rows), IDs `<epoch>-<last position>`. */
   changes: 'tickerboard:changes',
-  /** The latest checkpoint: MessagePack `[epoch, checkpoint bytes]`. */
+  /** The latest checkpoint: MessagePack `[epoch, checkpoint]` (`encodeEpochCheckpoint`). */
   checkpoint: 'tickerboard:checkpoint',
   /**
    * The stream ID `<epoch>-<position>` the latest checkpoint covers, written with it: a few bytes a gateway reads

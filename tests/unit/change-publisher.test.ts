@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 import { createLogger } from '../../server/logger';
+import { decodeEpochCheckpoint } from '../../server/market/change-codec';
 import { MarketState } from '../../server/market/market-state';
 import { ChangePublisher, type PublisherRedis } from '../../server/replication/change-publisher';
 import { KEYS } from '../../server/replication/redis';
@@ -138,6 +139,11 @@ describe('the change publisher', () => {
       ['set', KEYS.checkpointAt],
     ]);
     expect(first?.[2]?.[2]).toBe(`${DEFAULT_START}-${market.position}`);
+    // The whole market as it stands, with the epoch gateways tell restarts apart by.
+    expect(decodeEpochCheckpoint(first?.[1]?.[2] as Buffer)).toEqual({
+      epoch: DEFAULT_START,
+      checkpoint: market.checkpoint(),
+    });
     expect(publisher.status).toMatchObject({ connected: true, checkpoints: 1, published: market.position });
     publisher.stop();
   });
