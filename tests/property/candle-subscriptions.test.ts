@@ -6,9 +6,8 @@ import type { Interval } from '../../lib/intervals';
 import { tupleToBar, type BarTuple, type CandleEntry, type Limits } from '../../lib/protocol';
 import {
   connectionCommands,
-  drain,
-  playConnection,
   plainInstrument,
+  playToRest,
   ScriptedChannel,
   type AnswerOutcome,
   type ConnectionCommand,
@@ -115,20 +114,17 @@ async function play(commands: readonly Command[]) {
   const registry = new CandleRegistry(server);
   server.registry = registry;
   const subs: CandleSubscription[] = [];
-  for (const step of commands) {
-    if (step.kind === 'subscribe') {
+  await playToRest(
+    server,
+    subs,
+    commands,
+    (step: Exclude<Command, ConnectionCommand>) => {
+      if (step.kind === 'trade') return server.trade(step.stream, step.opens);
       const [symbol, interval] = STREAMS[step.stream] ?? ['AAA', '1m'];
       subs.push(registry.subscribe(symbol, interval, { limit: LIMIT }));
-    } else if (step.kind === 'trade') server.trade(step.stream, step.opens);
-    else playConnection(server, subs, step);
-    await Promise.resolve();
-  }
-  // Quiescence, then a trade on every stream (a dropped entry shows only at the next one), and quiescence again.
-  if (!server.ready) server.connect();
-  await drain(server);
-  STREAMS.forEach((_, i) => server.trade(i, false));
-  server.flush(undefined);
-  await drain(server);
+    },
+    () => STREAMS.forEach((_, i) => server.trade(i, false)),
+  );
   return { server, subs };
 }
 

@@ -6,9 +6,8 @@ import type { Limits, QuoteEntry } from '../../lib/protocol';
 import { QUOTE_FIELDS } from '../../lib/quote';
 import {
   connectionCommands,
-  drain,
-  playConnection,
   plainInstrument,
+  playToRest,
   ScriptedChannel,
   type AnswerOutcome,
   type ConnectionCommand,
@@ -110,19 +109,17 @@ async function play(
   const registry = new QuoteRegistry(server);
   server.registry = registry;
   const subs: QuoteSubscription[] = [];
-  for (const step of commands) {
-    if (step.kind === 'subscribe') subs.push(registry.subscribe(step.symbols, { throttleMs: step.throttle }));
-    else if (step.kind === 'tick') server.tick(step.symbol);
-    else playConnection(server, subs, step);
-    await Promise.resolve();
-  }
-  // Quiescence: connected, every pause over, every request answered, every frame delivered; then one more change
-  // of every symbol, since a dropped update shows only at the next one, and quiescence again.
-  if (!server.ready) server.connect();
-  await drain(server);
-  for (const symbol of SYMBOLS) server.tick(symbol);
-  server.flush(undefined);
-  await drain(server);
+  await playToRest(
+    server,
+    subs,
+    commands,
+    (step: Exclude<Command, ConnectionCommand>) => {
+      if (step.kind === 'subscribe')
+        subs.push(registry.subscribe(step.symbols, { throttleMs: step.throttle }));
+      else server.tick(step.symbol);
+    },
+    () => SYMBOLS.forEach((symbol) => server.tick(symbol)),
+  );
   return { server, subs };
 }
 

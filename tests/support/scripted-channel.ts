@@ -128,8 +128,21 @@ export const connectionCommands: fc.WeightedArbitrary<ConnectionCommand>[] = [
   { weight: 2, arbitrary: fc.constant({ kind: 'connect' as const }) },
 ];
 
+const CONNECTION_KINDS: ReadonlySet<string> = new Set([
+  'unsubscribe',
+  'flush',
+  'answer',
+  'timers',
+  'disconnect',
+  'connect',
+]);
+
+function isConnectionCommand(step: { kind: string }): step is ConnectionCommand {
+  return CONNECTION_KINDS.has(step.kind);
+}
+
 /** Plays one connection command; `subs` are the test's subscriptions so far, in order. */
-export function playConnection(
+function playConnection(
   server: ScriptedChannel<unknown>,
   subs: readonly { unsubscribe(): void }[],
   step: ConnectionCommand,
@@ -140,6 +153,30 @@ export function playConnection(
   else if (step.kind === 'timers') server.runTimers();
   else if (step.kind === 'disconnect') server.disconnect();
   else if (!server.ready) server.connect();
+}
+
+/**
+ * Plays `commands`, each in a turn of its own (`own` plays the test's own, and the connection's are played here),
+ * then brings everything to rest: connected, every pause over, every request answered, every frame delivered;
+ * then `changeAll` changes everything once more, since a dropped update shows only at the next one, and rest again.
+ */
+export async function playToRest<Own extends { kind: string }>(
+  server: ScriptedChannel<unknown>,
+  subs: readonly { unsubscribe(): void }[],
+  commands: readonly (Own | ConnectionCommand)[],
+  own: (step: Own) => void,
+  changeAll: () => void,
+): Promise<void> {
+  for (const step of commands) {
+    if (isConnectionCommand(step)) playConnection(server, subs, step);
+    else own(step as Own);
+    await Promise.resolve();
+  }
+  if (!server.ready) server.connect();
+  await drain(server);
+  changeAll();
+  server.flush(undefined);
+  await drain(server);
 }
 
 /**
@@ -156,7 +193,7 @@ const QUIESCENCE_ROUNDS = 100;
  * Answers every request and ends every retry pause until nothing more is asked, then delivers what is queued.
  * Throws if the registry is still asking after many rounds: that is a finding, not a reason to go on.
  */
-export async function drain(server: ScriptedChannel<unknown>): Promise<void> {
+async function drain(server: ScriptedChannel<unknown>): Promise<void> {
   for (let round = 0; ; round++) {
     await settle();
     server.runTimers();
