@@ -6,13 +6,13 @@ import type { Interval } from '../../lib/intervals';
 import { tupleToBar, type BarTuple, type CandleEntry, type Limits } from '../../lib/protocol';
 import {
   connectionCommands,
-  plainInstrument,
   playToRest,
   ScriptedChannel,
   type AnswerOutcome,
   type ConnectionCommand,
   type PendingRequest,
 } from '../support/scripted-channel';
+import { testInstruments } from '../support/arbitraries';
 
 /**
  * The client library's candle reconciler against a scripted server, through random interleavings of chart
@@ -39,7 +39,7 @@ class CandleServer extends ScriptedChannel<CandleEntry> {
   }
 
   instrument(symbol: string): Instrument | undefined {
-    return plainInstrument(symbol, 'crypto');
+    return testInstruments([symbol], 'crypto')[0];
   }
 
   /** A trade on a stream: it moves the newest bar, or opens the next one. */

@@ -6,13 +6,13 @@ import type { Limits, QuoteEntry } from '../../lib/protocol';
 import { QUOTE_FIELDS } from '../../lib/quote';
 import {
   connectionCommands,
-  plainInstrument,
   playToRest,
   ScriptedChannel,
   type AnswerOutcome,
   type ConnectionCommand,
   type PendingRequest,
 } from '../support/scripted-channel';
+import { testInstruments } from '../support/arbitraries';
 
 /**
  * The client library's quote reconciler against a scripted server, through random interleavings of subscribing,
@@ -36,7 +36,7 @@ class QuoteServer extends ScriptedChannel<QuoteEntry> {
   }
 
   instrument(symbol: string): Instrument | undefined {
-    return SYMBOLS.includes(symbol) ? plainInstrument(symbol, 'equity') : undefined;
+    return SYMBOLS.includes(symbol) ? testInstruments([symbol], 'equity')[0] : undefined;
   }
 
   snapshot(symbol: string): QuoteEntry {

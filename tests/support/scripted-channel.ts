@@ -1,19 +1,7 @@
 import fc from 'fast-check';
 import type { Channel } from '../../client/src/channel';
-import type { AssetClass, Instrument } from '../../lib/instrument';
+import type { Instrument } from '../../lib/instrument';
 import type { ClientToServerEvents, Limits } from '../../lib/protocol';
-
-/** A plain instrument of two price decimals and whole lots, named after its symbol. */
-export const plainInstrument = (symbol: string, assetClass: AssetClass): Instrument => ({
-  symbol,
-  name: symbol,
-  assetClass,
-  tickSize: 0.01,
-  precision: 2,
-  lotSize: 1,
-  sizePrecision: 0,
-  currency: 'USD',
-});
 
 /** A request the scripted server has not answered yet, with the connection it came on. */
 export interface PendingRequest {
