@@ -16,6 +16,8 @@ const ALONE = [
   'tests/integration/cluster.test.ts',
   // Builds the whole project twice: it would take both cores from every other file.
   'tests/integration/dockerfile.test.ts',
+  // Next's dev server compiling the page (Turbopack takes every core for seconds).
+  'tests/integration/dev-server.test.ts',
 ];
 
 export default defineConfig({
