@@ -324,3 +324,17 @@ export interface SparklinesResponse {
   interval: Interval;
   sparklines: ApiSparkline[];
 }
+
+/**
+ * The body of `GET /api/replay` (and of its control requests) while replaying: the recording's span, the position on
+ * its clock (unix ms) and how it plays (`speed` 0: as fast as the server can).
+ */
+export interface ReplayState {
+  start: number;
+  end: number;
+  position: number;
+  speed: number;
+  paused: boolean;
+  /** Every event has been played. */
+  ended: boolean;
+}
