@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerNotice } from '../../lib/protocol';
 import { configWith } from '../../server/config';
@@ -6,7 +6,7 @@ import { buildMarket, clockFor } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
 import { ChangePublisher } from '../../server/replication/change-publisher';
 import { startGateway, type Gateway } from '../../server/replication/gateway';
-import { connectRedis, KEYS, parseStreamId } from '../../server/replication/redis';
+import { connectRedis, KEYS, parseStreamId, redisReady } from '../../server/replication/redis';
 import { broadcastNotice, reconnectEveryone } from '../../server/socket/notices';
 import { CATALOGUE } from '../../server/source/catalogue';
 import { MarketSimulator } from '../../server/source/market-simulator';
@@ -47,8 +47,9 @@ const urlOf = (gateway: Gateway) => `http://127.0.0.1:${gateway.feed.port}`;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  admin = new Redis(redis.url);
+  admin = connectRedis(redis.url, 'test-admin', logger);
   // Small stream nodes, so that MAXLEN ~ trims the stream a few entries at a time rather than by the hundred.
+  await redisReady(admin);
   await admin.config('SET', 'stream-node-max-entries', '5');
   source = new StoppableSource(
     new MarketSimulator({ seed: config.SIM_SEED, instruments, clock, historyBars: config.HISTORY_BARS }),
@@ -240,5 +241,33 @@ describe('the Socket.IO Redis adapter', { timeout: 30_000 }, () => {
       await client.connected();
       expect((await client.subscribe(symbols.slice(0, 2))).ok).toBe(true);
     }
+  });
+
+  it("while Redis is away, holds no backlog of notices: they reach this gateway's clients only, and never later", async () => {
+    const here = connectClient({ url: urlOf(behind) });
+    const there = connectClient({ url: urlOf(other) });
+    await Promise.all([here.connected(), there.connected()]);
+    const seenThere: ServerNotice[] = [];
+    there.socket.on('notice', (notice) => seenThere.push(notice));
+    await redis.stop();
+    await sleep(300);
+    const local = nextNotice(here);
+    for (let i = 0; i < 1000; i++) broadcastNotice(behind.feed.io, { type: 'message', text: `away ${i}` });
+    expect(await local).toEqual({ type: 'message', text: 'away 0' });
+
+    await redis.restart();
+    // Once the adapter is subscribed again, a notice crosses over; none of those sent meanwhile ever does.
+    await until(
+      () => {
+        broadcastNotice(behind.feed.io, { type: 'message', text: 'back' });
+        return seenThere.some((notice) => notice.type === 'message' && notice.text === 'back');
+      },
+      15_000,
+      'a notice to reach the other gateway again',
+    );
+    await sleep(500);
+    const late = seenThere.filter((notice) => notice.type === 'message' && notice.text !== 'back');
+    expect(late.length, 'notices delivered after Redis returned').toBe(0);
+    expect(here.socket.connected && there.socket.connected).toBe(true);
   });
 });
