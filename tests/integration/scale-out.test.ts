@@ -395,6 +395,7 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       5000,
       'the viewer to be told its symbols are stale',
     );
+    for (const url of urls) expect(sampleValue(await metricsOf(url), 'tickerboard_redis_connected')).toBe(0);
     // Still connected, still answering.
     expect(viewers.every((v) => v.socket.connected)).toBe(true);
     const ack = (await (viewer.socket as unknown as Socket)
@@ -426,6 +427,12 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       'the viewer to be told its symbols are live',
     );
     const live = Date.now() - backAt;
+    for (const url of urls) {
+      const samples = await metricsOf(url);
+      expect(sampleValue(samples, 'tickerboard_redis_connected')).toBe(1);
+      // Redis came back empty: the gateway had to load the ingest's new checkpoint.
+      expect(sampleValue(samples, 'tickerboard_checkpoint_reloads_total')).toBeGreaterThan(0);
+    }
     await until(
       async () => {
         seen.add(JSON.stringify(viewer.mirror.quote(symbol)));
