@@ -36,10 +36,45 @@ const symbols = instruments.map((instrument) => instrument.symbol);
 let redis: TestRedis;
 let admin: Redis;
 let front: TcpFront;
-let source: StoppableSource;
-let built: ReturnType<typeof buildMarket>;
-let publisher: ChangePublisher;
-let stopSources: () => void;
+/** The ingest role's parts, in this process: a market of the simulator's, and its publisher. */
+interface InProcessIngest {
+  source: StoppableSource;
+  market: ReturnType<typeof buildMarket>['market'];
+  publisher: ChangePublisher;
+  /** Stops the market and the publisher (as the process ending would). */
+  stop(): void;
+}
+
+async function startIngestHere(seed: number): Promise<InProcessIngest> {
+  const source = new StoppableSource(
+    new MarketSimulator({ seed, instruments, clock, historyBars: config.HISTORY_BARS }),
+  );
+  const built = buildMarket(config, clock, source);
+  const connection = connectRedis(redis.url, 'ingest', logger);
+  const publisher = new ChangePublisher({
+    redis: connection,
+    market: built.market,
+    clock,
+    logger,
+    maxLen: 20,
+    checkpointMs: 1000,
+  });
+  publisher.start();
+  const stopSources = built.start();
+  await publisher.published();
+  return {
+    source,
+    market: built.market,
+    publisher,
+    stop() {
+      stopSources();
+      publisher.stop();
+      connection.disconnect();
+    },
+  };
+}
+
+let ingest: InProcessIngest;
 let behind: Gateway;
 let other: Gateway;
 
@@ -51,21 +86,7 @@ beforeAll(async () => {
   // Small stream nodes, so that MAXLEN ~ trims the stream a few entries at a time rather than by the hundred.
   await redisReady(admin);
   await admin.config('SET', 'stream-node-max-entries', '5');
-  source = new StoppableSource(
-    new MarketSimulator({ seed: config.SIM_SEED, instruments, clock, historyBars: config.HISTORY_BARS }),
-  );
-  built = buildMarket(config, clock, source);
-  publisher = new ChangePublisher({
-    redis: connectRedis(redis.url, 'ingest', logger),
-    market: built.market,
-    clock,
-    logger,
-    maxLen: 20,
-    checkpointMs: 1000,
-  });
-  publisher.start();
-  stopSources = built.start();
-  await publisher.published();
+  ingest = await startIngestHere(config.SIM_SEED);
   front = new TcpFront([redis.port]);
   await front.listen();
   behind = await startGateway({ ...config, REDIS_URL: `redis://127.0.0.1:${front.port}` }, logger, { clock });
@@ -75,8 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   closeClients();
   front?.release();
-  stopSources?.();
-  publisher?.stop();
+  ingest?.stop();
   await behind?.close();
   await other?.close();
   await front?.close();
@@ -114,20 +134,76 @@ async function metricsOf(gateway: Gateway) {
   return parsePrometheusText(await (await fetch(`${urlOf(gateway)}/metrics`)).text()).samples;
 }
 
-describe('a gateway that fell behind the stream MAXLEN keeps', { timeout: 60_000 }, () => {
-  it('reloads from a checkpoint, ends identical to the ingest, and no client of it sees a gap', async () => {
-    const url = urlOf(behind);
-    const board = connectClient({ url });
-    await board.connected();
-    expect((await board.subscribe(symbols)).ok).toBe(true);
-    const chart = connectClient({ url });
-    await chart.connected();
-    for (const symbol of symbols.slice(0, 3)) {
-      expect((await chart.subscribeCandles({ symbol, interval: '1s', limit: 200 })).ok).toBe(true);
+/** A board (every symbol's quote) and a chart (three symbols' 1s bars) on one gateway, counting disconnects. */
+async function watch(gateway: Gateway) {
+  const url = urlOf(gateway);
+  const board = connectClient({ url });
+  await board.connected();
+  expect((await board.subscribe(symbols)).ok).toBe(true);
+  const chart = connectClient({ url });
+  await chart.connected();
+  for (const symbol of symbols.slice(0, 3)) {
+    expect((await chart.subscribeCandles({ symbol, interval: '1s', limit: 200 })).ok).toBe(true);
+  }
+  const watching = { board, chart, disconnects: 0 };
+  for (const client of [board, chart]) client.socket.on('disconnect', () => watching.disconnects++);
+  return watching;
+}
+
+/**
+ * Freezes the ingest's market, and expects the gateway to hold it exactly once it has applied the last write,
+ * and the clients to hold what a fresh client of the gateway is sent, with no gap and no disconnect on the way.
+ */
+async function expectIdenticalOnceFrozen(
+  watching: Awaited<ReturnType<typeof watch>>,
+  { barsOnlyTheOldMarketHad = false } = {},
+): Promise<void> {
+  const { board, chart } = watching;
+  ingest.source.stop();
+  // The last changes go out within a batch (10 ms), and the gateway applies them.
+  await until(
+    () => behind.follower.replica.position === ingest.market.position,
+    10_000,
+    "the gateway to reach the ingest's position",
+  );
+  expect(behind.follower.replica.checkpoint()).toEqual(ingest.market.checkpoint());
+  // Two flush periods: what the gateway holds has gone out.
+  await sleep(400);
+
+  const reference = connectClient({ url: urlOf(behind) });
+  await reference.connected();
+  await reference.subscribe(symbols);
+  for (const symbol of symbols)
+    expect(board.mirror.quote(symbol), symbol).toEqual(reference.mirror.quote(symbol));
+  for (const symbol of symbols.slice(0, 3)) {
+    await reference.subscribeCandles({ symbol, interval: '1s', limit: 200 });
+    const held = chart.mirror.bars(symbol, '1s') ?? [];
+    const truth = reference.mirror.bars(symbol, '1s') ?? [];
+    const from = Math.max(held[0]?.time ?? 0, truth[0]?.time ?? 0);
+    expect(truth.length, symbol).toBeGreaterThan(0);
+    const heldFrom = held.filter((bar) => bar.time >= from);
+    const truthFrom = truth.filter((bar) => bar.time >= from);
+    if (!barsOnlyTheOldMarketHad) expect(heldFrom).toEqual(truthFrom);
+    else {
+      // Every bar the market holds, the client holds, equal. (A reset entry is merged into the chart by time,
+      // lib/chart-bars' mergeBars, so bars at times where the new market has none stay on the client.)
+      const byTime = new Map(heldFrom.map((bar) => [bar.time, bar]));
+      for (const bar of truthFrom) expect(byTime.get(bar.time), `${symbol} ${bar.time}`).toEqual(bar);
     }
-    let disconnects = 0;
-    for (const client of [board, chart]) client.socket.on('disconnect', () => disconnects++);
-    await board.nextFrame(5000);
+  }
+  for (const client of [board, chart]) {
+    expect(client.mirror.gaps).toEqual([]);
+    expect(client.mirror.seqSteps).toEqual([]);
+    for (const held of client.mirror.charts.values()) expect(held.stale).toBe(false);
+  }
+  expect(watching.disconnects).toBe(0);
+  reference.close();
+}
+
+describe('a gateway', { timeout: 60_000 }, () => {
+  it("that fell behind the stream's MAXLEN reloads a checkpoint, ends identical to the ingest, and no client of it sees a gap", async () => {
+    const watching = await watch(behind);
+    await watching.board.nextFrame(5000);
     expect(behind.follower.status.reloads).toBe(0);
 
     // The gateway's link stalls: what Redis sends it (a read answered just before) is held back.
@@ -155,52 +231,36 @@ describe('a gateway that fell behind the stream MAXLEN keeps', { timeout: 60_000
 
     await until(() => behind.follower.status.reloads > 0, 10_000, 'the gateway to reload');
     await until(
-      async () => (await fetch(`${url}/readyz`)).status === 200,
+      async () => (await fetch(`${urlOf(behind)}/readyz`)).status === 200,
       10_000,
       'the gateway to be caught up again',
     );
     await sleep(500);
-
-    // The market freezes: once the gateway holds the ingest's last position, both hold the same market.
-    source.stop();
-    await publisher.settled();
-    await until(
-      () => behind.follower.replica.position === built.market.position,
-      10_000,
-      'the gateway to reach the ingest',
-    );
-    await publisher.settled();
-    await until(
-      () => behind.follower.replica.position === publisher.status.published,
-      10_000,
-      'the gateway to apply the last write',
-    );
-    expect(behind.follower.replica.checkpoint()).toEqual(built.market.checkpoint());
-    // Two flush periods: what the gateway holds has gone out.
-    await sleep(400);
-
-    const reference = connectClient({ url });
-    await reference.connected();
-    await reference.subscribe(symbols);
-    for (const symbol of symbols)
-      expect(board.mirror.quote(symbol), symbol).toEqual(reference.mirror.quote(symbol));
-    for (const symbol of symbols.slice(0, 3)) {
-      await reference.subscribeCandles({ symbol, interval: '1s', limit: 200 });
-      const held = chart.mirror.bars(symbol, '1s') ?? [];
-      const truth = reference.mirror.bars(symbol, '1s') ?? [];
-      const from = Math.max(held[0]?.time ?? 0, truth[0]?.time ?? 0);
-      expect(truth.length, symbol).toBeGreaterThan(0);
-      expect(held.filter((bar) => bar.time >= from)).toEqual(truth.filter((bar) => bar.time >= from));
-    }
-    for (const client of [board, chart]) {
-      expect(client.mirror.gaps).toEqual([]);
-      expect(client.mirror.seqSteps).toEqual([]);
-      for (const held of client.mirror.charts.values()) expect(held.stale).toBe(false);
-    }
-    expect(disconnects).toBe(0);
+    await expectIdenticalOnceFrozen(watching);
     expect(sampleValue(await metricsOf(behind), 'tickerboard_checkpoint_reloads_total')).toBe(
       behind.follower.status.reloads,
     );
+    for (const client of [watching.board, watching.chart]) client.close();
+  });
+
+  it("follows a restarted ingest (a new market, a new epoch) to the new market's prices, and no client sees a gap", async () => {
+    // Watching the old market, frozen where the last test left it.
+    const watching = await watch(behind);
+    const reloads = behind.follower.status.reloads;
+    ingest.stop();
+    // Another seed: other prices, so the reload changes what clients hold.
+    ingest = await startIngestHere(config.SIM_SEED + 1);
+    await until(() => behind.follower.status.reloads > reloads, 10_000, 'the gateway to reload');
+    await until(
+      async () => (await fetch(`${urlOf(behind)}/readyz`)).status === 200,
+      10_000,
+      'the gateway to be caught up with the new ingest',
+    );
+    await sleep(500);
+    await expectIdenticalOnceFrozen(watching, { barsOnlyTheOldMarketHad: true });
+    const first = symbols[0] ?? '';
+    expect(watching.board.mirror.quote(first)).toEqual({ ...ingest.market.quote(first) });
+    for (const client of [watching.board, watching.chart]) client.close();
   });
 });
 
