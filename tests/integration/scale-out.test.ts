@@ -409,6 +409,9 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
     // The ingest drops what the market does meanwhile (a checkpoint covers it) rather than queueing it.
     expect(sampleValue(ingestSamples, 'tickerboard_changes_dropped_total')).toBeGreaterThan(0);
     expect(sampleValue(ingestSamples, 'tickerboard_stream_writes_in_flight')).toBe(0);
+    expect(sampleValue(ingestSamples, 'tickerboard_redis_connected')).toBe(0);
+    // The sources run on the ingest: their state is on its metrics, Redis or not.
+    expect(sampleValue(ingestSamples, 'tickerboard_source_state', { source: 'sim', state: 'live' })).toBe(1);
 
     // Prices move again once the viewer holds two quotes it did not hold when Redis came back: the state the
     // gateway reloads, and a tick after it.
