@@ -6,6 +6,8 @@ export interface ReplicationStatus {
   connected: boolean;
   /** Changes the gateway has not applied yet that the stream holds (0 when caught up). */
   lag: number;
+  /** Checkpoints loaded after the start, each instead of a hole in the changes (fell behind MAXLEN, new epoch). */
+  reloads: number;
 }
 
 export interface MetricsSources {
@@ -97,6 +99,11 @@ export function createMetrics({ fanOut, position, sourceStates, replication }: M
       'redis_lag_changes',
       'Market changes in the stream the gateway has not applied yet.',
       () => replication().lag,
+    );
+    totalOf(
+      'checkpoint_reloads_total',
+      'Checkpoints the gateway loaded instead of serving a hole in the changes (it fell behind MAXLEN, or ingest restarted).',
+      () => replication().reloads,
     );
   }
   const flushes = new Histogram({

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import type { Config } from '../config';
@@ -36,8 +37,9 @@ export async function startGateway(
   const clock = options.clock ?? systemClock;
   const stream = connectRedis(config.REDIS_URL, 'gateway-stream', logger);
   const follower = await ChangeFollower.start({ redis: stream, clock, logger });
-  // The adapter's own connections, with its usual queueing: it publishes only notices, rarely.
-  const pub = connectRedis(config.REDIS_URL, 'gateway-adapter-pub', logger, { queue: true });
+  // The adapter's own connections. Its subscriber keeps ioredis' queue (it subscribes as it starts, and again on
+  // every reconnect); its publisher has none (see adapterPublisher).
+  const pub = adapterPublisher(connectRedis(config.REDIS_URL, 'gateway-adapter-pub', logger), logger);
   const sub = connectRedis(config.REDIS_URL, 'gateway-adapter-sub', logger, { queue: true });
   let stopAnswering: () => void = () => {};
   const feed = await startFeedServer({
@@ -81,4 +83,28 @@ export async function startGateway(
       sub.disconnect();
     },
   };
+}
+
+/**
+ * The adapter's publishing connection: without an offline queue, so a gateway cut off from Redis holds no growing
+ * backlog of notices and sends none late once Redis is back; a notice meanwhile reaches this gateway's own clients
+ * only (the adapter delivers locally whatever its publish does). The adapter does not wait for its publishes: one
+ * that fails is logged here, where its rejection would otherwise go unhandled and end the process.
+ */
+function adapterPublisher(redis: Redis, logger: Logger): Redis {
+  const publish = redis.publish.bind(redis) as (channel: string, message: string | Buffer) => Promise<number>;
+  let failing = false;
+  const publishOrDrop = (channel: string, message: string | Buffer): Promise<number> =>
+    publish(channel, message).then(
+      (receivers) => {
+        failing = false;
+        return receivers;
+      },
+      (error: unknown) => {
+        if (!failing) logger.warn({ err: String(error) }, 'redis away: notices reach this gateway only');
+        failing = true;
+        return 0;
+      },
+    );
+  return Object.assign(redis, { publish: publishOrDrop });
 }

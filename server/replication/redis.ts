@@ -19,8 +19,8 @@ export const KEYS = {
 /**
  * A Redis connection that never queues commands while Redis is away: a command then fails at once, so a process
  * cut off from Redis holds no growing backlog, and decides itself what to drop and what to redo. It reconnects by
- * itself, at most half a second apart (a gateway is live again soon after Redis is). With `queue` it keeps ioredis' usual offline queue (for clients such as the
- * Socket.IO adapter's, which expect it).
+ * itself, at most half a second apart (a gateway is live again soon after Redis is). With `queue` it keeps ioredis'
+ * usual offline queue (the Socket.IO adapter's subscriber, which subscribes as it starts and on every reconnect).
  */
 export function connectRedis(
   url: string,

@@ -4,7 +4,8 @@ import { SNAPSHOT } from '../../lib/quote';
 import { SocketIoClient } from '../../bench/load/socket-io-client';
 import { ClientMirror } from '../support/client-mirror';
 import { closeClients, connectClient } from '../support/feed-client';
-import { closeTestFeeds, startTestFeed } from '../support/test-feed';
+import { parsePrometheusText, sampleValue } from '../support/prometheus';
+import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
 import { sleep, waitFor } from '../support/wait';
 
 afterEach(closeClients);
@@ -34,6 +35,30 @@ function slowReader(port: number) {
   return { client, mirror, frames, request };
 }
 
+/** One sample of the server's /metrics. */
+async function metric(feed: TestFeed, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${feed.url}/metrics`)).text();
+  return sampleValue(parsePrometheusText(text).samples, name);
+}
+
+/**
+ * Stops `slow` reading, then fills its socket's buffers with large answers (2,000 bars each) until the server
+ * notices that nothing drains. The kernel holds a few MB on loopback; the requests stay within the limits.
+ */
+async function fillUntilBehind(feed: TestFeed, slow: ReturnType<typeof slowReader>): Promise<void> {
+  slow.client.connection.throttle(1);
+  for (let round = 0; round < 8 && feed.fanOut.behindCount === 0; round++) {
+    for (let i = 0; i < 20; i++) {
+      void slow.request<CandlesSubscribed>(
+        'subscribeCandles',
+        { symbol: 'ETH-USD', interval: '1m', limit: 2000 },
+        (ack) => slow.mirror.candlesSubscribed(ack),
+      );
+    }
+    await sleep(1000);
+  }
+}
+
 describe('a connection that stops reading', () => {
   it('is sent nothing more while it lags, leaves the others served, and is brought back by one frame of snapshots', async () => {
     const feed = await startTestFeed({ FLUSH_MS: 100, SLOW_CLIENT_MS: 120_000 });
@@ -51,20 +76,9 @@ describe('a connection that stops reading', () => {
     const healthy = connectClient(feed);
     await healthy.subscribe(['BTC-USD', 'ETH-USD']);
 
-    // Stop reading, then fill the socket's buffers with large answers (2,000 bars each) until the server
-    // notices that nothing drains. The kernel holds a few MB on loopback; the requests stay within the limits.
-    slow.client.connection.throttle(1);
-    for (let round = 0; round < 8 && feed.fanOut.behindCount === 0; round++) {
-      for (let i = 0; i < 20; i++) {
-        void slow.request<CandlesSubscribed>(
-          'subscribeCandles',
-          { symbol: 'ETH-USD', interval: '1m', limit: 2000 },
-          (ack) => slow.mirror.candlesSubscribed(ack),
-        );
-      }
-      await sleep(1000);
-    }
+    await fillUntilBehind(feed, slow);
     await waitFor(() => feed.fanOut.behindCount === 1, 10_000, 'the server to see the connection lag');
+    expect(await metric(feed, 'tickerboard_slow_clients')).toBe(1);
 
     // While it lags, ticks go on but nothing more is queued for it: neither Engine.IO's packets nor the bytes
     // waiting in the WebSocket for the kernel grow.
@@ -88,6 +102,7 @@ describe('a connection that stops reading', () => {
     const framesBefore = slow.frames.length;
     slow.client.connection.throttle(0);
     await waitFor(() => feed.fanOut.behindCount === 0, 15_000, 'the connection to catch up');
+    expect(await metric(feed, 'tickerboard_slow_clients')).toBe(0);
     const catchUp = await waitFor(
       () => slow.frames.slice(framesBefore).find((frame) => frame.q?.some((entry) => entry[2] === SNAPSHOT)),
       10_000,
@@ -106,5 +121,23 @@ describe('a connection that stops reading', () => {
     const bars = slow.mirror.bars('BTC-USD', '1s') ?? [];
     expect(bars.length).toBeGreaterThan(100);
     expect(bars).toEqual(feed.market.bars('BTC-USD', '1s', bars.length));
+  }, 90_000);
+
+  it('is disconnected once it has not drained for SLOW_CLIENT_MS, and /metrics counts it', async () => {
+    const feed = await startTestFeed({ FLUSH_MS: 100, SLOW_CLIENT_MS: 1000 });
+    const slow = slowReader(feed.port);
+    await slow.client.connected;
+    const symbols = feed.market.instruments.map((instrument) => instrument.symbol);
+    await slow.request<Subscribed>('subscribe', { symbols }, (ack) => slow.mirror.subscribed(ack));
+    const healthy = connectClient(feed);
+    await healthy.subscribe(['BTC-USD']);
+    expect(await metric(feed, 'tickerboard_slow_disconnects_total')).toBe(0);
+
+    await fillUntilBehind(feed, slow);
+    await waitFor(() => feed.fanOut.stats.slowDisconnects === 1, 15_000, 'the server to drop the connection');
+    expect(await metric(feed, 'tickerboard_slow_disconnects_total')).toBe(1);
+    expect(await metric(feed, 'tickerboard_slow_clients')).toBe(0);
+    expect(await metric(feed, 'tickerboard_connections')).toBe(1);
+    expect(healthy.socket.connected).toBe(true);
   }, 90_000);
 });

@@ -17,7 +17,8 @@ beforeAll(async () => {
     { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', GATEWAYS: '2', HISTORY_BARS: '500' },
     ['--no-pages'],
   );
-  await cluster.logged('cluster listening', 60_000);
+  const listening = await cluster.logged('cluster listening', 60_000);
+  if (listening.gateways !== 2) throw new Error(`GATEWAYS=2 started ${String(listening.gateways)} workers`);
   for (;;) {
     if (cluster.logs.filter((line) => line.msg === 'gateway worker ready').length === 2) break;
     await sleep(100);
@@ -53,6 +54,27 @@ describe('npm run start:cluster', () => {
       ...Array.from({ length: 4 }, () => 'polling'),
       ...Array.from({ length: 4 }, () => 'websocket'),
     ]);
+  });
+
+  it("upgrades a session that began on long-polling (a browser's default) to WebSocket on the same worker", async () => {
+    const clients = Array.from({ length: 4 }, () =>
+      connectClient({ url }, { transports: ['polling', 'websocket'] }),
+    );
+    const upgraded = clients.map(
+      (client) =>
+        new Promise<string>((resolve) => client.socket.io.engine.once('upgrade', (t) => resolve(t.name))),
+    );
+    for (const client of clients) {
+      await client.connected();
+      expect((await client.subscribe(['BTC-USD'])).ok).toBe(true);
+    }
+    expect(await Promise.all(upgraded)).toEqual(clients.map(() => 'websocket'));
+    for (const client of clients) {
+      await client.nextFrame(5000);
+      await client.nextFrame(5000);
+      expect(client.socket.connected).toBe(true);
+      expect(client.mirror.seqSteps).toEqual([]);
+    }
   });
 
   it('stops every worker and ingest on SIGTERM and exits 0', async () => {

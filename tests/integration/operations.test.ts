@@ -61,6 +61,7 @@ describe('GET /metrics', () => {
     const connectionsBefore = sampleValue(before, 'tickerboard_connections') ?? NaN;
     const framesBefore = sampleValue(before, 'tickerboard_frames_sent_total') ?? NaN;
     const bytesBefore = sampleValue(before, 'tickerboard_bytes_sent_total') ?? NaN;
+    const conflatedBefore = sampleValue(before, 'tickerboard_updates_conflated_total') ?? NaN;
 
     const clients: FeedClient[] = [connectClient(feed), connectClient(feed), connectClient(feed)];
     for (const client of clients) {
@@ -69,10 +70,19 @@ describe('GET /metrics', () => {
     }
     await Promise.all(clients.map((client) => client.nextFrame(5000)));
     await clients[0]?.subscribeCandles({ symbol: 'BTC-USD', interval: '1s' });
+    // One frame a second for this one: the ticks in between fold into the entry waiting for its flush.
+    const throttled = connectClient(feed);
+    await throttled.connected();
+    await throttled.emitWithAck('subscribe', { symbols: ['BTC-USD', 'ETH-USD'], throttleMs: 1000 });
+    await throttled.nextFrame(5000);
+    await throttled.nextFrame(5000);
+    clients.push(throttled);
 
     const after = (await scrape()).samples;
-    expect(sampleValue(after, 'tickerboard_connections')).toBe(connectionsBefore + 3);
-    expect(sampleValue(after, 'tickerboard_subscriptions', { kind: 'quotes' })).toBe(6);
+    expect(sampleValue(after, 'tickerboard_connections')).toBe(connectionsBefore + 4);
+    expect(sampleValue(after, 'tickerboard_subscriptions', { kind: 'quotes' })).toBe(8);
+    expect(sampleValue(after, 'tickerboard_updates_conflated_total')).toBeGreaterThan(conflatedBefore);
+    expect(sampleValue(after, 'tickerboard_nodejs_eventloop_lag_seconds')).toBeGreaterThan(0);
     expect(sampleValue(after, 'tickerboard_subscriptions', { kind: 'candles' })).toBe(1);
     const frames = sampleValue(after, 'tickerboard_frames_sent_total') ?? NaN;
     expect(frames).toBeGreaterThanOrEqual(framesBefore + 3);

@@ -5,6 +5,7 @@ import type { Bar } from '../../lib/candles';
 import { INTERVALS } from '../../lib/intervals';
 import type {
   ClientToServerEvents,
+  ServerNotice,
   ServerToClientEvents,
   StatusUpdate,
   Subscribed,
@@ -40,10 +41,11 @@ let ingestUrl: string;
 const gateways: { role: RoleProcess; url: string; port: number }[] = [];
 let symbols: string[] = [];
 
-async function startGatewayProcess(on: TestRedis = redis) {
-  const role = startRole('server/gateway.ts', env(on), ['--no-pages']);
-  const { port } = (await role.logged('gateway listening', 60_000)) as { port: number };
-  return { role, port, url: `http://127.0.0.1:${port}` };
+/** A gateway process; on `port` when given (a restarted gateway taking its place behind the front). */
+async function startGatewayProcess(on: TestRedis = redis, port = 0) {
+  const role = startRole('server/gateway.ts', { ...env(on), PORT: String(port) }, ['--no-pages']);
+  const listening = (await role.logged('gateway listening', 60_000)) as { port: number };
+  return { role, port: listening.port, url: `http://127.0.0.1:${listening.port}` };
 }
 
 async function metricsOf(url: string) {
@@ -165,6 +167,10 @@ class Viewer {
   mirror = new ClientMirror();
   connections = 0;
   readonly statuses: StatusUpdate[] = [];
+  readonly notices: ServerNotice[] = [];
+  /** For each reconnection, the ms from losing the connection to holding its subscriptions again. */
+  readonly away: number[] = [];
+  private lostAt: number | undefined;
 
   constructor(
     url: string,
@@ -180,6 +186,8 @@ class Viewer {
     this.socket.on('connect', () => this.resubscribe());
     this.socket.on('frame', (frame) => this.mirror.frame(frame));
     this.socket.on('status', (update) => this.statuses.push(update));
+    this.socket.on('notice', (notice) => this.notices.push(notice));
+    this.socket.on('disconnect', () => (this.lostAt = Date.now()));
   }
 
   /**
@@ -205,6 +213,8 @@ class Viewer {
               if (candlesError) return;
               mirror.candlesSubscribed(candles);
               this.connections++;
+              if (this.lostAt !== undefined) this.away.push(Date.now() - this.lostAt);
+              this.lostAt = undefined;
             },
           );
       });
@@ -226,6 +236,40 @@ class Viewer {
 
 let front: TcpFront;
 const viewers: Viewer[] = [];
+
+/**
+ * With the market frozen, expects every viewer (all on `gateway` now) to hold what a fresh client of it is sent:
+ * the same quotes, and every bar the gateway holds at the same times, with no gap reported on the way.
+ */
+async function expectViewersResynced(gateway: { url: string }): Promise<void> {
+  await freeze([gateway]);
+  try {
+    const reference = connectClient({ url: gateway.url });
+    await reference.connected();
+    for (const viewer of viewers) {
+      const ack = await reference.subscribe(viewer.symbols);
+      expect(ack.ok).toBe(true);
+      for (const symbol of viewer.symbols)
+        expect(viewer.mirror.quote(symbol)).toEqual(reference.mirror.quote(symbol));
+      const bars = (await (
+        await fetch(
+          `${gateway.url}/api/candles?symbol=${encodeURIComponent(viewer.symbols[0] ?? '')}&interval=1s&limit=500`,
+        )
+      ).json()) as { bars: { time: number }[] };
+      const chart = viewer.mirror.charts.get(streamKey(viewer.symbols[0] ?? '', '1s'));
+      expect(chart?.stale).toBe(false);
+      // Every bar the gateway holds, the viewer holds, at the same times: no hole from the move.
+      const from = bars.bars[0]?.time ?? 0;
+      expect(chart?.bars.filter((bar) => bar.time >= from).map((bar) => bar.time)).toEqual(
+        bars.bars.map((bar) => bar.time),
+      );
+      expect(viewer.mirror.gaps).toEqual([]);
+    }
+    reference.close();
+  } finally {
+    thaw();
+  }
+}
 
 beforeAll(async () => {
   redis = await TestRedis.start();
@@ -289,35 +333,47 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
     expect(sampleValue(await metricsOf(a.url), 'tickerboard_connections')).toBe(6);
 
     await sleep(500);
-    await freeze([a]);
-    try {
-      const reference = connectClient({ url: a.url });
-      await reference.connected();
-      for (const viewer of viewers) {
-        const ack = await reference.subscribe(viewer.symbols);
-        expect(ack.ok).toBe(true);
-        for (const symbol of viewer.symbols)
-          expect(viewer.mirror.quote(symbol)).toEqual(reference.mirror.quote(symbol));
-        const bars = (await (
-          await fetch(
-            `${a.url}/api/candles?symbol=${encodeURIComponent(viewer.symbols[0] ?? '')}&interval=1s&limit=500`,
-          )
-        ).json()) as { bars: { time: number }[] };
-        const chart = viewer.mirror.charts.get(streamKey(viewer.symbols[0] ?? '', '1s'));
-        expect(chart?.stale).toBe(false);
-        // Every bar the gateway holds, the viewer holds, at the same times: no hole from the move.
-        const from = bars.bars[0]?.time ?? 0;
-        expect(chart?.bars.filter((bar) => bar.time >= from).map((bar) => bar.time)).toEqual(
-          bars.bars.map((bar) => bar.time),
-        );
-        expect(viewer.mirror.gaps).toEqual([]);
-      }
-    } finally {
-      thaw();
-    }
-    // A gateway to take the killed one's place, for what follows.
-    gateways[1] = await startGatewayProcess();
+    await expectViewersResynced(a);
+    // A gateway to take the killed one's place behind the front, for what follows.
+    gateways[1] = await startGatewayProcess(redis, b.port);
     await until(async () => (await readyStatus(gateways[1]?.url ?? '')) === 200, 15_000, 'the new gateway');
+  });
+
+  it('restarts one gateway of two with SIGTERM: each of its viewers reconnects once to the other, with no gap', async () => {
+    const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
+    // Every viewer is on the first gateway since the kill; the second is the one started in its place.
+    expect(sampleValue(await metricsOf(a.url), 'tickerboard_connections')).toBe(viewers.length);
+    const before = viewers.map((viewer) => viewer.connections);
+    const signalled = Date.now();
+    a.role.child.kill('SIGTERM');
+    expect(await a.role.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    await until(
+      async () => viewers.every((viewer, i) => viewer.connections === (before[i] ?? 0) + 1),
+      10_000,
+      'every viewer to hold its subscriptions again',
+    );
+    for (const viewer of viewers) {
+      expect(viewer.notices.at(-1)).toMatchObject({ type: 'reconnect', reason: 'server restarting' });
+      // One reconnection, of a couple of backoff steps at most (the front may try the stopped gateway first).
+      expect(viewer.away.at(-1)).toBeLessThan(5000);
+    }
+    expect(sampleValue(await metricsOf(b.url), 'tickerboard_connections')).toBe(viewers.length);
+    const away = viewers.map((viewer) => viewer.away.at(-1) ?? NaN);
+    console.warn(
+      `SIGTERM of one gateway: exited 0 after ${Date.now() - signalled} ms at most; its viewers away ` +
+        `${Math.min(...away)} to ${Math.max(...away)} ms (lost connection to subscriptions held again)`,
+    );
+    await sleep(500);
+    expect(viewers.every((viewer, i) => viewer.connections === (before[i] ?? 0) + 1)).toBe(true);
+    await expectViewersResynced(b);
+    // Started again on its port, as an orchestrator would, for what follows.
+    gateways[0] = await startGatewayProcess(redis, a.port);
+    await until(
+      async () => (await readyStatus(gateways[0]?.url ?? '')) === 200,
+      15_000,
+      'the restarted gateway',
+    );
   });
 
   it('keeps serving the last state marked stale while Redis is down for 10 s, and is live with prices moving within 5 s of its return', async () => {
@@ -339,6 +395,7 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       5000,
       'the viewer to be told its symbols are stale',
     );
+    for (const url of urls) expect(sampleValue(await metricsOf(url), 'tickerboard_redis_connected')).toBe(0);
     // Still connected, still answering.
     expect(viewers.every((v) => v.socket.connected)).toBe(true);
     const ack = (await (viewer.socket as unknown as Socket)
@@ -352,6 +409,9 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
     // The ingest drops what the market does meanwhile (a checkpoint covers it) rather than queueing it.
     expect(sampleValue(ingestSamples, 'tickerboard_changes_dropped_total')).toBeGreaterThan(0);
     expect(sampleValue(ingestSamples, 'tickerboard_stream_writes_in_flight')).toBe(0);
+    expect(sampleValue(ingestSamples, 'tickerboard_redis_connected')).toBe(0);
+    // The sources run on the ingest: their state is on its metrics, Redis or not.
+    expect(sampleValue(ingestSamples, 'tickerboard_source_state', { source: 'sim', state: 'live' })).toBe(1);
 
     // Prices move again once the viewer holds two quotes it did not hold when Redis came back: the state the
     // gateway reloads, and a tick after it.
@@ -370,6 +430,12 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       'the viewer to be told its symbols are live',
     );
     const live = Date.now() - backAt;
+    for (const url of urls) {
+      const samples = await metricsOf(url);
+      expect(sampleValue(samples, 'tickerboard_redis_connected')).toBe(1);
+      // Redis came back empty: the gateway had to load the ingest's new checkpoint.
+      expect(sampleValue(samples, 'tickerboard_checkpoint_reloads_total')).toBeGreaterThan(0);
+    }
     await until(
       async () => {
         seen.add(JSON.stringify(viewer.mirror.quote(symbol)));

@@ -2,12 +2,16 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * One address in front of several servers, as a load balancer: each TCP connection goes to the next backend in
- * turn, and to the one after it when that one refuses. Bytes are passed through untouched.
+ * turn, and to the one after it when that one refuses. Bytes are passed through untouched. `hold` stalls what
+ * the backends send (a link that stops delivering, as a stopped process would see it) until `release`.
  */
 export class TcpFront {
   private readonly server: Server;
   private readonly backends: readonly number[];
   private readonly sockets = new Set<Socket>();
+  /** The connections to the backends: what they send is what `hold` stops. */
+  private readonly upstreams = new Set<Socket>();
+  private holding = false;
   private next = 0;
   port = 0;
 
@@ -24,6 +28,18 @@ export class TcpFront {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** Stops passing on what the backends send, on every connection open now or opened meanwhile. */
+  hold(): void {
+    this.holding = true;
+    for (const upstream of this.upstreams) upstream.pause();
+  }
+
+  /** Passes on again, first what was held back. */
+  release(): void {
+    this.holding = false;
+    for (const upstream of this.upstreams) upstream.resume();
   }
 
   async close(): Promise<void> {
@@ -48,13 +64,16 @@ export class TcpFront {
     upstream.once('connect', () => {
       connected = true;
       this.sockets.add(client).add(upstream);
+      this.upstreams.add(upstream);
       client.pipe(upstream).pipe(client);
       client.resume();
+      if (this.holding) upstream.pause();
       const end = () => {
         client.destroy();
         upstream.destroy();
         this.sockets.delete(client);
         this.sockets.delete(upstream);
+        this.upstreams.delete(upstream);
       };
       client.once('close', end);
       upstream.once('close', end);
