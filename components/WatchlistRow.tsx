@@ -2,10 +2,10 @@
 
 import { memo, type DragEvent, type KeyboardEvent } from 'react';
 import type { ColumnId } from '../lib/board-columns';
-import { toPrice } from '../lib/instrument';
 import { QuoteCell } from './QuoteCell';
 import { FeedBadge } from './FeedBadge';
 import { StaleAge } from './StaleAge';
+import { useDraftAlertAtLast } from './draft-alert';
 import { useMarket, usePreferencesStore } from './StoreProvider';
 
 /** The row above or below, the way a terminal's board is walked with the arrows. */
@@ -37,6 +37,7 @@ interface RowProps {
  */
 export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowProps) {
   const preferences = usePreferencesStore();
+  const draftAlertAtLast = useDraftAlertAtLast();
   const entry = useMarket((s) => s.book[symbol]);
   const instrument = useMarket((s) => s.instruments[symbol]);
   const selected = useMarket((s) => s.selected === symbol);
@@ -158,13 +159,7 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
           title={`Add alert for ${symbol}`}
           onClick={(event) => {
             event.stopPropagation();
-            if (!quote || !instrument) return;
-            preferences.getState().draftAlert({
-              symbol,
-              metric: 'price',
-              direction: 'above',
-              level: toPrice(quote.last, instrument),
-            });
+            draftAlertAtLast(symbol);
           }}
         >
           <svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12">
