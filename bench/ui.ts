@@ -9,8 +9,13 @@
  * - message-to-paint: from a WebSocket message to the end of the next frame, p50/p99;
  * - JS heap growth from the start to the end of the window, each read after a forced GC.
  *
- * Needs `npm run build` first (it serves the production pages). Prints a Markdown table.
+ * Needs `npm run build` first (it serves the production pages). Prints a Markdown table. With `--profile`, after
+ * the window it also records a trace and a CPU profile of the page and prints where the main thread's time went
+ * (see ui-profile.ts): by kind of work, the busiest trace events, style recalculations and DOM mutations per
+ * frame, and the script functions with the most self time.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import next from 'next';
@@ -19,6 +24,7 @@ import { configWith } from '../server/config';
 import { startFeedServer } from '../server/feed-server';
 import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
+import { pageProfile, TRACE_CATEGORIES, traceBreakdown, type TraceEvent } from './ui-profile';
 
 const ROWS = 100;
 const TRADES_PER_SECOND = 10;
@@ -34,6 +40,10 @@ function option(name: string, fallback: number): number {
 }
 
 const seconds = option('seconds', 60);
+const profiling = process.argv.includes('--profile');
+/** How long each of the profile's recordings lasts. */
+const PROFILE_MS = 10_000;
+const PROFILE_DIR = 'bench-results/profiles';
 const symbols = Array.from({ length: ROWS }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
 
 /** What the page records, installed before any of its scripts run. */
@@ -138,6 +148,73 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
+/** Counts the page's DOM mutations and frames for `ms`. */
+async function mutations(page: Page, ms: number) {
+  return page.evaluate(async (ms) => {
+    const counts: Record<string, number> = { frames: 0, attributes: 0, characterData: 0, childList: 0 };
+    const observer = new MutationObserver((records) => {
+      for (const record of records) counts[record.type] = (counts[record.type] ?? 0) + 1;
+    });
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+    let running = true;
+    const frame = () => {
+      counts.frames = (counts.frames ?? 0) + 1;
+      if (running) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    running = false;
+    observer.disconnect();
+    return counts;
+  }, ms);
+}
+
+/** Where the page's main thread spends its time: a trace, DOM mutations, then a CPU profile. */
+async function profile(page: Page, cdp: CDPSession) {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const counted = await mutations(page, PROFILE_MS);
+  const raw = await browser.stopTracing();
+  mkdirSync(join(root, PROFILE_DIR), { recursive: true });
+  writeFileSync(join(root, PROFILE_DIR, 'ui-trace.json'), raw);
+  out(`\nThe trace is in ${PROFILE_DIR}/ui-trace.json (open it in Chrome DevTools' Performance panel).`);
+  const trace = JSON.parse(raw.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const found = traceBreakdown(trace.traceEvents);
+  if (found) {
+    const { windowMs, byKind, byName } = found;
+    const pct = (ms: number) => `${((ms / windowMs) * 100).toFixed(1)} %`;
+    const frames = counted.frames ?? 0;
+    out(
+      `\nMain thread over a ${(windowMs / 1000).toFixed(1)} s trace: busy ${pct(found.busyMs)} of wall time, ` +
+        `${pct(found.busyCpuMs)} in its own CPU time (what the shares below are, of wall time)`,
+    );
+    out('\n| work (CPU self time) | share |\n| --- | --- |');
+    for (const [kind, ms] of [...byKind].sort((a, b) => b[1] - a[1])) out(`| ${kind} | ${pct(ms)} |`);
+    out('\n| trace event (CPU self time) | share |\n| --- | --- |');
+    for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      out(`| ${name} | ${pct(ms)} |`);
+    const perFrame = (n: number) => (frames ? (n / frames).toFixed(1) : '–');
+    out('\n| per frame | value |\n| --- | --- |');
+    out(`| frames (requestAnimationFrame) / s | ${(frames / (PROFILE_MS / 1000)).toFixed(1)} |`);
+    out(`| main-thread CPU per frame | ${perFrame(found.busyCpuMs)} ms |`);
+    out(`| compositor commits | ${perFrame(found.commits)} |`);
+    out(`| style recalculations | ${perFrame(found.styleRecalcs)} |`);
+    out(`| elements restyled | ${perFrame(found.elementsRestyled)} |`);
+    out(`| layouts | ${perFrame(found.layouts)} |`);
+    for (const type of ['characterData', 'childList', 'attributes'])
+      out(`| DOM mutations: ${type} | ${perFrame(counted[type] ?? 0)} |`);
+  }
+  const functions = await pageProfile(cdp, PROFILE_MS);
+  out(`\n| function (CPU profile, self time) | share of wall time |\n| --- | --- |`);
+  for (const { name, ms } of functions.slice(0, 15))
+    out(`| \`${name}\` | ${((ms / PROFILE_MS) * 100).toFixed(1)} % |`);
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const app = next({ dev: false, dir: root });
 await app.prepare();
@@ -223,6 +300,7 @@ try {
   );
   process.stdout.write('| measure | value | target |\n| --- | --- | --- |\n');
   for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
+  if (profiling) await profile(page, cdp);
 } finally {
   await browser.close();
   await server.close();
