@@ -60,7 +60,9 @@ export interface TraceBreakdown {
   /** Elements restyled, summed over the style recalculations. */
   elementsRestyled: number;
   layouts: number;
-  /** Main-thread frames the compositor committed. */
+  /** Frames the main thread ran (BeginMainFrame). */
+  frames: number;
+  /** Frames whose result the compositor took (a commit). */
   commits: number;
 }
 
@@ -120,7 +122,7 @@ export function traceBreakdown(events: readonly TraceEvent[]): TraceBreakdown | 
     add(byName, span.name, span.self / 1000);
     add(byKind, kindOf(span.name), span.self / 1000);
   };
-  const found = { busyMs: 0, busyCpuMs: 0, styleRecalcs: 0, elementsRestyled: 0, layouts: 0, commits: 0 };
+  const found = { busyMs: 0, busyCpuMs: 0, styleRecalcs: 0, elementsRestyled: 0, layouts: 0, frames: 0, commits: 0 };
   for (const span of spans) {
     while (stack.length > 0 && (stack.at(-1)?.end ?? 0) <= span.start) close();
     const parent = stack.at(-1);
@@ -135,6 +137,7 @@ export function traceBreakdown(events: readonly TraceEvent[]): TraceBreakdown | 
       found.elementsRestyled += Number(span.args?.elementCount ?? 0);
     }
     if (span.name === 'LocalFrameView::performLayout') found.layouts += 1;
+    if (span.name === 'ProxyMain::BeginMainFrame') found.frames += 1;
     if (span.name === 'ProxyMain::BeginMainFrame::commit') found.commits += 1;
   }
   while (stack.length > 0) close();
@@ -161,7 +164,11 @@ export interface ProfileNode {
 }
 
 /** Records the page's CPU profile for `ms` and returns its functions by self time, ms each. */
-export async function pageProfile(cdp: CDPSession, ms: number): Promise<{ name: string; ms: number }[]> {
+export async function pageProfile(
+  cdp: CDPSession,
+  ms: number,
+  save?: (profile: unknown) => void,
+): Promise<{ name: string; ms: number }[]> {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
@@ -170,6 +177,7 @@ export async function pageProfile(cdp: CDPSession, ms: number): Promise<{ name: 
     profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
   };
   await cdp.send('Profiler.disable');
+  save?.(profile);
   const byNode = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];

@@ -148,10 +148,10 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** Counts the page's DOM mutations and frames for `ms`. */
+/** Counts the page's DOM mutations for `ms`. */
 async function mutations(page: Page, ms: number) {
   return page.evaluate(async (ms) => {
-    const counts: Record<string, number> = { frames: 0, attributes: 0, characterData: 0, childList: 0 };
+    const counts: Record<string, number> = { attributes: 0, characterData: 0, childList: 0 };
     const observer = new MutationObserver((records) => {
       for (const record of records) counts[record.type] = (counts[record.type] ?? 0) + 1;
     });
@@ -161,14 +161,7 @@ async function mutations(page: Page, ms: number) {
       attributes: true,
       characterData: true,
     });
-    let running = true;
-    const frame = () => {
-      counts.frames = (counts.frames ?? 0) + 1;
-      if (running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
     await new Promise((resolve) => setTimeout(resolve, ms));
-    running = false;
     observer.disconnect();
     return counts;
   }, ms);
@@ -188,7 +181,7 @@ async function profile(page: Page, cdp: CDPSession) {
   if (found) {
     const { windowMs, byKind, byName } = found;
     const pct = (ms: number) => `${((ms / windowMs) * 100).toFixed(1)} %`;
-    const frames = counted.frames ?? 0;
+    const { frames } = found;
     out(
       `\nMain thread over a ${(windowMs / 1000).toFixed(1)} s trace: busy ${pct(found.busyMs)} of wall time, ` +
         `${pct(found.busyCpuMs)} in its own CPU time (what the shares below are, of wall time)`,
@@ -200,7 +193,7 @@ async function profile(page: Page, cdp: CDPSession) {
       out(`| ${name} | ${pct(ms)} |`);
     const perFrame = (n: number) => (frames ? (n / frames).toFixed(1) : '–');
     out('\n| per frame | value |\n| --- | --- |');
-    out(`| frames (requestAnimationFrame) / s | ${(frames / (PROFILE_MS / 1000)).toFixed(1)} |`);
+    out(`| main-thread frames / s | ${(frames / (windowMs / 1000)).toFixed(1)} |`);
     out(`| main-thread CPU per frame | ${perFrame(found.busyCpuMs)} ms |`);
     out(`| compositor commits | ${perFrame(found.commits)} |`);
     out(`| style recalculations | ${perFrame(found.styleRecalcs)} |`);
@@ -209,7 +202,9 @@ async function profile(page: Page, cdp: CDPSession) {
     for (const type of ['characterData', 'childList', 'attributes'])
       out(`| DOM mutations: ${type} | ${perFrame(counted[type] ?? 0)} |`);
   }
-  const functions = await pageProfile(cdp, PROFILE_MS);
+  const functions = await pageProfile(cdp, PROFILE_MS, (profile) =>
+    writeFileSync(join(root, PROFILE_DIR, 'ui.cpuprofile'), JSON.stringify(profile)),
+  );
   out(`\n| function (CPU profile, self time) | share of wall time |\n| --- | --- |`);
   for (const { name, ms } of functions.slice(0, 15))
     out(`| \`${name}\` | ${((ms / PROFILE_MS) * 100).toFixed(1)} % |`);

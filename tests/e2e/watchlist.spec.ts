@@ -18,6 +18,24 @@ test('flashes a cell when its value changes', async ({ page }) => {
   // The flash lasts under a second; waitFor watches the page continuously, so it cannot miss one.
   const flashing = watchlist(page).locator('td[data-flash]').first();
   await flashing.waitFor({ state: 'attached', timeout: 3_000 });
+  // It fades a layer of its own by opacity alone, which the compositor can run without restyling the cell.
+  const animated = await page.waitForFunction(
+    () => {
+      const layer = document.querySelector('table[aria-label="Watchlist"] td[data-flash] .flash');
+      const frames = layer
+        ?.getAnimations()
+        .flatMap((animation) => (animation.effect as KeyframeEffect).getKeyframes());
+      const properties = frames?.flatMap((frame) =>
+        Object.keys(frame).filter(
+          (key) => !['offset', 'computedOffset', 'easing', 'composite'].includes(key),
+        ),
+      );
+      return properties?.length ? [...new Set(properties)] : undefined;
+    },
+    undefined,
+    { timeout: 3_000 },
+  );
+  expect(await animated.jsonValue()).toEqual(['opacity']);
 });
 
 test('adds a symbol from the search and removes one, and both survive a reload', async ({ page }) => {
