@@ -122,7 +122,15 @@ export function traceBreakdown(events: readonly TraceEvent[]): TraceBreakdown | 
     add(byName, span.name, span.self / 1000);
     add(byKind, kindOf(span.name), span.self / 1000);
   };
-  const found = { busyMs: 0, busyCpuMs: 0, styleRecalcs: 0, elementsRestyled: 0, layouts: 0, frames: 0, commits: 0 };
+  const found = {
+    busyMs: 0,
+    busyCpuMs: 0,
+    styleRecalcs: 0,
+    elementsRestyled: 0,
+    layouts: 0,
+    frames: 0,
+    commits: 0,
+  };
   for (const span of spans) {
     while (stack.length > 0 && (stack.at(-1)?.end ?? 0) <= span.start) close();
     const parent = stack.at(-1);
@@ -194,4 +202,57 @@ export async function pageProfile(
     byFunction.set(name, (byFunction.get(name) ?? 0) + time);
   }
   return [...byFunction].sort((a, b) => b[1] - a[1]).map(([name, time]) => ({ name, ms: time }));
+}
+
+/** Objects of one kind in a heap snapshot: how many, and their own size in bytes. */
+export type HeapCensus = Map<string, { count: number; bytes: number }>;
+
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Takes a heap snapshot of the page and counts its objects by constructor (or by kind: code, strings…). */
+export async function heapCensus(cdp: CDPSession): Promise<HeapCensus> {
+  const chunks: string[] = [];
+  const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+  const snapshot = JSON.parse(chunks.join('')) as HeapSnapshot;
+  const fields = snapshot.snapshot.meta.node_fields;
+  const types = snapshot.snapshot.meta.node_types[0];
+  const [type, name, size] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [
+    number,
+    number,
+    number,
+  ];
+  const census: HeapCensus = new Map();
+  const { nodes, strings } = snapshot;
+  for (let i = 0; i < nodes.length; i += fields.length) {
+    const kind = types[nodes[i + type] as number] ?? '?';
+    const named = kind === 'object' || kind === 'native' || kind === 'closure';
+    const key = named ? `${strings[nodes[i + name] as number] ?? '?'}` : `(${kind})`;
+    const held = census.get(key) ?? { count: 0, bytes: 0 };
+    held.count += 1;
+    held.bytes += nodes[i + size] as number;
+    census.set(key, held);
+  }
+  return census;
+}
+
+/** What grew between two censuses, most bytes first. */
+export function heapGrowth(
+  before: HeapCensus,
+  after: HeapCensus,
+): { name: string; count: number; bytes: number }[] {
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...names]
+    .map((name) => {
+      const a = before.get(name) ?? { count: 0, bytes: 0 };
+      const b = after.get(name) ?? { count: 0, bytes: 0 };
+      return { name, count: b.count - a.count, bytes: b.bytes - a.bytes };
+    })
+    .sort((a, b) => b.bytes - a.bytes);
 }

@@ -12,7 +12,8 @@
  * Needs `npm run build` first (it serves the production pages). Prints a Markdown table. With `--profile`, after
  * the window it also records a trace and a CPU profile of the page and prints where the main thread's time went
  * (see ui-profile.ts): by kind of work, the busiest trace events, style recalculations and DOM mutations per
- * frame, and the script functions with the most self time.
+ * frame, the script functions with the most self time, and what the window's long frames spent their time on.
+ * With `--heap-diff` it takes a heap snapshot at each end of the window and prints what grew, by constructor.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,14 @@ import { configWith } from '../server/config';
 import { startFeedServer } from '../server/feed-server';
 import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
-import { pageProfile, TRACE_CATEGORIES, traceBreakdown, type TraceEvent } from './ui-profile';
+import {
+  heapCensus,
+  heapGrowth,
+  pageProfile,
+  TRACE_CATEGORIES,
+  traceBreakdown,
+  type TraceEvent,
+} from './ui-profile';
 
 const ROWS = 100;
 const TRADES_PER_SECOND = 10;
@@ -41,6 +49,7 @@ function option(name: string, fallback: number): number {
 
 const seconds = option('seconds', 60);
 const profiling = process.argv.includes('--profile');
+const heapDiff = process.argv.includes('--heap-diff');
 /** How long each of the profile's recordings lasts. */
 const PROFILE_MS = 10_000;
 const PROFILE_DIR = 'bench-results/profiles';
@@ -51,6 +60,8 @@ function instrument() {
   const stats = {
     from: 0,
     longFrames: [] as number[],
+    /** What the long frames spent their time on: where their scripts came from, and rendering. */
+    longFrameParts: [] as { duration: number; render: number; styleAndLayout: number; scripts: string[] }[],
     commits: 0,
     messages: 0,
     latencies: [] as number[],
@@ -58,7 +69,24 @@ function instrument() {
   (window as unknown as { __bench: typeof stats }).__bench = stats;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries())
-      if (entry.startTime >= stats.from && entry.duration > 50) stats.longFrames.push(entry.duration);
+      if (entry.startTime >= stats.from && entry.duration > 50) {
+        stats.longFrames.push(entry.duration);
+        const frame = entry as PerformanceEntry & {
+          renderStart: number;
+          styleAndLayoutStart: number;
+          scripts: { duration: number; invoker: string; sourceURL: string; sourceCharPosition: number }[];
+        };
+        const end = entry.startTime + entry.duration;
+        stats.longFrameParts.push({
+          duration: entry.duration,
+          render: frame.renderStart > 0 ? end - frame.renderStart : 0,
+          styleAndLayout: frame.styleAndLayoutStart > 0 ? end - frame.styleAndLayoutStart : 0,
+          scripts: frame.scripts.map(
+            (script) =>
+              `${Math.round(script.duration)} ms ${script.invoker} ${script.sourceURL.replace(/^https?:\/\/[^/]+/, '')}:${script.sourceCharPosition}`,
+          ),
+        });
+      }
   }).observe({ type: 'long-animation-frame', buffered: true });
   // React DOM reports every commit to a devtools hook when one is present, production builds included.
   (window as unknown as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
@@ -135,11 +163,18 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
-async function heap(cdp: CDPSession, page: Page): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  return page.evaluate(
-    () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
-  );
+/**
+ * The page's used JS heap right after a full garbage collection, collected and read in one task: read a moment
+ * later (after a CDP round trip, say) it also counts whatever the page allocated meanwhile, and the page
+ * allocates megabytes a second, so back-to-back readings would differ by 20 %.
+ */
+async function heap(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const collect = (globalThis as unknown as { gc: () => void }).gc;
+    collect();
+    collect();
+    return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+  });
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -168,8 +203,24 @@ async function mutations(page: Page, ms: number) {
 }
 
 /** Where the page's main thread spends its time: a trace, DOM mutations, then a CPU profile. */
-async function profile(page: Page, cdp: CDPSession) {
+interface LongFrame {
+  duration: number;
+  render: number;
+  styleAndLayout: number;
+  scripts: string[];
+}
+
+async function profile(page: Page, cdp: CDPSession, longFrames: readonly LongFrame[]) {
   const out = (line = '') => process.stdout.write(`${line}\n`);
+  if (longFrames.length > 0) {
+    out(
+      '\n| long frame in the window | rendering | of it style and layout | its scripts |\n| --- | --- | --- | --- |',
+    );
+    for (const frame of [...longFrames].sort((a, b) => b.duration - a.duration).slice(0, 8))
+      out(
+        `| ${Math.round(frame.duration)} ms | ${Math.round(frame.render)} ms | ${Math.round(frame.styleAndLayout)} ms | ${frame.scripts.slice(0, 4).join('<br>') || '–'} |`,
+      );
+  }
   await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   const counted = await mutations(page, PROFILE_MS);
   const raw = await browser.stopTracing();
@@ -222,11 +273,14 @@ const server = await startFeedServer({
 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'],
+  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    colorScheme: 'dark',
+  });
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(instrument);
@@ -251,7 +305,8 @@ try {
   );
   await page.waitForTimeout(WARM_UP_MS);
 
-  const heapStart = await heap(cdp, page);
+  const heapStart = await heap(page);
+  const censusStart = heapDiff ? await heapCensus(cdp) : undefined;
   const before = await metrics(cdp);
   await page.evaluate(() => {
     const stats = (window as unknown as { __bench: { from: number; commits: number } }).__bench;
@@ -266,11 +321,18 @@ try {
     () =>
       (
         window as unknown as {
-          __bench: { longFrames: number[]; commits: number; messages: number; latencies: number[] };
+          __bench: {
+            longFrames: number[];
+            longFrameParts: LongFrame[];
+            commits: number;
+            messages: number;
+            latencies: number[];
+          };
         }
       ).__bench,
   );
-  const heapEnd = await heap(cdp, page);
+  const heapEnd = await heap(page);
+  const censusEnd = heapDiff ? await heapCensus(cdp) : undefined;
 
   const share = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / elapsed;
   const rows: [string, string, string][] = [
@@ -295,7 +357,18 @@ try {
   );
   process.stdout.write('| measure | value | target |\n| --- | --- | --- |\n');
   for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
-  if (profiling) await profile(page, cdp);
+  if (censusStart && censusEnd) {
+    process.stdout.write(
+      '\n| grew most over the window (heap snapshots) | objects | bytes |\n| --- | --- | --- |\n',
+    );
+    for (const { name, count, bytes } of heapGrowth(censusStart, censusEnd).slice(0, 12))
+      process.stdout.write(
+        `| ${name.slice(0, 80).replaceAll('|', '\\|')} | ${count} | ${(bytes / 1e3).toFixed(1)} kB |\n`,
+      );
+  }
+  if (profiling) {
+    await profile(page, cdp, stats.longFrameParts);
+  }
 } finally {
   await browser.close();
   await server.close();
