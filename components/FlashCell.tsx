@@ -1,7 +1,7 @@
 'use client';
 
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
-import { isOnScreen, watchOnScreen } from './on-screen';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { isOnScreen } from './on-screen';
 
 interface FlashCellProps {
   /** The number behind the text; the cell flashes when it changes, green up and red down. */
@@ -31,8 +31,6 @@ export function FlashCell({ value, children, column }: FlashCellProps) {
   const previous = useRef(value);
   const running = useRef<Animation | undefined>(undefined);
 
-  useEffect(() => watchOnScreen(cell.current as HTMLTableCellElement), []);
-
   useLayoutEffect(() => {
     const before = previous.current;
     previous.current = value;
@@ -46,7 +44,8 @@ export function FlashCell({ value, children, column }: FlashCellProps) {
       arrow.textContent = direction === 'up' ? '▲' : '▼';
       arrow.dataset.direction = direction;
     }
-    if (!isOnScreen(element)) return;
+    // The board's rows are followed on and off screen (row-entry.ts); a cell is where its row is.
+    if (!element.parentElement || !isOnScreen(element.parentElement)) return;
     element.dataset.flash = direction;
     running.current?.cancel();
     const animation = layer.animate(FADE, { duration: reducedMotion() ? 10 : FLASH_MS, easing: 'ease-out' });
