@@ -83,3 +83,23 @@ test('selects a row with the keyboard', async ({ page }) => {
   await expect(row(page, 'NVDA')).toHaveAttribute('aria-current', 'true');
   await expect(page.getByRole('region', { name: 'Chart NVDA' })).toBeVisible();
 });
+
+test('rows scrolled out of view keep moving, about once a second, and on every tick once back in view', async ({
+  page,
+}) => {
+  // A long board: the last row starts well below the board's fold.
+  const symbols = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'V', 'UNH', 'XOM', 'JNJ'];
+  const list = [...symbols, 'WMT', 'PG', 'HD', 'KO', 'COST', 'NFLX', 'AMD', 'INTC', 'DIS', 'SPY', 'BTC-USD'];
+  await openDashboard(page, `/?symbols=${list.join(',')}`, list);
+  const last = lastCell(page, 'BTC-USD');
+  await expect(last).not.toBeInViewport();
+
+  // Out of view it still moves, about once a second.
+  const before = await last.innerText();
+  await expect.poll(() => last.innerText(), { timeout: 5_000 }).not.toBe(before);
+
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).toBeInViewport();
+  const shown = await last.innerText();
+  await expect.poll(() => last.innerText(), { timeout: 5_000 }).not.toBe(shown);
+});
