@@ -45,7 +45,11 @@ export function spawnChild(
   if (core !== undefined) command = ['taskset', '-c', core, ...command];
   if (openFileLimit() < files) command = ['sh', '-c', `ulimit -n ${files} && exec "$@"`, 'sh', ...command];
   const [file, ...args] = command as [string, ...string[]];
-  const child = spawn(file, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return track(spawn(file, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
+/** Counts `child` among the processes `killAll` kills (for one the bench starts otherwise, such as Redis). */
+export function track(child: ChildProcess): ChildProcess {
   live.add(child);
   child.on('exit', () => live.delete(child));
   return child;
@@ -69,7 +73,26 @@ export async function stopChild(child: ChildProcess, close: () => Promise<null>)
   if (!(await exited(child, 5000))) child.kill('SIGKILL');
 }
 
-/** Kills every child still running (on an interrupt or a crash of the orchestrator). */
-export function killAll(): void {
-  for (const child of live) child.kill('SIGKILL');
+const cleanups = new Set<() => void>();
+
+/**
+ * Runs `cleanup` (synchronous: it may run as the process exits) when `killAll` runs, unless the returned function
+ * has been called first, once the caller has cleaned up itself.
+ */
+export function atExit(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
 }
+
+/** Kills every child still running and runs what `atExit` holds (on an interrupt or a crash of the orchestrator). */
+export function killAll(): void {
+  for (const child of live) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  for (const cleanup of cleanups) cleanup();
+  cleanups.clear();
+}
+
+// However the orchestrator ends (an uncaught error included), nothing it started outlives it; only a SIGKILL of the
+// orchestrator itself escapes this, and the Node children then exit as their IPC channel closes.
+process.on('exit', killAll);

@@ -19,14 +19,21 @@ export interface ServerStart {
   profilePath?: string | undefined;
 }
 
-export interface ServerWindow {
-  /** User plus system CPU time of the server process over the window. */
+/** What a bench child measures of itself over the window. */
+export interface ProcessWindow {
+  /** User plus system CPU time of the process over the window. */
   cpuUs: number;
   elapsedMs: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   rssEndBytes: number;
   rssPeakBytes: number;
+  /** Garbage-collection pauses of the main thread: their sum and the longest. */
+  gcMs: number;
+  gcMaxMs: number;
+}
+
+export interface ServerWindow extends ProcessWindow {
   queuedBytesMax: number;
   /** Most clients held back as slow at one sample, for a server that keeps that count. */
   behindMax?: number;
@@ -34,9 +41,6 @@ export interface ServerWindow {
   events: number;
   /** Of `cpuUs`, the time the simulator spent making ticks (the same for every server). */
   simulatorUs: number;
-  /** Garbage-collection pauses of the main thread: their sum and the longest. */
-  gcMs: number;
-  gcMaxMs: number;
 }
 
 export interface Memory {
@@ -134,5 +138,48 @@ export interface LoadCommands {
   /** Lets slow clients read at full speed and waits until nothing has arrived for `quietMs`. */
   drain: { request: { quietMs: number; timeoutMs: number }; reply: Drained };
   verify: { request: { expected: Record<string, number[]> }; reply: Verdict };
+  close: { request: null; reply: null };
+}
+
+/** The ingest child's start: the bench's seeded feed, published to Redis as `npm run ingest` publishes. */
+export interface IngestStart {
+  redisUrl: string;
+  seed: number;
+  symbols: number;
+  ticksPerSec: number;
+}
+
+export interface IngestWindow extends ProcessWindow {
+  /** Market events the feed produced over the window. */
+  events: number;
+  /** Of `cpuUs`, the time the simulator spent making ticks. */
+  simulatorUs: number;
+}
+
+/** What bench/gateways.ts asks the ingest child (`bench/ingest-child.ts`). */
+export interface IngestCommands {
+  start: { request: IngestStart; reply: null };
+  /** What the feed lets through from now on. */
+  feed: { request: { mode: FeedMode }; reply: null };
+  /** Opens the window; the feed shuts by itself when it ends. */
+  measureStart: { request: { windowMs: number }; reply: null };
+  measureEnd: { request: null; reply: IngestWindow };
+  /** Stops the ticks for good; answers once every change is in Redis, with the market's position then. */
+  stopTicks: { request: null; reply: { position: number } };
+  finalState: { request: null; reply: Record<string, number[]> };
+  close: { request: null; reply: null };
+}
+
+/** What bench/gateways.ts asks a gateway child (`bench/gateway-child.ts`). */
+export interface GatewayCommands {
+  start: { request: { redisUrl: string; flushMs: number }; reply: { port: number } };
+  /** CPU use over `ms` as things stand (before any client: following the stream alone). */
+  idle: { request: { ms: number }; reply: { cpuPct: number } };
+  /** The position of the last change its replica applied. */
+  position: { request: null; reply: number };
+  memory: { request: null; reply: Memory };
+  measureStart: { request: null; reply: null };
+  measureEnd: { request: null; reply: ProcessWindow };
+  finalState: { request: null; reply: Record<string, number[]> };
   close: { request: null; reply: null };
 }

@@ -4,6 +4,7 @@
  * table per scenario and the targets. See docs/performance.md.
  *
  *   npm run bench -- [--quick] [--scenario T1] [--servers L,O] [--json FILE] [--profile]
+ *   npm run bench -- [--quick] --gateways N [--json FILE]     (bench/gateways.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAll, pinning, ROOT } from './children';
+import { compareGateways } from './gateways';
+import { comparisonMarkdown, comparisonTable, type GatewayRunResult } from './gateway-report';
 import { table, type RunResult, type ScenarioResults } from './report';
 import { log, PROFILE_DIR, profileSummary, runOne } from './run-one';
 import { ALL_SCENARIOS, quick, SCENARIOS, type Scenario } from './scenarios';
@@ -25,7 +28,11 @@ interface Options {
   quick: boolean;
   json: string | undefined;
   profile: boolean;
+  /** With `--gateways N`: the scaled-out comparison instead of the L, N and O servers. */
+  gateways: number | undefined;
 }
+
+const MAX_GATEWAYS = 16;
 
 function parseOptions(): Options {
   const { values } = parseArgs({
@@ -35,6 +42,7 @@ function parseOptions(): Options {
       servers: { type: 'string' },
       json: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      gateways: { type: 'string' },
     },
   });
   const names = (values.scenario ?? [])
@@ -49,13 +57,25 @@ function parseOptions(): Options {
   const kinds = (values.servers ?? 'L,N,O').split(',').map((kind) => kind.trim().toUpperCase());
   const badKinds = kinds.filter((kind) => !KINDS.includes(kind as ServerKind));
   if (badKinds.length > 0) throw new Error(`unknown server ${badKinds.join(', ')}; choose from L, N, O`);
-  const chosen = names.length === 0 ? [...SCENARIOS] : ALL_SCENARIOS.filter((s) => names.includes(s.name));
+  const gateways = values.gateways === undefined ? undefined : Number(values.gateways);
+  if (gateways !== undefined && !(Number.isInteger(gateways) && gateways >= 2 && gateways <= MAX_GATEWAYS)) {
+    throw new Error(`--gateways takes a whole number from 2 to ${MAX_GATEWAYS}, not ${values.gateways}`);
+  }
+  const defaults = gateways === undefined ? SCENARIOS : SCENARIOS.filter((s) => s.name === 'T1');
+  const chosen = names.length === 0 ? [...defaults] : ALL_SCENARIOS.filter((s) => names.includes(s.name));
+  const unsteady = chosen.filter((s) => s.spikeTicksPerSec !== undefined || s.slowShare > 0);
+  if (gateways !== undefined && unsteady.length > 0) {
+    throw new Error(
+      `--gateways runs steady scenarios only (no spike, no slow clients), not ${unsteady.map((s) => s.name).join(', ')}`,
+    );
+  }
   return {
     scenarios: values.quick ? chosen.map(quick) : chosen,
     kinds: kinds as ServerKind[],
     quick: values.quick,
     json: values.json,
     profile: values.profile,
+    gateways,
   };
 }
 
@@ -88,14 +108,66 @@ function machine() {
   };
 }
 
+function writeJson(file: string, body: object): void {
+  const path = resolve(process.cwd(), file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`);
+  log(`wrote ${file}`);
+}
+
+/** `--gateways N`: each scenario with one gateway and with N, side by side; 1 when a run is wrong or failed. */
+async function mainGateways(
+  options: Options,
+  gateways: number,
+  host: ReturnType<typeof machine>,
+): Promise<number> {
+  const results: Record<string, { one: GatewayRunResult; many: GatewayRunResult }> = {};
+  for (const scenario of options.scenarios) {
+    const [one, many] = await compareGateways(scenario, gateways, options.quick);
+    results[scenario.name] = { one, many };
+    process.stdout.write(
+      `\n${comparisonTable(`${scenario.name} ${scenario.title} (${scenario.clients} clients per gateway)`, one, many)}`,
+    );
+    const commit = host.revision
+      ? `${host.revision.commit}${host.revision.dirty ? ' + changes' : ''}`
+      : 'unknown';
+    process.stdout.write(
+      `\nAs markdown (commit ${commit}, ${host.nproc} cores, load average ${one.loadAverage.toFixed(1)} and ` +
+        `${many.loadAverage.toFixed(1)}${options.quick ? ', quick run' : ''}):\n\n${comparisonMarkdown(one, many)}`,
+    );
+  }
+  if (options.quick) process.stdout.write('(quick run: small and short, the figures are indicative only)\n');
+  if (host.nproc < gateways + 2) {
+    process.stdout.write(
+      `(${gateways} gateways, the ingest, redis-server and ${gateways} load children shared ${host.nproc} cores: ` +
+        'the ratios show whether the cost per update holds; what N gateways serve needs a core each)\n',
+    );
+  }
+  if (options.json) {
+    const setup = Object.fromEntries(options.scenarios.map((s) => [s.name, { ...s }]));
+    writeJson(options.json, { machine: host, quick: options.quick, gateways, scenarios: results, setup });
+  }
+  const broken = Object.values(results).flatMap(({ one, many }) =>
+    [one, many].filter((run) => !run.correct || run.error),
+  );
+  for (const run of broken)
+    log(`failing: the run with ${run.gateways} gateway(s) is not correct or in error`);
+  return broken.length > 0 ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   const options = parseOptions();
   const host = machine();
+  const placement =
+    options.gateways === undefined
+      ? 'server on core 0, load on core 1'
+      : 'gateways on core 0; ingest, redis-server and load on core 1';
   log(
     `tickerboard bench${options.quick ? ' (quick)' : ''}: ${host.nproc} cores (${host.cpu}), Node ${host.node}, ` +
-      `${host.pinned ? 'server on core 0, load on core 1' : 'not pinned (no taskset or one core)'}, ` +
+      `${host.pinned ? placement : 'not pinned (no taskset or one core)'}, ` +
       `commit ${host.revision ? `${host.revision.commit}${host.revision.dirty ? ' + uncommitted changes' : ''}` : 'unknown'}`,
   );
+  if (options.gateways !== undefined) return mainGateways(options, options.gateways, host);
   if (options.profile) mkdirSync(resolve(ROOT, PROFILE_DIR), { recursive: true });
 
   const results: Record<string, ScenarioResults> = {};
@@ -117,14 +189,14 @@ async function main(): Promise<number> {
   if (options.quick) process.stdout.write('(quick run: small and short, the targets are indicative only)\n');
 
   if (options.json) {
-    const path = resolve(process.cwd(), options.json);
-    mkdirSync(dirname(path), { recursive: true });
     const scenarios = Object.fromEntries(options.scenarios.map((s) => [s.name, { ...s }]));
-    writeFileSync(
-      path,
-      `${JSON.stringify({ machine: host, quick: options.quick, scenarios: results, setup: scenarios, targets }, null, 2)}\n`,
-    );
-    log(`wrote ${options.json}`);
+    writeJson(options.json, {
+      machine: host,
+      quick: options.quick,
+      scenarios: results,
+      setup: scenarios,
+      targets,
+    });
   }
 
   const broken = Object.values(results).flatMap((byKind) =>

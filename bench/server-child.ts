@@ -4,8 +4,8 @@
  * bench/run.ts, pinned to its own core where `taskset` exists.
  */
 import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { ServerCommands, ServerStart, ServerWindow } from './commands';
+import { collectGarbage, openProcessWindow } from './process-window';
 import { startProfiler } from './profile';
 import { serve } from './rpc';
 import type { BenchServer, ServerKind, ServerSetup } from './servers/bench-server';
@@ -20,9 +20,6 @@ const STARTERS: Record<ServerKind, (setup: ServerSetup) => Promise<BenchServer>>
   O: startOurs,
 };
 
-/** How often RSS (and queued bytes) are sampled during the window. */
-const SAMPLE_MS = 250;
-
 let server: BenchServer | undefined;
 let feed: BenchFeed | undefined;
 let watchQueues = false;
@@ -35,62 +32,24 @@ function running(): { server: BenchServer; feed: BenchFeed } {
   return { server, feed };
 }
 
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-}
-
 /** Starts measuring; returns the function that ends the window and reports it. */
 function measure(): () => ServerWindow {
   const { server, feed } = running();
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const cpu = process.cpuUsage();
-  const started = performance.now();
   const events = feed.events;
   const simulatorMs = feed.simulatorMs;
-  let rssPeak = process.memoryUsage.rss();
   let queuedMax = 0;
   let behindMax = 0;
-  let gcMs = 0;
-  let gcMaxMs = 0;
-  const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gcMs += entry.duration;
-      gcMaxMs = Math.max(gcMaxMs, entry.duration);
-    }
-  });
-  gc.observe({ entryTypes: ['gc'] });
-  const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  const end = openProcessWindow(() => {
     if (watchQueues) queuedMax = Math.max(queuedMax, server.queuedBytes());
     if (server.behind) behindMax = Math.max(behindMax, server.behind());
-  }, SAMPLE_MS);
-  return () => {
-    const used = process.cpuUsage(cpu);
-    const elapsedMs = performance.now() - started;
-    clearInterval(sampler);
-    loop.disable();
-    gc.disconnect();
-    const rssEnd = process.memoryUsage.rss();
-    // No sample at all: the loop never turned during the window.
-    const blocked = loop.count === 0;
-    return {
-      cpuUs: used.user + used.system,
-      elapsedMs,
-      loopDelayP99Ms: blocked ? elapsedMs : loop.percentile(99) / 1e6,
-      loopDelayMaxMs: blocked ? elapsedMs : loop.max / 1e6,
-      rssEndBytes: rssEnd,
-      rssPeakBytes: Math.max(rssPeak, rssEnd),
-      queuedBytesMax: queuedMax,
-      ...(server.behind ? { behindMax } : {}),
-      events: feed.events - events,
-      simulatorUs: (feed.simulatorMs - simulatorMs) * 1000,
-      gcMs,
-      gcMaxMs,
-    };
-  };
+  });
+  return () => ({
+    ...end(),
+    queuedBytesMax: queuedMax,
+    ...(server.behind ? { behindMax } : {}),
+    events: feed.events - events,
+    simulatorUs: (feed.simulatorMs - simulatorMs) * 1000,
+  });
 }
 
 serve<ServerCommands>({

@@ -6,6 +6,7 @@ import { systemClock } from '../clock';
 import type { Config } from '../config';
 import { buildMarket } from '../feed-server';
 import type { Logger } from '../logger';
+import type { MarketView } from '../market/market-view';
 import type { PriceSource } from '../source/price-source';
 import { createSources } from '../source/sources';
 import { ChangePublisher } from './change-publisher';
@@ -13,6 +14,8 @@ import { connectRedis, redisReady } from './redis';
 
 export interface Ingest {
   readonly publisher: ChangePublisher;
+  /** The market it publishes (read-only: the sources change it). */
+  readonly market: MarketView;
   /** The port of its health and metrics endpoints. */
   readonly port: number;
   close(): Promise<void>;
@@ -107,6 +110,7 @@ export async function startIngest(
   });
   return {
     publisher,
+    market: built.market,
     port: (http.address() as AddressInfo).port,
     async close() {
       stopSources();

@@ -13,33 +13,56 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A real redis-server of the test's own, in memory only, on a loopback port it keeps across restarts. */
+export interface RedisOptions {
+  /** A command the server runs under, such as `['taskset', '-c', '1']` (it must exec the server, keeping its pid). */
+  prefix?: readonly string[];
+  /** Its working directory (nothing is saved there, but Redis needs one it may write). */
+  dir?: string;
+  /** Called with every process started, so the caller can kill it however its own run ends. */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+/**
+ * A real redis-server of the test's (or the bench's) own, in memory only, on a loopback port it keeps across
+ * restarts.
+ */
 export class TestRedis {
   readonly port: number;
+  private readonly options: RedisOptions;
   private child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, options: RedisOptions) {
     this.port = port;
+    this.options = options;
   }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort());
+  /** The running server's process id (for its CPU time in /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  static async start(options: RedisOptions = {}): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), options);
     await redis.restart();
     return redis;
   }
 
   /** Starts it (again, empty: nothing is saved) on the same port; resolves once it accepts connections. */
   async restart(): Promise<void> {
-    const child = spawn(
+    const { prefix = [], dir, onSpawn } = this.options;
+    const [command, ...args] = [
+      ...prefix,
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ...(dir ? ['--dir', dir] : []),
+    ] as [string, ...string[]];
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    onSpawn?.(child);
     await new Promise<void>((resolve, reject) => {
       let output = '';
       child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
