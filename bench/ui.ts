@@ -305,8 +305,10 @@ try {
   );
   await page.waitForTimeout(WARM_UP_MS);
 
-  const heapStart = await heap(page);
   const censusStart = heapDiff ? await heapCensus(cdp) : undefined;
+  // The snapshot stops the page for seconds: let it catch up before the window.
+  if (censusStart) await page.waitForTimeout(WARM_UP_MS);
+  const heapStart = await heap(page);
   const before = await metrics(cdp);
   await page.evaluate(() => {
     const stats = (window as unknown as { __bench: { from: number; commits: number } }).__bench;
