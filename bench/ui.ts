@@ -61,7 +61,13 @@ function instrument() {
     from: 0,
     longFrames: [] as number[],
     /** What the long frames spent their time on: where their scripts came from, and rendering. */
-    longFrameParts: [] as { duration: number; render: number; styleAndLayout: number; scripts: string[] }[],
+    longFrameParts: [] as {
+      at: number;
+      duration: number;
+      render: number;
+      styleAndLayout: number;
+      scripts: string[];
+    }[],
     commits: 0,
     messages: 0,
     latencies: [] as number[],
@@ -78,6 +84,7 @@ function instrument() {
         };
         const end = entry.startTime + entry.duration;
         stats.longFrameParts.push({
+          at: (entry.startTime - stats.from) / 1000,
           duration: entry.duration,
           render: frame.renderStart > 0 ? end - frame.renderStart : 0,
           styleAndLayout: frame.styleAndLayoutStart > 0 ? end - frame.styleAndLayoutStart : 0,
@@ -204,6 +211,8 @@ async function mutations(page: Page, ms: number) {
 
 /** Where the page's main thread spends its time: a trace, DOM mutations, then a CPU profile. */
 interface LongFrame {
+  /** Seconds into the window. */
+  at: number;
   duration: number;
   render: number;
   styleAndLayout: number;
@@ -214,11 +223,11 @@ async function profile(page: Page, cdp: CDPSession, longFrames: readonly LongFra
   const out = (line = '') => process.stdout.write(`${line}\n`);
   if (longFrames.length > 0) {
     out(
-      '\n| long frame in the window | rendering | of it style and layout | its scripts |\n| --- | --- | --- | --- |',
+      '\n| long frame in the window | at | rendering | of it style and layout | its scripts |\n| --- | --- | --- | --- | --- |',
     );
     for (const frame of [...longFrames].sort((a, b) => b.duration - a.duration).slice(0, 8))
       out(
-        `| ${Math.round(frame.duration)} ms | ${Math.round(frame.render)} ms | ${Math.round(frame.styleAndLayout)} ms | ${frame.scripts.slice(0, 4).join('<br>') || '–'} |`,
+        `| ${Math.round(frame.duration)} ms | ${frame.at.toFixed(1)} s | ${Math.round(frame.render)} ms | ${Math.round(frame.styleAndLayout)} ms | ${frame.scripts.slice(0, 4).join('<br>') || '–'} |`,
       );
   }
   await browser.startTracing(page, { categories: TRACE_CATEGORIES });
