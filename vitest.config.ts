@@ -12,9 +12,12 @@ const ALONE = [
   'tests/integration/connection-limits.test.ts',
   // Each role its own process (ingest, gateways, Redis, a cluster), timed against outages and restarts.
   'tests/integration/scale-out.test.ts',
+  'tests/integration/ingest-without-redis.test.ts',
   'tests/integration/cluster.test.ts',
   // Builds the whole project twice: it would take both cores from every other file.
   'tests/integration/dockerfile.test.ts',
+  // Next's dev server compiling the page (Turbopack takes every core for seconds).
+  'tests/integration/dev-server.test.ts',
 ];
 
 export default defineConfig({

@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
+import { THEME_SCRIPT } from '../components/theme';
 import './globals.css';
 
 // Rendered per request: the server's CSP carries a fresh nonce, which Next puts on every script of the page.
@@ -18,9 +20,20 @@ export const viewport: Viewport = {
   colorScheme: 'dark light',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** The nonce of this response's CSP (the server puts the policy on the request too), for the inline script. */
+async function cspNonce(): Promise<string | undefined> {
+  const policy = (await headers()).get('content-security-policy') ?? '';
+  return /'nonce-([^']+)'/.exec(policy)?.[1];
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const nonce = await cspNonce();
   return (
-    <html lang="en">
+    // The theme script sets data-theme and data-scheme on <html> before React hydrates it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>{children}</body>
     </html>
   );

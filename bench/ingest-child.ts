@@ -31,6 +31,8 @@ serve<IngestCommands>({
       createLogger('silent'),
       { source: feed.source },
     );
+    // The ingest starts whether or not Redis answers: the gateways start from its first checkpoint.
+    await ingest.publisher.published();
     return null;
   },
   feed({ mode }) {

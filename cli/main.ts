@@ -108,40 +108,27 @@ async function openLive(invocation: Invocation): Promise<Live> {
   return { client, subscription, failed };
 }
 
-/** The quote as one NDJSON line: decimals, without the instrument and the ticks. */
+/** The fields of an NDJSON line, in their order: decimals, without the instrument and the ticks. */
+const LINE_FIELDS = [
+  'symbol',
+  'seq',
+  'stale',
+  'last',
+  'bid',
+  'ask',
+  'open',
+  'high',
+  'low',
+  'prevClose',
+  'volume',
+  'change',
+  'changePercent',
+  'time',
+] as const satisfies readonly (keyof LiveQuote)[];
+
+/** The quote as one NDJSON line. */
 function quoteLine(quote: LiveQuote): string {
-  const {
-    symbol,
-    seq,
-    stale,
-    last,
-    bid,
-    ask,
-    open,
-    high,
-    low,
-    prevClose,
-    volume,
-    change,
-    changePercent,
-    time,
-  } = quote;
-  return JSON.stringify({
-    symbol,
-    seq,
-    stale,
-    last,
-    bid,
-    ask,
-    open,
-    high,
-    low,
-    prevClose,
-    volume,
-    change,
-    changePercent,
-    time,
-  });
+  return JSON.stringify(Object.fromEntries(LINE_FIELDS.map((field) => [field, quote[field]])));
 }
 
 async function stream(invocation: Invocation): Promise<number> {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { describeAlert, type Alert } from '../lib/alerts';
 import { formatAlertLevel } from './alert-format';
 import { watchAlerts } from './store/alert-watcher';
-import { useMarketStore, usePreferencesStore } from './StoreProvider';
+import { useMarketStore, usePreferences, usePreferencesStore } from './StoreProvider';
 
 const TOAST_MS = 12_000;
 
@@ -14,8 +14,9 @@ interface Toast {
 }
 
 /** A short beep through Web Audio; no file to load. */
-function beep() {
-  const audio = new AudioContext();
+function beep(audio: AudioContext) {
+  // Made without a user gesture (a reload with sound on), the context starts suspended: try to resume it.
+  if (audio.state === 'suspended') void audio.resume();
   const tone = audio.createOscillator();
   const gain = audio.createGain();
   tone.frequency.value = 880;
@@ -24,7 +25,46 @@ function beep() {
   tone.connect(gain).connect(audio.destination);
   tone.start();
   tone.stop(audio.currentTime + 0.3);
-  tone.onended = () => void audio.close();
+  tone.onended = () => {
+    tone.disconnect();
+    gain.disconnect();
+  };
+}
+
+/**
+ * The page's one AudioContext for alert sounds, made (or resumed) on the trader's first click or key press
+ * while sound is on: browsers keep a context made without a user gesture silent.
+ */
+function useAlertAudio(): () => AudioContext {
+  const sound = usePreferences((s) => s.alertSound);
+  const [audio] = useState(() => {
+    let context: AudioContext | undefined;
+    return {
+      get: () => (context ??= new AudioContext()),
+      close: () => {
+        void context?.close();
+        context = undefined;
+      },
+    };
+  });
+
+  useEffect(() => {
+    if (!sound) return;
+    const unlock = () => {
+      const context = audio.get();
+      if (context.state === 'suspended') void context.resume();
+    };
+    window.addEventListener('pointerdown', unlock, { capture: true });
+    window.addEventListener('keydown', unlock, { capture: true });
+    return () => {
+      window.removeEventListener('pointerdown', unlock, { capture: true });
+      window.removeEventListener('keydown', unlock, { capture: true });
+    };
+  }, [sound, audio]);
+
+  useEffect(() => audio.close, [audio]);
+
+  return audio.get;
 }
 
 /**
@@ -35,6 +75,7 @@ export function AlertToasts({ ready }: { ready: boolean }) {
   const market = useMarketStore();
   const preferences = usePreferencesStore();
   const [toasts, setToasts] = useState<readonly Toast[]>([]);
+  const audio = useAlertAudio();
 
   useEffect(() => {
     if (!ready) return;
@@ -50,14 +91,14 @@ export function AlertToasts({ ready }: { ready: boolean }) {
         setToasts((shown) => shown.filter((t) => t !== toast));
       }, TOAST_MS);
       timers.add(timer);
-      if (preferences.getState().alertSound) beep();
+      if (preferences.getState().alertSound) beep(audio());
       if ('Notification' in window && Notification.permission === 'granted') new Notification(text);
     });
     return () => {
       stop();
       for (const timer of timers) clearTimeout(timer);
     };
-  }, [ready, market, preferences]);
+  }, [ready, market, preferences, audio]);
 
   return (
     <div className="toasts">

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ChartPanel } from './ChartPanel';
 import { createCrosshairBus } from './crosshair-bus';
 import { usePreferences } from './StoreProvider';
@@ -8,14 +8,20 @@ import { usePreferences } from './StoreProvider';
 /** The layout's 1, 2 or 4 charts, sharing one crosshair time. */
 export function ChartGrid({ ready, onError }: { ready: boolean; onError: (message: string) => void }) {
   const layout = usePreferences((s) => s.layout);
-  const theme = usePreferences((s) => s.theme);
   const [crosshair] = useState(createCrosshairBus);
+  // The charts read their colours from the stylesheet once: each change of the scheme shown (a theme chosen,
+  // or the browser's under the system theme) is counted, and mounts them again.
+  const [schemeChanges, setSchemeChanges] = useState(0);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setSchemeChanges((n) => n + 1));
+    observer.observe(document.documentElement, { attributeFilter: ['data-scheme'] });
+    return () => observer.disconnect();
+  }, []);
   return (
     <div id="charts" className="charts" data-layout={layout}>
       {Array.from({ length: layout }, (_, index) => (
-        // A theme change mounts the charts again: they read their colours from the stylesheet once.
         <ChartPanel
-          key={`${index} ${theme}`}
+          key={`${index} ${schemeChanges}`}
           index={index}
           ready={ready}
           crosshair={crosshair}

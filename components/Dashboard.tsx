@@ -30,7 +30,7 @@ export function Dashboard() {
               {problem}
             </p>
           )}
-          <PageControls />
+          <PageControls ready={hydrated} />
           <MarketClock />
           <ConnectionBadge />
         </div>

@@ -3,19 +3,22 @@
 import { useEffect } from 'react';
 import type { Layout, Theme, TimeZoneChoice } from './store/preferences-store';
 import { usePreferences, usePreferencesStore } from './StoreProvider';
+import { applyTheme } from './theme';
 
-/** The page-wide settings in the top bar: chart layout, time zone and theme. */
-export function PageControls() {
+/**
+ * The page-wide settings in the top bar: chart layout, time zone and theme. The theme is applied only once the
+ * preferences are in (`ready`): before that the inline theme script's choice stands, and the default "system"
+ * must not replace a saved light theme for a frame.
+ */
+export function PageControls({ ready }: { ready: boolean }) {
   const preferences = usePreferencesStore();
   const layout = usePreferences((s) => s.layout);
   const timeZone = usePreferences((s) => s.timeZone);
   const theme = usePreferences((s) => s.theme);
 
   useEffect(() => {
-    const root = document.documentElement;
-    if (theme === 'system') delete root.dataset.theme;
-    else root.dataset.theme = theme;
-  }, [theme]);
+    if (ready) return applyTheme(document.documentElement, theme);
+  }, [ready, theme]);
 
   return (
     <div className="page-controls">

@@ -98,7 +98,7 @@ export function QuoteCell({ column, quote, instrument }: CellProps) {
     case 'trend':
       return (
         <td className="graph" data-column={column}>
-          <Sparkline value={quote.last} />
+          <Sparkline symbol={instrument.symbol} value={quote.last} />
         </td>
       );
   }

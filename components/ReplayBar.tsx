@@ -1,17 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
+import type { ReplayState } from '../lib/protocol';
 import { authHeaders } from './auth-token';
-
-/** What `GET /api/replay` answers (server/replay/replay.ts). */
-interface ReplayState {
-  start: number;
-  end: number;
-  position: number;
-  speed: number;
-  paused: boolean;
-  ended: boolean;
-}
 
 const POLL_MS = 500;
 /** Speeds offered; 0 plays as fast as the server can. */

@@ -25,11 +25,19 @@ export interface AlertLinesOptions {
   color: string;
 }
 
+export interface AlertLines {
+  /** Shows the alerts the preferences hold now for the chart's symbol. */
+  refresh(): void;
+  /** Writes where the lines are (`data-alert-y`, px from the canvas top, in the alerts' order) after the scale moved. */
+  place(): void;
+  stop(): void;
+}
+
 /**
  * The chart's price alerts as horizontal lines; a line can be dragged to a new level, which re-arms the
  * alert. Returns the function that removes the lines and the listeners.
  */
-export function showAlertLines(options: AlertLinesOptions): { refresh: () => void; stop: () => void } {
+export function showAlertLines(options: AlertLinesOptions): AlertLines {
   const { chart, series, surface, host, preferences, shown, color } = options;
   const lines = new Map<string, { line: IPriceLine; level: number }>();
   let dragging: { id: string; level: number } | undefined;
@@ -66,6 +74,18 @@ export function showAlertLines(options: AlertLinesOptions): { refresh: () => voi
       lines.set(alert.id, { line, level: alert.level });
     }
     host.dataset.alertLines = String(lines.size);
+    place();
+  };
+
+  const place = () => {
+    const ys = [...lines.values()].map((held) => {
+      const y = series.priceToCoordinate(
+        dragging && lines.get(dragging.id) === held ? dragging.level : held.level,
+      );
+      return y === null ? '' : String(Math.round(y));
+    });
+    const text = ys.join(' ');
+    if (host.dataset.alertY !== text) host.dataset.alertY = text;
   };
 
   const yOf = (event: PointerEvent) => event.clientY - surface.getBoundingClientRect().top;
@@ -88,6 +108,7 @@ export function showAlertLines(options: AlertLinesOptions): { refresh: () => voi
     if (price === null || !held) return;
     dragging.level = price;
     held.line.applyOptions({ price });
+    place();
   };
   const onUp = () => {
     if (!dragging) return;
@@ -110,6 +131,7 @@ export function showAlertLines(options: AlertLinesOptions): { refresh: () => voi
 
   return {
     refresh,
+    place,
     stop: () => {
       stopPreferences();
       surface.removeEventListener('pointerdown', onDown, { capture: true });

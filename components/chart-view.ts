@@ -108,6 +108,12 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   /** Scrolling back to the newest bar, asked for and not yet there. */
   let jumping = false;
 
+  /**
+   * Straight to the newest bar with its usual room on the right, not animated: an animation that new bars or a
+   * busy main thread interrupt can stop short of it and leave the way back on offer.
+   */
+  const toNewest = () => timeScale.scrollToPosition(timeScale.options().rightOffset, false);
+
   const slot = () => preferences.getState().charts[index];
 
   const describe = () => {
@@ -242,14 +248,14 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     }
     if (jumping) {
       // On the way back to the newest bar: history landing meanwhile must not pull the view back.
-      timeScale.scrollToRealTime();
+      toNewest();
     } else if (range && previous && anchor !== undefined) {
       const shift = next.bars.findIndex((bar) => bar.time === anchor) - (previous.chart.bars.length - 1);
       const found = next.bars.some((bar) => bar.time === anchor);
       if (found && shift !== 0)
         timeScale.setVisibleLogicalRange({ from: range.from + shift, to: range.to + shift });
     } else if (!sameStream) {
-      timeScale.scrollToRealTime();
+      toNewest();
     }
   };
 
@@ -411,6 +417,8 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     if (!back) jumping = false;
     const scrolled = shown !== undefined && back ? 'true' : 'false';
     if (host.dataset.scrolled !== scrolled) host.dataset.scrolled = scrolled;
+    // The price scale follows what is in view, so the alert lines move on the screen with it.
+    alertLines.place();
   };
   timeScale.subscribeVisibleLogicalRangeChange(onRange);
 
@@ -424,7 +432,7 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   return {
     scrollToNewest: () => {
       jumping = true;
-      timeScale.scrollToRealTime();
+      toNewest();
     },
     remove: () => {
       stopMarket();

@@ -3,7 +3,9 @@
 import { useEffect, useState } from 'react';
 import { parseSymbolsParam } from '../lib/watchlists';
 import { onTokenLink, pageToken } from './auth-token';
+import { fetchSparklines } from '@tickerboard/client';
 import { connectFeed } from './store/feed-connection';
+import { loadIntraday } from './store/intraday-loader';
 import { linkPreferences } from './store/preferences-bridge';
 import { useLinkStats, useMarketStore, usePreferencesStore } from './StoreProvider';
 
@@ -59,6 +61,14 @@ export function useMarketFeed(): MarketFeed {
     if (!hydrated) return;
     return connectFeed(store, { onError: setProblem, stats, token: pageToken });
   }, [store, stats, hydrated]);
+
+  useEffect(() => {
+    if (!hydrated) return;
+    return loadIntraday(store, {
+      fetchSeries: (symbols) => fetchSparklines(symbols, { base: '', token: pageToken() }),
+      onError: setProblem,
+    });
+  }, [store, hydrated]);
 
   // A new token link opened in this tab: start again with it (instruments, history and feed all need it).
   useEffect(() => onTokenLink(() => window.location.reload()), []);

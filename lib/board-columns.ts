@@ -27,18 +27,8 @@ export const COLUMN_LABELS: Readonly<Record<ColumnId, string>> = {
   trend: 'Trend',
 };
 
-/** Shown by default, in this order. */
-export const DEFAULT_COLUMNS: readonly ColumnId[] = [
-  'last',
-  'change',
-  'changePercent',
-  'bid',
-  'ask',
-  'spread',
-  'volume',
-  'range',
-  'trend',
-];
+/** Shown by default: every column, in the order of `COLUMNS`. */
+export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMNS;
 
 export function isColumn(value: unknown): value is ColumnId {
   return typeof value === 'string' && (COLUMNS as readonly string[]).includes(value);

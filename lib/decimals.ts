@@ -4,11 +4,8 @@ import type { UnixMillis, UnixSeconds } from './nominal';
 import type { ApiBar } from './protocol';
 import { quoteChange, quoteChangePercent, type Quote } from './quote';
 
-/**
- * A quote in decimals: prices in the instrument's currency, volume in its quantity, change and change % since the
- * previous close. What `GET /api/quotes` serves and what the client library hands its listeners beside the ticks.
- */
-export interface DecimalQuote {
+/** A quote's prices in the instrument's currency and its volume in its quantity. */
+export interface DecimalPrices {
   last: number;
   bid: number;
   ask: number;
@@ -17,6 +14,13 @@ export interface DecimalQuote {
   low: number;
   prevClose: number;
   volume: number;
+}
+
+/**
+ * A quote in decimals: prices in the instrument's currency, volume in its quantity, change and change % since the
+ * previous close. What `GET /api/quotes` serves and what the client library hands its listeners beside the ticks.
+ */
+export interface DecimalQuote extends DecimalPrices {
   change: number;
   /** Percent of the previous close, rounded to 4 decimals. */
   changePercent: number;
@@ -24,7 +28,7 @@ export interface DecimalQuote {
   time: UnixMillis;
 }
 
-export function decimalQuote(quote: Quote, instrument: Instrument): DecimalQuote {
+export function decimalPrices(quote: Quote, instrument: Instrument): DecimalPrices {
   return {
     last: toPrice(quote.last, instrument),
     bid: toPrice(quote.bid, instrument),
@@ -34,6 +38,12 @@ export function decimalQuote(quote: Quote, instrument: Instrument): DecimalQuote
     low: toPrice(quote.low, instrument),
     prevClose: toPrice(quote.prevClose, instrument),
     volume: toQuantity(quote.volume, instrument),
+  };
+}
+
+export function decimalQuote(quote: Quote, instrument: Instrument): DecimalQuote {
+  return {
+    ...decimalPrices(quote, instrument),
     change: toPrice(quoteChange(quote), instrument),
     changePercent: Number(quoteChangePercent(quote).toFixed(4)),
     time: quote.time,

@@ -1,4 +1,4 @@
-import { dayBucket, monthOf, weekOf } from './calendar/sessions';
+import { dayBucket, monthOf, oncePerMinute, weekOf } from './calendar/sessions';
 import type { AssetClass } from './instrument';
 import type { UnixMillis, UnixSeconds } from './nominal';
 
@@ -70,15 +70,5 @@ export function bucketer(
     const seconds = INTERVAL_SECONDS[interval];
     return (time) => bucketOfSeconds(time, seconds);
   }
-  // Sessions change on whole minutes, so one lookup serves every trade of a minute.
-  let minute = Number.NaN;
-  let bucket: UnixSeconds | undefined;
-  return (time) => {
-    const m = Math.floor(time / 60_000);
-    if (m !== minute) {
-      minute = m;
-      bucket = tradingBucket(time, interval, assetClass);
-    }
-    return bucket;
-  };
+  return oncePerMinute((time) => tradingBucket(time, interval, assetClass));
 }

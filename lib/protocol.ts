@@ -307,3 +307,34 @@ export interface ApiQuote extends DecimalQuote {
 export interface QuotesResponse {
   quotes: ApiQuote[];
 }
+
+/**
+ * One symbol's intraday series in `GET /api/sparklines`: the closes of its 5m bars over the session of its
+ * current (or, while closed, last) trading day, thinned to at most 64 evenly spaced points, in decimals.
+ */
+export interface ApiSparkline {
+  symbol: string;
+  /** The trading day, 00:00 UTC of its date (unix seconds); null before the symbol has a day. */
+  day: number | null;
+  closes: number[];
+}
+
+/** The body of `GET /api/sparklines`, in the order the symbols were asked. */
+export interface SparklinesResponse {
+  interval: Interval;
+  sparklines: ApiSparkline[];
+}
+
+/**
+ * The body of `GET /api/replay` (and of its control requests) while replaying: the recording's span, the position on
+ * its clock (unix ms) and how it plays (`speed` 0: as fast as the server can).
+ */
+export interface ReplayState {
+  start: number;
+  end: number;
+  position: number;
+  speed: number;
+  paused: boolean;
+  /** Every event has been played. */
+  ended: boolean;
+}

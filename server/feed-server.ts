@@ -14,6 +14,7 @@ import { tokenVerifier } from './guard/token';
 import { createApi, type ApiHandler } from './http/api';
 import { proxyTrust } from './http/client-address';
 import { frontDoor } from './http/front-door';
+import { routeUpgrades, type UpgradeHandler } from './http/upgrades';
 import { createOperations, type ReadinessCheck } from './http/operations';
 import { createLogger, type Logger } from './logger';
 import { MarketState } from './market/market-state';
@@ -57,6 +58,8 @@ export interface FeedServerOptions {
   fallback?: (request: IncomingMessage, response: ServerResponse) => unknown;
   /** The fallback is Next in development mode, whose pages need a looser script policy. */
   devPages?: boolean;
+  /** Takes the WebSocket upgrades that are not Socket.IO's (Next's HMR socket in development); refused without it. */
+  upgrade?: UpgradeHandler | undefined;
   /** More conditions of `/readyz` (a gateway's Redis link). */
   readiness?: () => readonly ReadinessCheck[];
   /** How the sources of a market kept elsewhere are doing, for /healthz and the metrics. */
@@ -251,6 +254,16 @@ export async function startFeedServer(options: FeedServerOptions): Promise<FeedS
       callback(null, true);
     },
   });
+  // Engine.IO listens for every upgrade itself; one router takes them instead, each to exactly one handler.
+  for (const listener of http.listeners('upgrade')) http.off('upgrade', listener as () => void);
+  http.on(
+    'upgrade',
+    routeUpgrades({
+      socketIoPath: `${io.path()}/`,
+      socketIo: (request, socket, head) => io.engine.handleUpgrade(request, socket, head),
+      other: options.upgrade,
+    }),
+  );
   options.configureIo?.(io);
   const guard = guardConnections(http, {
     maxPerAddress: config.MAX_CONNECTIONS_PER_IP,

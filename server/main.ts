@@ -13,7 +13,13 @@ const logger = createLogger(config.LOG_LEVEL);
 const dev = process.argv.includes('--dev');
 const pages = await loadPages(dev);
 
-const feed = await startFeedServer({ config, logger, fallback: pages.handle, devPages: dev });
+const feed = await startFeedServer({
+  config,
+  logger,
+  fallback: pages.handle,
+  devPages: dev,
+  upgrade: pages.upgrade,
+});
 logger.info({ url: `${feed.scheme}://localhost:${feed.port}`, dev }, 'tickerboard listening');
 onShutdown(logger, {
   drain: () => feed.drain(config.SHUTDOWN_SPREAD_MS),

@@ -1,22 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { toPrice, toQuantity, type Instrument } from '../../lib/instrument';
+import { decimalPrices, type DecimalPrices } from '../../lib/decimals';
+import type { Instrument } from '../../lib/instrument';
 import { QUOTE_FIELDS } from '../../lib/quote';
 import { socketIoQueuedBytes, type BenchServer, type ServerSetup } from './bench-server';
 import { startMarket } from './feed';
 
 /** The tick N sends: the quote with named fields, prices and volume as decimals. */
-export interface NaiveTick {
+export interface NaiveTick extends DecimalPrices {
   symbol: string;
-  last: number;
-  bid: number;
-  ask: number;
-  open: number;
-  high: number;
-  low: number;
-  prevClose: number;
-  volume: number;
   time: number;
 }
 
@@ -39,18 +32,7 @@ export async function startNaive({ feed }: ServerSetup): Promise<BenchServer> {
     const quote = market.quote(symbol);
     const instrument = instruments.get(symbol);
     if (!quote || !instrument) return undefined;
-    return {
-      symbol,
-      last: toPrice(quote.last, instrument),
-      bid: toPrice(quote.bid, instrument),
-      ask: toPrice(quote.ask, instrument),
-      open: toPrice(quote.open, instrument),
-      high: toPrice(quote.high, instrument),
-      low: toPrice(quote.low, instrument),
-      prevClose: toPrice(quote.prevClose, instrument),
-      volume: toQuantity(quote.volume, instrument),
-      time: quote.time,
-    };
+    return { symbol, ...decimalPrices(quote, instrument), time: quote.time };
   };
 
   const http = createServer();

@@ -2,7 +2,7 @@ import type { Bar } from '../../lib/candles';
 import { barFromDecimal } from '../../lib/decimals';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
-import type { ApiBar, CandlesResponse, QuotesResponse } from '../../lib/protocol';
+import type { ApiBar, CandlesResponse, QuotesResponse, SparklinesResponse } from '../../lib/protocol';
 import { TickerboardError } from './errors';
 
 /** Where the HTTP API is and how to ask it. `base` is an origin (`http://host:3000`), or '' for the page's own. */
@@ -61,6 +61,18 @@ export async function fetchInstruments(options: HttpOptions): Promise<Instrument
 export async function fetchQuotes(symbols: readonly string[], options: HttpOptions): Promise<QuotesResponse> {
   const query = new URLSearchParams({ symbols: symbols.join(',') });
   return getJson<QuotesResponse>(`/api/quotes?${query}`, options);
+}
+
+/**
+ * `GET /api/sparklines`: the intraday series of `symbols` (the closes of the day's session's 5m bars, at most 64
+ * each, in decimals), in one request; at most 50 symbols.
+ */
+export async function fetchSparklines(
+  symbols: readonly string[],
+  options: HttpOptions,
+): Promise<SparklinesResponse> {
+  const query = new URLSearchParams({ symbols: symbols.join(',') });
+  return getJson<SparklinesResponse>(`/api/sparklines?${query}`, options);
 }
 
 export interface CandlePage {

@@ -16,11 +16,12 @@ export {
   fetchHistoryBars,
   fetchInstruments,
   fetchQuotes,
+  fetchSparklines,
   HISTORY_PAGE_BARS,
 } from './http';
 export type { CandlePage, HistoryRange, HttpOptions } from './http';
 export { PROTOCOL_VERSION } from '../../lib/protocol';
-export type { ApiBar, ApiQuote, QuotesResponse } from '../../lib/protocol';
+export type { ApiBar, ApiQuote, ApiSparkline, QuotesResponse, SparklinesResponse } from '../../lib/protocol';
 export { BAR_CSV_COLUMNS, barsToCsv } from '../../lib/csv';
 export type { Instrument } from '../../lib/instrument';
 export type { Interval } from '../../lib/intervals';

@@ -3,6 +3,7 @@ import type { Bar } from '../../lib/candles';
 import { mergeBars, prependBars, streamKey, type ChartBars, type StreamKey } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
+import type { Ticks } from '../../lib/nominal';
 import type { CandleStreamRef, StatusEntry, SymbolStatus } from '../../lib/protocol';
 import { removeSymbols, type BookEntry, type QuoteBook } from '../../lib/quote-book';
 import { DEFAULT_SYMBOLS } from './preferences-store';
@@ -42,6 +43,11 @@ export interface MarketState {
   feeds: Readonly<Record<string, SymbolFeedState>>;
   /** The server's clock minus this browser's, from its hello: sessions are read at the server's time. */
   serverOffsetMs: number;
+  /**
+   * Per board symbol, the closes of its trading day so far (GET /api/sparklines, in ticks), for the sparkline;
+   * the live quotes extend it from there.
+   */
+  intraday: Readonly<Record<string, readonly Ticks[]>>;
 }
 
 /** Where a symbol's prices come from and whether they are current (the server's `status` event). */
@@ -60,6 +66,8 @@ export interface MarketActions {
   /** Drops a symbol the server refused (it does not list it). */
   removeSymbol(symbol: string): void;
   setServerTime(serverTime: number): void;
+  /** Intraday series that arrived; symbols the board no longer shows are ignored, and dropped. */
+  putIntraday(series: Readonly<Record<string, readonly Ticks[]>>): void;
   /** Quotes as the feed connection's subscriptions hold them; symbols no longer listed are ignored. */
   putQuotes(entries: Readonly<Record<string, BookEntry>>): void;
   /** Replaces a stream's bars wholesale (a new subscription, a resync), if a chart still wants the stream. */
@@ -96,6 +104,7 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     book: {},
     charts: {},
     serverOffsetMs: 0,
+    intraday: {},
     ...initial,
 
     setStatus: (status) => set({ status }),
@@ -115,6 +124,12 @@ export function createMarketStore(initial?: Partial<MarketState>) {
     removeSymbol: (symbol) => {
       const { watchlist, book } = get();
       set({ watchlist: watchlist.filter((s) => s !== symbol), book: removeSymbols(book, [symbol]) });
+    },
+    putIntraday: (series) => {
+      const { watchlist, intraday } = get();
+      const held = new Set(watchlist);
+      const kept = Object.entries({ ...intraday, ...series }).filter(([symbol]) => held.has(symbol));
+      set({ intraday: Object.fromEntries(kept) });
     },
     setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
     putQuotes: (entries) => {

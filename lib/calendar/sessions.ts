@@ -69,6 +69,23 @@ export function isNyseTradingDate(year: number, month: number, day: number): boo
   return nyseDay(year, month, day) !== 'closed';
 }
 
+/**
+ * `lookup` asked at most once per minute of time: sessions change on whole minutes, so one answer serves every
+ * moment of a minute. For a stream of nearly ordered times (trades), where the minute rarely changes.
+ */
+export function oncePerMinute<T>(lookup: (time: UnixMillis) => T): (time: UnixMillis) => T {
+  let minute = Number.NaN;
+  let answer: T;
+  return (time) => {
+    const m = Math.floor(time / 60_000);
+    if (m !== minute) {
+      minute = m;
+      answer = lookup(time);
+    }
+    return answer;
+  };
+}
+
 /** The session of an instrument of `assetClass` at `time`. */
 export function sessionAt(assetClass: AssetClass, time: UnixMillis): Session {
   if (assetClass === 'crypto')

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { barsToCsv } from '../../lib/csv';
 import { decimalBar, decimalQuote } from '../../lib/decimals';
+import { INTRADAY_INTERVAL, intradayCloses, intradayStart } from '../../lib/intraday';
+import { toPrice } from '../../lib/instrument';
 import type { UnixSeconds } from '../../lib/nominal';
-import { PROTOCOL_VERSION, type SymbolsResponse } from '../../lib/protocol';
+import { PROTOCOL_VERSION, type ApiSparkline, type SymbolsResponse } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import { AddressRate } from '../guard/address-rate';
 import { bearerToken, TokenError, type TokenVerifier } from '../guard/token';
@@ -18,6 +20,7 @@ import {
   type candlesResponse,
   type ErrorResponse,
   type quotesResponse,
+  type sparklinesResponse,
 } from './schemas';
 import { setApiHeaders } from './security-headers';
 
@@ -88,7 +91,7 @@ function tooMany(response: ServerResponse, retryAfterSeconds: number, message: s
 }
 
 /**
- * Serves GET /healthz, /api/symbols, /api/quotes, /api/candles (JSON or CSV) and /api/openapi.json. Per client address, /api requests are limited in number and
+ * Serves GET /healthz, /api/symbols, /api/quotes, /api/candles (JSON or CSV), /api/sparklines and /api/openapi.json. Per client address, /api requests are limited in number and
  * /api/candles in bars a second (429 with Retry-After); with a verifier, /api needs a bearer token (401).
  * /healthz is for load balancers and orchestrators: neither limited nor behind the token.
  */
@@ -149,6 +152,37 @@ export function createApi(options: ApiOptions): ApiHandler {
     send(response, 200, { quotes: served } satisfies z.infer<typeof quotesResponse>);
   };
 
+  /** Many symbols' intraday series in one request: a board's sparklines without a chart stream per row. */
+  const sparklines = (response: ServerResponse, url: URL, address: string): void => {
+    const parsed = quoteQuery.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) return invalidParameter(response, parsed.error);
+    const asked = [...new Set(parsed.data.symbols)];
+    const unknown = asked.filter((symbol) => !market.has(symbol));
+    if (unknown.length > 0) return unknownSymbols(response, unknown, 'symbols');
+    const served = asked.flatMap((symbol): ApiSparkline[] => {
+      const instrument = market.instrument(symbol);
+      if (!instrument) return [];
+      const day = market.bars(symbol, '1d', 1)[0]?.time;
+      if (day === undefined) return [{ symbol, day: null, closes: [] }];
+      const start = intradayStart(instrument.assetClass, day);
+      const closes = intradayCloses(market.barsSince(symbol, INTRADAY_INTERVAL, start), start);
+      return [{ symbol, day: day as number, closes: closes.map((close) => toPrice(close, instrument)) }];
+    });
+    // Charged a bar per point served, under the same budget as /api/candles.
+    const allowed = bars.take(
+      address,
+      served.reduce((sum, series) => sum + series.closes.length, 0),
+    );
+    if (!allowed.ok) {
+      tooMany(response, allowed.retryAfterSeconds, `more than ${options.barsPerSecond} bars a second`);
+      return;
+    }
+    send(response, 200, {
+      interval: INTRADAY_INTERVAL,
+      sparklines: served,
+    } satisfies z.infer<typeof sparklinesResponse>);
+  };
+
   const serve = async (request: IncomingMessage, response: ServerResponse, url: URL, address: string) => {
     if (verify) {
       try {
@@ -173,6 +207,7 @@ export function createApi(options: ApiOptions): ApiHandler {
       send(response, 200, { symbols: market.listing() } satisfies SymbolsResponse);
     } else if (url.pathname === '/api/quotes') quotes(response, url);
     else if (url.pathname === '/api/candles') candles(response, url, address);
+    else if (url.pathname === '/api/sparklines') sparklines(response, url, address);
     else if (url.pathname === '/api/openapi.json') send(response, 200, openApi, 60);
     else send(response, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
   };

@@ -7,6 +7,7 @@ import {
   healthResponse,
   quoteQuery,
   quotesResponse,
+  sparklinesResponse,
   symbolsResponse,
 } from './schemas';
 
@@ -49,6 +50,16 @@ export function routes(maxBars: number): Route[] {
       query: quoteQuery,
       answers: {
         200: { description: 'One quote per symbol asked, in that order.', schema: quotesResponse },
+        400: invalid,
+        404: unknownSymbol,
+      },
+    },
+    {
+      path: '/api/sparklines',
+      summary: "Intraday series of some symbols for a quote board's sparklines, in decimals",
+      query: quoteQuery,
+      answers: {
+        200: { description: 'One series per symbol asked, in that order.', schema: sparklinesResponse },
         400: invalid,
         404: unknownSymbol,
       },

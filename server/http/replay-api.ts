@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ReplayState } from '../replay/replay';
+import type { ReplayState } from '../../lib/protocol';
 
 /** What the dashboard may do to a replay. */
 export interface ReplayControls {

@@ -109,6 +109,26 @@ export const quotesResponse = z.object({
   quotes: z.array(apiQuoteSchema).describe('In the order asked.'),
 });
 
+export const sparklinesResponse = z.object({
+  interval: z.enum(INTERVALS).describe('The bars the closes are of (5m).'),
+  sparklines: z
+    .array(
+      z.object({
+        symbol: z.string(),
+        day: z
+          .int()
+          .nullable()
+          .describe('The trading day, 00:00 UTC of its date, unix seconds; null before the symbol has one.'),
+        closes: z
+          .array(z.number())
+          .describe(
+            "Closes of the day's session's 5m bars (regular hours for equities), at most 64, evenly thinned, the newest last.",
+          ),
+      }),
+    )
+    .describe('In the order asked.'),
+});
+
 export const healthResponse = z.object({
   status: z.literal('ok'),
   protocol: z.int().describe('PROTOCOL_VERSION of the socket feed.'),

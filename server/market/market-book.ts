@@ -32,6 +32,12 @@ export interface MarketCheckpoint {
      * openTime, closeTime. Flat: a market holds hundreds of thousands of bars, which this copies in one pass.
      */
     bars: Float64Array[];
+    /**
+     * Per interval, the venue's trade numbers that set each bar's open and close (`openId`, `closeId`: two numbers
+     * a bar, NaN where there is none), or null where no bar has one. Absent for a symbol whose source numbers no
+     * trades (the simulator's), so it costs nothing there.
+     */
+    tradeIds?: (Float64Array | null)[];
   }[];
 }
 
@@ -121,11 +127,16 @@ export abstract class MarketBook<Book extends SymbolBook = SymbolBook> implement
     return {
       position: this.lastPosition,
       historyBars: this.historyBars,
-      symbols: [...this.symbols.values()].map((state) => ({
-        listing: listingOf(state),
-        quote: state.quote && { ...state.quote },
-        bars: state.series.map((series) => packBars(series.slice(series.length))),
-      })),
+      symbols: [...this.symbols.values()].map((state) => {
+        const bars = state.series.map((series) => series.slice(series.length));
+        const tradeIds = bars.map(packTradeIds);
+        return {
+          listing: listingOf(state),
+          quote: state.quote && { ...state.quote },
+          bars: bars.map(packBars),
+          ...(tradeIds.some((ids) => ids !== null) ? { tradeIds } : {}),
+        };
+      }),
     };
   }
 
@@ -200,8 +211,21 @@ export function packBars(bars: readonly BarState[]): Float64Array {
   return packed;
 }
 
-/** The bar at `index` of packed bars. */
-export function unpackBar(packed: Float64Array, index: number): BarState {
+/** The trade numbers of bars, two a bar (`openId`, `closeId`, NaN for none); null when no bar has any. */
+export function packTradeIds(bars: readonly BarState[]): Float64Array | null {
+  if (!bars.some((bar) => bar.openId !== undefined || bar.closeId !== undefined)) return null;
+  const packed = new Float64Array(bars.length * 2);
+  bars.forEach((bar, i) => {
+    packed[2 * i] = bar.openId ?? Number.NaN;
+    packed[2 * i + 1] = bar.closeId ?? Number.NaN;
+  });
+  return packed;
+}
+
+const idOf = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? undefined : value);
+
+/** The bar at `index` of packed bars, with its trade numbers from `tradeIds` (`packTradeIds`) where given. */
+export function unpackBar(packed: Float64Array, index: number, tradeIds?: Float64Array | null): BarState {
   const at = index * BAR_FIELDS;
   return {
     time: packed[at],
@@ -212,8 +236,8 @@ export function unpackBar(packed: Float64Array, index: number): BarState {
     volume: packed[at + 5],
     openTime: packed[at + 6],
     closeTime: packed[at + 7],
-    openId: undefined,
-    closeId: undefined,
+    openId: idOf(tradeIds?.[2 * index]),
+    closeId: idOf(tradeIds?.[2 * index + 1]),
   } as BarState;
 }
 

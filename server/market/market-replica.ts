@@ -95,7 +95,8 @@ export class MarketReplica extends MarketBook {
       book.quote = saved.quote && { ...saved.quote };
       saved.bars.forEach((packed, i) => {
         const series = book.series[i] as BarSeries;
-        for (let bar = 0; bar < packed.length / BAR_FIELDS; bar++) series.put(unpackBar(packed, bar));
+        const ids = saved.tradeIds?.[i];
+        for (let bar = 0; bar < packed.length / BAR_FIELDS; bar++) series.put(unpackBar(packed, bar, ids));
       });
     }
     this.lastPosition = checkpoint.position;

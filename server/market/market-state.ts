@@ -1,6 +1,6 @@
 import { BarSeries } from '../../lib/bar-series';
 import type { Bar, BarState } from '../../lib/candles';
-import { monthOf, sessionAt, weekOf } from '../../lib/calendar/sessions';
+import { monthOf, oncePerMinute, sessionAt, weekOf } from '../../lib/calendar/sessions';
 import type { Instrument } from '../../lib/instrument';
 import { INTERVAL_SECONDS, INTERVALS, isCalendarInterval, type Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
@@ -35,18 +35,9 @@ interface SymbolState extends SymbolBook {
   dayOf: (time: UnixMillis) => UnixSeconds | undefined;
 }
 
-/** `sessionAt(...).day`, looked up once per minute: sessions change on whole minutes. */
+/** `sessionAt(...).day`, looked up once per minute. */
 function tradingDayLookup(instrument: Instrument): (time: UnixMillis) => UnixSeconds | undefined {
-  let minute = Number.NaN;
-  let day: UnixSeconds | undefined;
-  return (time) => {
-    const m = Math.floor(time / 60_000);
-    if (m !== minute) {
-      minute = m;
-      day = sessionAt(instrument.assetClass, time).day;
-    }
-    return day;
-  };
+  return oncePerMinute((time) => sessionAt(instrument.assetClass, time).day);
 }
 
 /**

@@ -1,19 +1,9 @@
 import type { UnixMillis } from '../../lib/nominal';
+import type { ReplayState } from '../../lib/protocol';
 import type { Clock } from '../clock';
 import type { EventSink, PriceSource, SourceHealth } from '../source/price-source';
 import { ReplayClock } from './replay-clock';
 import { readRecording, type RecordedLine, type Recording } from './recording';
-
-/** Where a replay is: its span, its position on the recording's clock, and how it plays. */
-export interface ReplayState {
-  start: number;
-  end: number;
-  position: number;
-  speed: number;
-  paused: boolean;
-  /** Every event has been played. */
-  ended: boolean;
-}
 
 /**
  * A recording played back as a price source (`FEED=replay:<file-or-folder>`): its history as the recording run's

@@ -1,8 +1,7 @@
-import { decode } from '@msgpack/msgpack';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { decodeChanges, decodeCheckpoint } from '../market/change-codec';
+import { decodeChanges, decodeEpochCheckpoint } from '../market/change-codec';
 import type { MarketCheckpoint } from '../market/market-book';
 import { MarketReplica } from '../market/market-replica';
 import type { ReplicationStatus } from '../metrics';
@@ -21,6 +20,11 @@ export interface FollowerOptions {
 
 /** How a follower stands, for `/readyz` and the metrics. */
 export interface FollowerStatus extends ReplicationStatus {
+  /**
+   * Whether the last look found it holding all the ingest wrote: false from a lost connection, or a Redis back
+   * but empty, until it holds the ingest's next write.
+   */
+  caughtUp: boolean;
   /** The last read that reached the end of the stream, clock ms (0 before any). */
   caughtUpAt: number;
   reloads: number;
@@ -32,16 +36,19 @@ type StreamReply = [key: string, entries: [id: string, fields: (string | Buffer)
  * The gateway side of the change stream: loads the latest checkpoint into a replica, then reads the stream from
  * the position it covers (XREAD BLOCK) and applies every change in order. A hole in the positions (the gateway
  * fell behind MAXLEN, or Redis lost the stream) or a new epoch (ingest restarted) makes it reload the checkpoint
- * rather than serve a gap. While Redis is away the replica is detached: it keeps its last state, every symbol
- * reads stale, and it reconnects by itself.
+ * rather than serve a gap. While Redis is away, or back but empty (it lost the stream and the checkpoint, and the
+ * ingest has not written again yet), the replica is detached: it keeps its last state, every symbol reads stale,
+ * and it is caught up (live) only once it holds what the ingest last wrote.
  */
 export class ChangeFollower {
   readonly replica: MarketReplica;
-  readonly status: FollowerStatus = { connected: true, lag: 0, caughtUpAt: 0, reloads: 0 };
+  readonly status: FollowerStatus = { connected: true, caughtUp: false, lag: 0, caughtUpAt: 0, reloads: 0 };
   private readonly options: FollowerOptions;
   private epoch: number;
   private cursor: string;
   private running = true;
+  /** Whether the last look found no checkpoint in Redis (logged once). */
+  private lost = false;
   private loop: Promise<void> = Promise.resolve();
 
   private constructor(options: FollowerOptions, epoch: number, checkpoint: MarketCheckpoint) {
@@ -95,6 +102,7 @@ export class ChangeFollower {
       } catch (error) {
         if (this.status.connected) logger.warn({ err: String(error) }, 'redis away: serving the last state');
         this.status.connected = false;
+        this.status.caughtUp = false;
         this.replica.setDetached(true);
         await sleep(clock, 200);
         continue;
@@ -105,12 +113,24 @@ export class ChangeFollower {
         await this.reload();
         continue;
       }
-      if (entries.length < count) {
+      if (entries.length === count) {
+        await this.measureLag();
+        continue;
+      }
+      // Nothing new may mean a quiet market, or a Redis that lost the stream (it restarted empty): only the former
+      // is caught up, and a checkpoint the stream does not lead to (written while nothing changed) is loaded.
+      const standing = entries.length > 0 ? 'caught up' : await this.standing();
+      if (standing === 'behind a checkpoint') {
+        await this.reload();
+        continue;
+      }
+      this.status.caughtUp = standing === 'caught up';
+      if (standing === 'caught up') {
         this.status.caughtUpAt = clock.now();
         this.status.lag = 0;
         this.replica.setDetached(false);
       } else {
-        await this.measureLag();
+        this.replica.setDetached(true);
       }
     }
   }
@@ -150,6 +170,19 @@ export class ChangeFollower {
     logger.info({ position: loaded.checkpoint.position, epoch: loaded.epoch }, 'checkpoint reloaded');
   }
 
+  /** After a read that found nothing: where this replica stands against the latest checkpoint. */
+  private async standing(): Promise<'caught up' | 'behind a checkpoint' | 'no checkpoint'> {
+    const at = await this.options.redis.get(KEYS.checkpointAt).catch(() => null);
+    if (at === null) {
+      if (!this.lost) this.options.logger.warn('redis holds no checkpoint: waiting for the ingest');
+      this.lost = true;
+      return 'no checkpoint';
+    }
+    this.lost = false;
+    const { epoch, position } = parseStreamId(at);
+    return epoch !== this.epoch || position > this.replica.position ? 'behind a checkpoint' : 'caught up';
+  }
+
   private async measureLag(): Promise<void> {
     const newest = (await this.options.redis
       .xrevrange(KEYS.changes, '+', '-', 'COUNT', 1)
@@ -165,9 +198,7 @@ async function readCheckpoint(
   redis: Redis,
 ): Promise<{ epoch: number; checkpoint: MarketCheckpoint } | undefined> {
   const bytes = await redis.getBuffer(KEYS.checkpoint);
-  if (!bytes) return undefined;
-  const [epoch, checkpoint] = decode(bytes) as [number, Uint8Array];
-  return { epoch, checkpoint: decodeCheckpoint(checkpoint) };
+  return bytes ? decodeEpochCheckpoint(bytes) : undefined;
 }
 
 function sleep(clock: Clock, ms: number): Promise<void> {

@@ -48,7 +48,7 @@ export async function startGateway(
     ...(options.listen === false ? { listen: false as const } : {}),
     ...(options.fallback ? { fallback: options.fallback } : {}),
     readiness: () => {
-      const caughtUp = clock.now() - follower.status.caughtUpAt < CAUGHT_UP_MS;
+      const caughtUp = follower.status.caughtUp && clock.now() - follower.status.caughtUpAt < CAUGHT_UP_MS;
       return [
         {
           name: 'redis',

@@ -10,7 +10,7 @@ import type { MarketView } from '../market/market-view';
 import type { PriceSource } from '../source/price-source';
 import { createSources } from '../source/sources';
 import { ChangePublisher } from './change-publisher';
-import { connectRedis, redisReady } from './redis';
+import { connectRedis } from './redis';
 
 export interface Ingest {
   readonly publisher: ChangePublisher;
@@ -32,8 +32,8 @@ export async function startIngest(
   options: { clock?: Clock; source?: PriceSource | readonly PriceSource[] } = {},
 ): Promise<Ingest> {
   const clock = options.clock ?? systemClock;
+  // Not waited for: the ingest starts (and says on /readyz that it is not ready) whether or not Redis is there.
   const redis = connectRedis(config.REDIS_URL, 'ingest', logger);
-  await redisReady(redis);
   const built = buildMarket(config, clock, options.source ?? createSources(config, clock, logger));
   logger.info({ symbols: built.market.instruments.length, ms: built.ms }, 'history ready');
   const publisher = new ChangePublisher({
@@ -44,7 +44,7 @@ export async function startIngest(
     maxLen: config.STREAM_MAXLEN,
     checkpointMs: config.CHECKPOINT_MS,
   });
-  await publisher.start();
+  publisher.start();
   const stopSources = built.start();
 
   const registry = new Registry();
@@ -56,6 +56,14 @@ export async function startIngest(
     registers: [registry],
     collect() {
       this.set(status.connected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tickerboard_stream_writes_in_flight',
+    help: 'Writes to Redis sent and not yet answered (bounded: past the bound changes are dropped).',
+    registers: [registry],
+    collect() {
+      this.set(status.inFlight);
     },
   });
   new Gauge({

@@ -5,8 +5,13 @@ import type { Logger } from '../logger';
 export const KEYS = {
   /** The stream of market changes: entries `c` (MessagePack rows), IDs `<epoch>-<last position>`. */
   changes: 'tickerboard:changes',
-  /** The latest checkpoint: MessagePack `[epoch, checkpoint bytes]`. */
+  /** The latest checkpoint: MessagePack `[epoch, checkpoint]` (`encodeEpochCheckpoint`). */
   checkpoint: 'tickerboard:checkpoint',
+  /**
+   * The stream ID `<epoch>-<position>` the latest checkpoint covers, written with it: a few bytes a gateway reads
+   * to tell a quiet stream (caught up) from one Redis lost (restarted empty) or a checkpoint it has not loaded.
+   */
+  checkpointAt: 'tickerboard:checkpoint:at',
   /** The Socket.IO adapter's channel prefix. */
   adapter: 'tickerboard:io',
 } as const;
@@ -14,7 +19,7 @@ export const KEYS = {
 /**
  * A Redis connection that never queues commands while Redis is away: a command then fails at once, so a process
  * cut off from Redis holds no growing backlog, and decides itself what to drop and what to redo. It reconnects by
- * itself, at most a second apart. With `queue` it keeps ioredis' usual offline queue (for clients such as the
+ * itself, at most half a second apart (a gateway is live again soon after Redis is). With `queue` it keeps ioredis' usual offline queue (for clients such as the
  * Socket.IO adapter's, which expect it).
  */
 export function connectRedis(
@@ -29,7 +34,7 @@ export function connectRedis(
     autoResendUnfulfilledCommands: queue,
     maxRetriesPerRequest: queue ? 20 : 0,
     lazyConnect: false,
-    retryStrategy: (times) => Math.min(100 * times, 1000),
+    retryStrategy: (times) => Math.min(50 * times, 500),
   });
   let up = false;
   redis.on('ready', () => {

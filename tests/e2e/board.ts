@@ -48,3 +48,43 @@ export async function boardSymbols(page: Page): Promise<string[]> {
     .locator('tbody tr')
     .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
 }
+
+/** What is on screen and shorter than a finger (44 px): buttons, selects, links, inputs and board rows. */
+export async function smallTargets(page: Page): Promise<{ what: string; height: number }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('button, select, a, input, tbody tr')]
+      // What is on screen, but for the chart library's own attribution link inside the canvas.
+      .filter(
+        (element) =>
+          element.checkVisibility({ visibilityProperty: true }) && !element.closest('.chart-canvas'),
+      )
+      // A checkbox is hit through its label.
+      .map((element) =>
+        element.matches('input[type="checkbox"]') ? (element.closest('label') ?? element) : element,
+      )
+      .map((element) => ({
+        what: `${element.tagName} ${element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 20)}`,
+        height: Math.round(element.getBoundingClientRect().height),
+      }))
+      .filter(({ height }) => height < 44),
+  );
+}
+
+/** How far the page scrolls sideways (0 when it fits the width). */
+export async function sidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Board cells whose text is wider than the cell (figures that would run into their neighbours). */
+export async function overflowingCells(page: Page): Promise<string[]> {
+  return watchlist(page)
+    .locator('td, th')
+    .evaluateAll((cells) =>
+      cells
+        .filter((cell) => cell.checkVisibility() && cell.scrollWidth > cell.clientWidth + 1)
+        .map(
+          (cell) =>
+            `${cell.closest('tr')?.getAttribute('aria-label') ?? 'header'} ${cell.getAttribute('data-column') ?? cell.className}`,
+        ),
+    );
+}

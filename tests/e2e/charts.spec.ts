@@ -59,6 +59,12 @@ test('chart types, an overlay, a log scale and the last-price line', async ({ pa
   await tools.getByRole('checkbox', { name: 'SMA 20' }).check();
   await tools.getByRole('checkbox', { name: 'VWAP' }).check();
   await expect(aapl).toHaveAttribute('data-overlays', 'sma vwap');
+  await tools.getByRole('checkbox', { name: 'Volume MA 20' }).check();
+  await expect(aapl).toHaveAttribute('data-overlays', 'sma vwap volume-ma');
+  await tools.getByRole('checkbox', { name: 'Volume MA 20' }).uncheck();
+  await expect(aapl).toHaveAttribute('data-overlays', 'sma vwap');
+  await tools.getByRole('combobox', { name: 'Price scale' }).selectOption({ label: 'Percent' });
+  await expect(aapl).toHaveAttribute('data-scale', 'percent');
   await tools.getByRole('combobox', { name: 'Price scale' }).selectOption({ label: 'Log' });
   await expect(aapl).toHaveAttribute('data-scale', 'log');
 
@@ -99,6 +105,14 @@ test('the time axis in local, UTC or exchange time, and a way back to the newest
   await page.mouse.move(box.x + box.width - 100, y, { steps: 6 });
   await page.mouse.up();
   await expect(jump).toBeVisible();
+  // Scrolled away from the newest bar, the last-price line still shows the quote's last price, not the last
+  // visible bar's close.
+  await expect
+    .poll(async () => {
+      const board = (await lastCell(page, 'BTC-USD').innerText()).replace(/[^\d.]/g, '');
+      return Number(board) === Number(await btc.getAttribute('data-last-price'));
+    })
+    .toBe(true);
   await jump.click();
   await expect(jump).toBeHidden();
 });

@@ -39,3 +39,12 @@ test.describe('on a phone', () => {
     await capture(page, testInfo, 'screenshot-phone');
   });
 });
+
+test.describe('on a tablet', () => {
+  test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
+
+  test('captures the portrait tablet layout for the README', async ({ page }, testInfo) => {
+    await openDashboard(page);
+    await capture(page, testInfo, 'screenshot-tablet');
+  });
+});

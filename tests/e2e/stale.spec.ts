@@ -32,4 +32,6 @@ test('greys every row with its age when the server stops, and clears the marks w
   await expect(watchlist(page).locator('tbody tr[data-stale="true"]')).toHaveCount(0);
   await expect(row(page, 'AAPL').getByTestId('stale-age')).toHaveCount(0);
   await expect(banner).toBeHidden();
+  // The chart was subscribed again: its header says so, as a data-quality hint.
+  await expect(page.getByTestId('chart-quality')).toHaveText(/^resynced \d+×$/, { timeout: 15_000 });
 });

@@ -1,9 +1,19 @@
 import { expect, test } from '@playwright/test';
-import { DEFAULT_SYMBOLS, lastCell, openDashboard, row, symbolOptions, watchlist } from './board';
+import {
+  DEFAULT_SYMBOLS,
+  lastCell,
+  openDashboard,
+  overflowingCells,
+  row,
+  symbolOptions,
+  watchlist,
+} from './board';
 
 test('shows the default watchlist with prices that move', async ({ page }) => {
   await openDashboard(page);
   for (const symbol of DEFAULT_SYMBOLS) await expect(row(page, symbol)).toBeVisible();
+  // Every figure has room in its cell, six-figure crypto prices included.
+  expect(await overflowingCells(page)).toEqual([]);
 
   const before = await Promise.all(DEFAULT_SYMBOLS.map((symbol) => lastCell(page, symbol).innerText()));
   await expect
@@ -102,4 +112,19 @@ test('rows scrolled out of view keep moving, about once a second, and on every t
   await expect(last).toBeInViewport();
   const shown = await last.innerText();
   await expect.poll(() => last.innerText(), { timeout: 5_000 }).not.toBe(shown);
+});
+
+test("each row's sparkline draws its trading day right after load, not only what streamed since", async ({
+  page,
+}) => {
+  await openDashboard(page);
+  // The market stands at 10:30 in New York: AAPL's regular session is an hour old (a dozen 5m closes), EURUSD's
+  // day began at 17:00 the evening before (thinned to 64 points). Sampling live prices once a second would
+  // take a minute to draw as many.
+  const points = (symbol: string) =>
+    row(page, symbol)
+      .locator('.spark polyline')
+      .evaluate((line) => (line.getAttribute('points') ?? '').split(' ').filter(Boolean).length);
+  await expect.poll(() => points('AAPL'), { timeout: 5_000 }).toBeGreaterThanOrEqual(12);
+  await expect.poll(() => points('EURUSD'), { timeout: 5_000 }).toBeGreaterThanOrEqual(60);
 });

@@ -151,6 +151,10 @@ describe('tickerboard stream', () => {
       ).toBe(true);
     }
     expect(lines.every((line) => typeof line.last === 'number')).toBe(true);
+    // The quote's decimals and its seq and staleness, in this order; neither the instrument nor the ticks.
+    expect(new Set(lines.map((line) => Object.keys(line).join(' ')))).toEqual(
+      new Set(['symbol seq stale last bid ask open high low prevClose volume change changePercent time']),
+    );
   });
 
   it('exits 4 naming an unknown symbol', async () => {

@@ -75,7 +75,15 @@ function runDockerfile(): Stage {
     } else if (instruction === 'RUN') {
       const result = spawnSync('sh', ['-c', rest], {
         cwd: stage.dir,
-        env: { ...process.env, ...stage.env },
+        // The cache `npm ci` filled a moment ago serves the packages; a stalled registry read fails in a minute
+        // and is retried, rather than holding the run for npm's default five minutes per try.
+        env: {
+          ...process.env,
+          npm_config_prefer_offline: 'true',
+          npm_config_fetch_timeout: '60000',
+          npm_config_fetch_retries: '3',
+          ...stage.env,
+        },
         encoding: 'utf8',
         timeout: 600_000,
       });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefined } from '../../lib/assert';
 import { BAR_CSV_COLUMNS } from '../../lib/csv';
 import { decimalQuote } from '../../lib/decimals';
-import type { ApiBar, QuotesResponse } from '../../lib/protocol';
+import { toPrice } from '../../lib/instrument';
+import type { ApiBar, QuotesResponse, SparklinesResponse } from '../../lib/protocol';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
 import { sleep } from '../support/wait';
 
@@ -67,6 +68,45 @@ describe('GET /api/quotes', () => {
   });
 });
 
+describe('GET /api/sparklines', () => {
+  // The market stands at Tuesday 2026-11-24 15:30 UTC (10:30 in New York).
+  const series = async (symbols: string) => {
+    const { status, text } = await get(`/api/sparklines?symbols=${symbols}`);
+    expect(status).toBe(200);
+    return JSON.parse(text) as SparklinesResponse;
+  };
+
+  it("answers each symbol's session so far, in the order asked, ending at its last price", async () => {
+    const body = await series('AAPL,BTC-USD,EURUSD');
+    expect(body.interval).toBe('5m');
+    expect(body.sparklines.map((s) => s.symbol)).toEqual(['AAPL', 'BTC-USD', 'EURUSD']);
+    for (const { symbol, day, closes } of body.sparklines) {
+      expect(day, symbol).toBe(Date.parse('2026-11-24T00:00:00Z') / 1000);
+      const instrument = ensureDefined(feed.market.instrument(symbol));
+      const last = toPrice(ensureDefined(feed.market.quote(symbol)).last, instrument);
+      expect(closes.at(-1), symbol).toBe(last);
+    }
+    const [aapl, btc, eur] = body.sparklines.map((s) => s.closes);
+    // AAPL's regular session opened at 14:30 UTC: one close per 5 minutes since, none from the pre-market.
+    expect(aapl).toHaveLength(13);
+    const opening = feed.market.barsSince('AAPL', '5m', Date.parse('2026-11-24T14:30:00Z') / 1000)[0];
+    expect(aapl?.[0]).toBe(
+      toPrice(ensureDefined(opening).close, ensureDefined(feed.market.instrument('AAPL'))),
+    );
+    // Bitcoin's day began at 00:00 UTC and EURUSD's at 17:00 New York the evening before: thinned to 64 points.
+    expect(btc).toHaveLength(64);
+    expect(eur).toHaveLength(64);
+  });
+
+  it('names every unknown symbol in a 404, and refuses a list over 50 symbols', async () => {
+    const unknown = await get('/api/sparklines?symbols=AAPL,NOPE');
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toMatchObject({ error: { code: 'UNKNOWN_SYMBOL', symbols: ['NOPE'] } });
+    const many = Array.from({ length: 51 }, (_, i) => `S${i}`).join(',');
+    expect((await get(`/api/sparklines?symbols=${many}`)).status).toBe(400);
+  });
+});
+
 describe('GET /api/candles?format=csv', () => {
   it('downloads the same bars as the JSON answer, with a header row', async () => {
     const query = 'symbol=ETH-USD&interval=5m&limit=300';
@@ -116,6 +156,7 @@ describe('GET /api/openapi.json', () => {
       '/api/candles',
       '/api/openapi.json',
       '/api/quotes',
+      '/api/sparklines',
       '/api/symbols',
       '/healthz',
     ]);
@@ -150,7 +191,11 @@ describe('GET /api/openapi.json', () => {
     // Every route the server answers is described: each one described answers 200.
     for (const path of Object.keys(document.paths)) {
       const query =
-        path === '/api/quotes' ? '?symbols=AAPL' : path === '/api/candles' ? '?symbol=AAPL&interval=1m' : '';
+        path === '/api/quotes' || path === '/api/sparklines'
+          ? '?symbols=AAPL'
+          : path === '/api/candles'
+            ? '?symbol=AAPL&interval=1m'
+            : '';
       expect((await get(`${path}${query}`)).status, path).toBe(200);
     }
   });

@@ -1,16 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CandleRegistry, type CandleSubscription } from '../../client/src/candles';
-import type { Channel } from '../../client/src/channel';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
+import { tupleToBar, type BarTuple, type CandleEntry, type Limits } from '../../lib/protocol';
 import {
-  tupleToBar,
-  type BarTuple,
-  type CandleEntry,
-  type ClientToServerEvents,
-  type Limits,
-} from '../../lib/protocol';
+  connectionCommands,
+  playToRest,
+  ScriptedChannel,
+  type AnswerOutcome,
+  type ConnectionCommand,
+  type PendingRequest,
+} from '../support/scripted-channel';
+import { testInstruments } from '../support/arbitraries';
 
 /**
  * The client library's candle reconciler against a scripted server, through random interleavings of chart
@@ -25,47 +27,19 @@ const STREAMS: [string, Interval][] = [
 const LIMIT = 5;
 const keyOf = (symbol: string, interval: Interval) => `${symbol} ${interval}`;
 
-const instrument = (symbol: string): Instrument => ({
-  symbol,
-  name: symbol,
-  assetClass: 'crypto',
-  tickSize: 0.01,
-  precision: 2,
-  lotSize: 1,
-  sizePrecision: 0,
-  currency: 'USD',
-});
-
-type Pending = {
-  epoch: number;
-  event: keyof ClientToServerEvents;
-  payload: unknown;
-  ack: (answer: unknown) => void;
-};
-
-class ScriptedServer implements Channel {
-  ready = false;
-  epoch = 0;
-  readonly limits = { maxCandleStreams: 4 } as Limits;
+/** The server's side of one connection: its streams' bars, which it holds for the connection, and its answers. */
+class CandleServer extends ScriptedChannel<CandleEntry> {
   readonly streams = new Map(
     STREAMS.map(([s, i]) => [keyOf(s, i), { seq: 0, bars: [[0, 10, 10, 10, 10, 1]] as BarTuple[] }]),
   );
   readonly held = new Set<string>();
-  pending: Pending[] = [];
-  queued: CandleEntry[] = [];
-  timers: (() => void)[] = [];
-  registry: CandleRegistry | undefined;
+
+  constructor() {
+    super({ maxCandleStreams: 4 } as Limits);
+  }
 
   instrument(symbol: string): Instrument | undefined {
-    return instrument(symbol);
-  }
-
-  emit(event: keyof ClientToServerEvents, payload: unknown, ack: (answer: never) => void): void {
-    this.pending.push({ epoch: this.epoch, event, payload, ack: ack as (answer: unknown) => void });
-  }
-
-  later(_attempt: number, retry: () => void): void {
-    this.timers.push(retry);
+    return testInstruments([symbol], 'crypto')[0];
   }
 
   /** A trade on a stream: it moves the newest bar, or opens the next one. */
@@ -84,16 +58,7 @@ class ScriptedServer implements Channel {
     if (this.held.has(keyOf(symbol, interval))) this.queued.push([symbol, interval, stream.seq, [bar]]);
   }
 
-  flush(drop: number | undefined): void {
-    const entries = this.queued.filter((_, i) => i !== drop);
-    this.queued = [];
-    if (entries.length > 0 && this.ready) this.registry?.frame(entries);
-  }
-
-  answer(outcome: 'ok' | 'busy'): void {
-    const request = this.pending.shift();
-    if (!request || request.epoch !== this.epoch) return;
-    this.flush(undefined);
+  protected respond(request: PendingRequest, outcome: AnswerOutcome): void {
     const { symbol, interval, limit } = request.payload as {
       symbol: string;
       interval: Interval;
@@ -118,35 +83,21 @@ class ScriptedServer implements Channel {
     }
   }
 
-  disconnect(): void {
-    this.ready = false;
-    this.epoch++;
+  protected forget(): void {
     this.held.clear();
-    this.pending = [];
-    this.queued = [];
-    this.registry?.disconnected();
-  }
-
-  connect(): void {
-    this.ready = true;
-    this.registry?.reconcile();
   }
 }
 
 type Command =
   | { kind: 'subscribe'; stream: number }
-  | { kind: 'unsubscribe'; which: number }
   | { kind: 'trade'; stream: number; opens: boolean }
-  | { kind: 'flush'; drop: number | undefined }
-  | { kind: 'answer'; outcome: 'ok' | 'busy' }
-  | { kind: 'timers' | 'disconnect' | 'connect' };
+  | ConnectionCommand;
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('subscribe' as const), stream: fc.nat(STREAMS.length - 1) }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('unsubscribe' as const), which: fc.nat(20) }) },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -155,62 +106,25 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       opens: fc.boolean(),
     }),
   },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant('flush' as const),
-      drop: fc.option(fc.nat(3), { nil: undefined, freq: 3 }),
-    }),
-  },
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      kind: fc.constant('answer' as const),
-      outcome: fc.constantFrom('ok' as const, 'ok' as const, 'busy' as const),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'timers' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'disconnect' as const }) },
-  { weight: 2, arbitrary: fc.constant({ kind: 'connect' as const }) },
+  ...connectionCommands,
 );
 
-const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-async function drain(server: ScriptedServer): Promise<void> {
-  for (let round = 0; round < 100; round++) {
-    await settle();
-    server.timers.splice(0).forEach((run) => run());
-    if (server.pending.length === 0 && server.timers.length === 0) break;
-    while (server.pending.length > 0) server.answer('ok');
-  }
-  server.flush(undefined);
-  await settle();
-}
-
 async function play(commands: readonly Command[]) {
-  const server = new ScriptedServer();
+  const server = new CandleServer();
   const registry = new CandleRegistry(server);
   server.registry = registry;
   const subs: CandleSubscription[] = [];
-  for (const step of commands) {
-    if (step.kind === 'subscribe') {
+  await playToRest(
+    server,
+    subs,
+    commands,
+    (step: Exclude<Command, ConnectionCommand>) => {
+      if (step.kind === 'trade') return server.trade(step.stream, step.opens);
       const [symbol, interval] = STREAMS[step.stream] ?? ['AAA', '1m'];
       subs.push(registry.subscribe(symbol, interval, { limit: LIMIT }));
-    } else if (step.kind === 'unsubscribe') subs[step.which % Math.max(1, subs.length)]?.unsubscribe();
-    else if (step.kind === 'trade') server.trade(step.stream, step.opens);
-    else if (step.kind === 'flush') server.flush(step.drop);
-    else if (step.kind === 'answer') server.answer(step.outcome);
-    else if (step.kind === 'timers') server.timers.splice(0).forEach((run) => run());
-    else if (step.kind === 'disconnect') server.disconnect();
-    else if (!server.ready) server.connect();
-    await Promise.resolve();
-  }
-  // Quiescence, then a trade on every stream (a dropped entry shows only at the next one), and quiescence again.
-  if (!server.ready) server.connect();
-  await drain(server);
-  STREAMS.forEach((_, i) => server.trade(i, false));
-  server.flush(undefined);
-  await drain(server);
+    },
+    () => STREAMS.forEach((_, i) => server.trade(i, false)),
+  );
   return { server, subs };
 }
 

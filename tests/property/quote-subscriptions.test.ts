@@ -1,10 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Channel } from '../../client/src/channel';
 import { QuoteRegistry, type QuoteSubscription } from '../../client/src/quotes';
 import type { Instrument } from '../../lib/instrument';
-import type { ClientToServerEvents, Limits, QuoteEntry } from '../../lib/protocol';
+import type { Limits, QuoteEntry } from '../../lib/protocol';
 import { QUOTE_FIELDS } from '../../lib/quote';
+import {
+  connectionCommands,
+  playToRest,
+  ScriptedChannel,
+  type AnswerOutcome,
+  type ConnectionCommand,
+  type PendingRequest,
+} from '../support/scripted-channel';
+import { testInstruments } from '../support/arbitraries';
 
 /**
  * The client library's quote reconciler against a scripted server, through random interleavings of subscribing,
@@ -16,48 +24,19 @@ const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
 const UNKNOWN = 'NOPE';
 const THROTTLES = [undefined, 100, 250] as const;
 
-const instrument = (symbol: string): Instrument => ({
-  symbol,
-  name: symbol,
-  assetClass: 'equity',
-  tickSize: 0.01,
-  precision: 2,
-  lotSize: 1,
-  sizePrecision: 0,
-  currency: 'USD',
-});
-
-type Pending = {
-  epoch: number;
-  event: keyof ClientToServerEvents;
-  payload: unknown;
-  ack: (answer: unknown) => void;
-};
-
-/** The server's side of one connection, answering when the test says so, in order of arrival. */
-class ScriptedServer implements Channel {
-  ready = false;
-  epoch = 0;
-  readonly limits = { maxSymbolsPerRequest: 2 } as Limits;
+/** The server's side of one connection: its market, what it holds for the connection, and how it answers. */
+class QuoteServer extends ScriptedChannel<QuoteEntry> {
   /** The market: each symbol's seq and last price in ticks. */
   readonly market = new Map(SYMBOLS.map((symbol, i) => [symbol, { seq: 1, last: 1000 * (i + 1) }]));
   /** What this connection holds, with its throttle. */
   readonly held = new Map<string, number | undefined>();
-  pending: Pending[] = [];
-  queued: QuoteEntry[] = [];
-  timers: (() => void)[] = [];
-  registry: QuoteRegistry | undefined;
+
+  constructor() {
+    super({ maxSymbolsPerRequest: 2 } as Limits);
+  }
 
   instrument(symbol: string): Instrument | undefined {
-    return SYMBOLS.includes(symbol) ? instrument(symbol) : undefined;
-  }
-
-  emit(event: keyof ClientToServerEvents, payload: unknown, ack: (answer: never) => void): void {
-    this.pending.push({ epoch: this.epoch, event, payload, ack: ack as (answer: unknown) => void });
-  }
-
-  later(_attempt: number, retry: () => void): void {
-    this.timers.push(retry);
+    return SYMBOLS.includes(symbol) ? testInstruments([symbol], 'equity')[0] : undefined;
   }
 
   snapshot(symbol: string): QuoteEntry {
@@ -75,17 +54,7 @@ class ScriptedServer implements Channel {
     if (this.held.has(symbol)) this.queued.push([symbol, state.seq, 1 | (1 << 8), 1, 1]);
   }
 
-  flush(drop: number | undefined): void {
-    const entries = this.queued.filter((_, i) => i !== drop);
-    this.queued = [];
-    if (entries.length > 0 && this.ready) this.registry?.frame(entries);
-  }
-
-  /** Answers the oldest request of this connection, after the frames queued before it, as a socket would. */
-  answer(outcome: 'ok' | 'busy'): void {
-    const request = this.pending.shift();
-    if (!request || request.epoch !== this.epoch) return;
-    this.flush(undefined);
+  protected respond(request: PendingRequest, outcome: AnswerOutcome): void {
     if (request.event === 'unsubscribe') {
       for (const symbol of (request.payload as { symbols: string[] }).symbols) this.held.delete(symbol);
       request.ack({ ok: true, symbols: [...this.held.keys()] });
@@ -107,28 +76,15 @@ class ScriptedServer implements Channel {
     }
   }
 
-  disconnect(): void {
-    this.ready = false;
-    this.epoch++;
+  protected forget(): void {
     this.held.clear();
-    this.pending = [];
-    this.queued = [];
-    this.registry?.disconnected();
-  }
-
-  connect(): void {
-    this.ready = true;
-    this.registry?.reconcile();
   }
 }
 
 type Command =
   | { kind: 'subscribe'; symbols: string[]; throttle: number | undefined }
-  | { kind: 'unsubscribe'; which: number }
   | { kind: 'tick'; symbol: string }
-  | { kind: 'flush'; drop: number | undefined }
-  | { kind: 'answer'; outcome: 'ok' | 'busy' }
-  | { kind: 'timers' | 'disconnect' | 'connect' };
+  | ConnectionCommand;
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -139,69 +95,31 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       throttle: fc.constantFrom(...THROTTLES),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('unsubscribe' as const), which: fc.nat(20) }) },
   {
     weight: 5,
     arbitrary: fc.record({ kind: fc.constant('tick' as const), symbol: fc.constantFrom(...SYMBOLS) }),
   },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant('flush' as const),
-      drop: fc.option(fc.nat(3), { nil: undefined, freq: 3 }),
-    }),
-  },
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      kind: fc.constant('answer' as const),
-      outcome: fc.constantFrom('ok' as const, 'ok' as const, 'busy' as const),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'timers' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'disconnect' as const }) },
-  { weight: 2, arbitrary: fc.constant({ kind: 'connect' as const }) },
+  ...connectionCommands,
 );
-
-/** Lets the reconciler's queued microtasks run. */
-const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-async function drain(server: ScriptedServer): Promise<void> {
-  for (let round = 0; round < 100; round++) {
-    await settle();
-    server.timers.splice(0).forEach((run) => run());
-    if (server.pending.length === 0 && server.timers.length === 0) break;
-    while (server.pending.length > 0) server.answer('ok');
-  }
-  server.flush(undefined);
-  await settle();
-}
 
 async function play(
   commands: readonly Command[],
-): Promise<{ server: ScriptedServer; subs: QuoteSubscription[] }> {
-  const server = new ScriptedServer();
+): Promise<{ server: QuoteServer; subs: QuoteSubscription[] }> {
+  const server = new QuoteServer();
   const registry = new QuoteRegistry(server);
   server.registry = registry;
   const subs: QuoteSubscription[] = [];
-  for (const step of commands) {
-    if (step.kind === 'subscribe') subs.push(registry.subscribe(step.symbols, { throttleMs: step.throttle }));
-    else if (step.kind === 'unsubscribe') subs[step.which % Math.max(1, subs.length)]?.unsubscribe();
-    else if (step.kind === 'tick') server.tick(step.symbol);
-    else if (step.kind === 'flush') server.flush(step.drop);
-    else if (step.kind === 'answer') server.answer(step.outcome);
-    else if (step.kind === 'timers') server.timers.splice(0).forEach((run) => run());
-    else if (step.kind === 'disconnect') server.disconnect();
-    else if (!server.ready) server.connect();
-    await Promise.resolve();
-  }
-  // Quiescence: connected, every pause over, every request answered, every frame delivered; then one more change
-  // of every symbol, since a dropped update shows only at the next one, and quiescence again.
-  if (!server.ready) server.connect();
-  await drain(server);
-  for (const symbol of SYMBOLS) server.tick(symbol);
-  server.flush(undefined);
-  await drain(server);
+  await playToRest(
+    server,
+    subs,
+    commands,
+    (step: Exclude<Command, ConnectionCommand>) => {
+      if (step.kind === 'subscribe')
+        subs.push(registry.subscribe(step.symbols, { throttleMs: step.throttle }));
+      else server.tick(step.symbol);
+    },
+    () => SYMBOLS.forEach((symbol) => server.tick(symbol)),
+  );
   return { server, subs };
 }
 

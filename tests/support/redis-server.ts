@@ -46,9 +46,14 @@ export class TestRedis {
   }
 
   static async start(options: RedisOptions = {}): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort(), options);
+    const redis = await TestRedis.notStarted(options);
     await redis.restart();
     return redis;
+  }
+
+  /** One with its port chosen and nothing listening on it yet, until `restart`. */
+  static async notStarted(options: RedisOptions = {}): Promise<TestRedis> {
+    return new TestRedis(await freePort(), options);
   }
 
   /** Starts it (again, empty: nothing is saved) on the same port; resolves once it accepts connections. */

@@ -3,6 +3,7 @@ import type { UnixMillis } from '../../lib/nominal';
 import type { Clock } from '../../server/clock';
 import { configWith, type Config } from '../../server/config';
 import { clockFor, startFeedServer, type FeedServer } from '../../server/feed-server';
+import type { UpgradeHandler } from '../../server/http/upgrades';
 import { createLogger } from '../../server/logger';
 import { CATALOGUE } from '../../server/source/catalogue';
 import type { EventSink, PriceSource, SourceHealth } from '../../server/source/price-source';
@@ -58,6 +59,8 @@ export interface TestFeed extends FeedServer {
 
 export interface TestFeedOptions {
   clock?: Clock;
+  /** Takes the upgrades that are not Socket.IO's (as Next's HMR does in development). */
+  upgrade?: UpgradeHandler;
 }
 
 const running = new Set<FeedServer>();
@@ -92,7 +95,13 @@ export async function startTestFeed(
       historyBars: config.HISTORY_BARS,
     }),
   );
-  const server = await startFeedServer({ config, clock, source, logger: createLogger('silent') });
+  const server = await startFeedServer({
+    config,
+    clock,
+    source,
+    logger: createLogger('silent'),
+    upgrade: options.upgrade,
+  });
   running.add(server);
   return Object.assign(server, {
     url: `${server.scheme}://127.0.0.1:${server.port}`,

@@ -3,6 +3,7 @@ import {
   dayBucket,
   monthOf,
   nextPhaseChange,
+  oncePerMinute,
   sessionAt,
   sessionSpans,
   weekOf,
@@ -183,5 +184,18 @@ describe('zone time', () => {
     expect(zonedInstant('America/New_York', 2025, 3, 9, 2 * 60 + 30)).toBe(utc(2025, 3, 9, 7, 30));
     expect(zonedInstant('America/New_York', 2025, 11, 2, 60 + 30)).toBe(utc(2025, 11, 2, 5, 30));
     expect(zonedInstant('America/New_York', 2025, 11, 3, 4 * 60)).toBe(utc(2025, 11, 3, 9, 0));
+  });
+});
+
+describe('oncePerMinute', () => {
+  it('asks once for the moments of a minute, and again for another minute, back or forth', () => {
+    const asked: number[] = [];
+    const minuteOf = oncePerMinute((time) => {
+      asked.push(time);
+      return Math.floor(time / 60_000);
+    });
+    const at = (ms: number) => minuteOf(ms as UnixMillis);
+    expect([at(60_000), at(60_001), at(119_999), at(120_000), at(59_999), at(0)]).toEqual([1, 1, 1, 2, 0, 0]);
+    expect(asked).toEqual([60_000, 120_000, 59_999]);
   });
 });

@@ -5,7 +5,7 @@ import type { Interval } from '../../lib/intervals';
 import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 import { binance } from '../../server/source/binance';
 import { coinbase } from '../../server/source/coinbase';
-import { barsBefore } from '../../server/source/relay/repair';
+import { barsBefore } from '../../server/source/relay/venue-bars';
 import type { VenueBar } from '../../server/source/relay/venue';
 import { FakeBinance } from '../support/fake-binance';
 import { FakeCoinbase } from '../support/fake-coinbase';
