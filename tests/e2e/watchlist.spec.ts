@@ -123,8 +123,8 @@ test("each row's sparkline draws its trading day right after load, not only what
   // take a minute to draw as many.
   const points = (symbol: string) =>
     row(page, symbol)
-      .locator('.spark polyline')
-      .evaluate((line) => (line.getAttribute('points') ?? '').split(' ').filter(Boolean).length);
+      .locator('.spark path')
+      .evaluate((line) => (line.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0);
   await expect.poll(() => points('AAPL'), { timeout: 5_000 }).toBeGreaterThanOrEqual(12);
   await expect.poll(() => points('EURUSD'), { timeout: 5_000 }).toBeGreaterThanOrEqual(60);
 });
