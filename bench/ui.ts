@@ -56,7 +56,7 @@ const PROFILE_DIR = 'bench-results/profiles';
 const symbols = Array.from({ length: ROWS }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
 
 /** What the page records, installed before any of its scripts run. */
-function instrument() {
+function instrument(profiling: boolean) {
   const stats = {
     from: 0,
     longFrames: [] as number[],
@@ -69,8 +69,47 @@ function instrument() {
       scripts: string[];
     }[],
     commits: 0,
+    /**
+     * With --profile, each commit in the window: when (ms into the window), at which priority, and which
+     * components rendered in it (production names are mangled, so a component reads as its props' names).
+     */
+    commitLog: [] as { at: number; priority: number; rendered: Record<string, number> }[],
     messages: 0,
     latencies: [] as number[],
+  };
+  /** A fiber's props and state when it was last counted: a fiber that renders gets new ones. */
+  const counted = new WeakMap<object, [unknown, unknown]>();
+  type Fiber = {
+    tag: number;
+    type: unknown;
+    flags: number;
+    memoizedProps: unknown;
+    memoizedState: unknown;
+    child: Fiber | null;
+    sibling: Fiber | null;
+  };
+  const label = (fiber: Fiber) => {
+    const type = fiber.type as { displayName?: string; name?: string; type?: { name?: string } } | null;
+    const name = type?.displayName ?? type?.name ?? type?.type?.name ?? '?';
+    const props = fiber.memoizedProps && typeof fiber.memoizedProps === 'object' ? fiber.memoizedProps : {};
+    return `${name}(${Object.keys(props).slice(0, 4).join(',')})`;
+  };
+  const rendered = (root: { current: Fiber }) => {
+    const found: Record<string, number> = {};
+    const stack: Fiber[] = [root.current];
+    while (stack.length > 0) {
+      const fiber = stack.pop() as Fiber;
+      if (fiber.sibling) stack.push(fiber.sibling);
+      if (fiber.child) stack.push(fiber.child);
+      // Function, forward-ref and memo components; PerformedWork is flag 1.
+      if (![0, 11, 14, 15].includes(fiber.tag) || (fiber.flags & 1) === 0) continue;
+      const last = counted.get(fiber);
+      if (last && last[0] === fiber.memoizedProps && last[1] === fiber.memoizedState) continue;
+      counted.set(fiber, [fiber.memoizedProps, fiber.memoizedState]);
+      const key = label(fiber);
+      found[key] = (found[key] ?? 0) + 1;
+    }
+    return found;
   };
   (window as unknown as { __bench: typeof stats }).__bench = stats;
   new PerformanceObserver((list) => {
@@ -80,7 +119,13 @@ function instrument() {
         const frame = entry as PerformanceEntry & {
           renderStart: number;
           styleAndLayoutStart: number;
-          scripts: { duration: number; invoker: string; sourceURL: string; sourceCharPosition: number }[];
+          scripts: {
+            startTime: number;
+            duration: number;
+            invoker: string;
+            sourceURL: string;
+            sourceCharPosition: number;
+          }[];
         };
         const end = entry.startTime + entry.duration;
         stats.longFrameParts.push({
@@ -90,7 +135,7 @@ function instrument() {
           styleAndLayout: frame.styleAndLayoutStart > 0 ? end - frame.styleAndLayoutStart : 0,
           scripts: frame.scripts.map(
             (script) =>
-              `${Math.round(script.duration)} ms ${script.invoker} ${script.sourceURL.replace(/^https?:\/\/[^/]+/, '')}:${script.sourceCharPosition}`,
+              `+${Math.round(script.startTime - entry.startTime)} ${Math.round(script.duration)} ms ${script.invoker} ${script.sourceURL.replace(/^https?:\/\/[^/]+/, '')}:${script.sourceCharPosition}`,
           ),
         });
       }
@@ -100,8 +145,12 @@ function instrument() {
     supportsFiber: true,
     renderers: new Map(),
     inject: () => 1,
-    onCommitFiberRoot: () => {
+    onCommitFiberRoot: (_renderer: number, root: { current: Fiber }, priority: number) => {
       stats.commits += 1;
+      if (!profiling) return;
+      const found = rendered(root);
+      if (stats.from > 0)
+        stats.commitLog.push({ at: performance.now() - stats.from, priority, rendered: found });
     },
     onCommitFiberUnmount: () => {},
     onPostCommitFiberRoot: () => {},
@@ -219,8 +268,51 @@ interface LongFrame {
   scripts: string[];
 }
 
-async function profile(page: Page, cdp: CDPSession, longFrames: readonly LongFrame[]) {
+/** A React commit in the window (with --profile). */
+interface Commit {
+  /** ms into the window. */
+  at: number;
+  priority: number;
+  rendered: Record<string, number>;
+}
+
+/** What a set of commits rendered, most rendered first. */
+function renderedIn(commits: readonly Commit[]): string {
+  const total: Record<string, number> = {};
+  for (const { rendered } of commits)
+    for (const [name, count] of Object.entries(rendered)) total[name] = (total[name] ?? 0) + count;
+  return Object.entries(total)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, count]) => `${count} ${name}`)
+    .join('<br>');
+}
+
+async function profile(
+  page: Page,
+  cdp: CDPSession,
+  longFrames: readonly LongFrame[],
+  commits: readonly Commit[],
+) {
   const out = (line = '') => process.stdout.write(`${line}\n`);
+  const sizes = commits.map(({ rendered }) => Object.values(rendered).reduce((a, b) => a + b, 0));
+  const largest = commits[sizes.indexOf(Math.max(0, ...sizes))];
+  out(
+    `\nReact commits in the window: ${commits.length}; components rendered per commit p50 ${percentile(sizes, 50)}, ` +
+      `p99 ${percentile(sizes, 99)}, max ${Math.max(0, ...sizes)}${largest ? ` (${renderedIn([largest]).replaceAll('<br>', ', ')})` : ''}`,
+  );
+  if (longFrames.length > 0) {
+    out(
+      '\n| long frame | at | React commits in it (priority) | what they rendered |\n| --- | --- | --- | --- |',
+    );
+    for (const frame of [...longFrames].sort((a, b) => a.at - b.at)) {
+      const from = frame.at * 1000;
+      const inside = commits.filter(({ at }) => at >= from && at <= from + frame.duration);
+      out(
+        `| ${Math.round(frame.duration)} ms | ${frame.at.toFixed(2)} s | ${inside.length} (${inside.map((c) => c.priority).join(',')}) | ${renderedIn(inside) || '–'} |`,
+      );
+    }
+  }
   if (longFrames.length > 0) {
     out(
       '\n| long frame in the window | at | rendering | of it style and layout | its scripts |\n| --- | --- | --- | --- | --- |',
@@ -292,7 +384,7 @@ try {
   });
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
-  await context.addInitScript(instrument);
+  await context.addInitScript(instrument, profiling);
   await context.addInitScript(
     ([key, value]) =>
       localStorage.getItem(key as string) ?? localStorage.setItem(key as string, value as string),
@@ -336,6 +428,7 @@ try {
             longFrames: number[];
             longFrameParts: LongFrame[];
             commits: number;
+            commitLog: Commit[];
             messages: number;
             latencies: number[];
           };
@@ -378,7 +471,7 @@ try {
       );
   }
   if (profiling) {
-    await profile(page, cdp, stats.longFrameParts);
+    await profile(page, cdp, stats.longFrameParts, stats.commitLog);
   }
 } finally {
   await browser.close();
