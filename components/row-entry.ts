@@ -15,6 +15,26 @@ export const OFF_SCREEN_MS = 1000;
  */
 const TRAILING_MS = 300;
 
+/**
+ * Rows out of view that show their change in one task at most; the others wait for a later one. Rows that fall
+ * due together (all of a board's rows out of view show their first quotes at once, and stay in step after) would
+ * otherwise render in one commit: 80 rows of 9 cells, a frame of over 100 ms on a busy machine. Capped, they
+ * spread over a few of the frames that come anyway (one per socket frame), and stay spread.
+ */
+export const OFF_SCREEN_BATCH = 12;
+/** How soon the sweep looks again when it left rows due for want of room in its task. */
+const NEXT_BATCH_MS = 50;
+
+let shownThisTask = 0;
+
+/** Whether one more row out of view may show its change in this task; counts it if so. */
+function roomInThisTask(): boolean {
+  if (shownThisTask >= OFF_SCREEN_BATCH) return false;
+  if (shownThisTask === 0) queueMicrotask(() => (shownThisTask = 0));
+  shownThisTask += 1;
+  return true;
+}
+
 /** Rows out of view with a change not shown yet, by when they show it at the latest: one timer for them all. */
 const waiting = new Map<() => void, number>();
 let sweeper: ReturnType<typeof setTimeout> | undefined;
@@ -22,9 +42,17 @@ let sweeper: ReturnType<typeof setTimeout> | undefined;
 function sweep() {
   sweeper = undefined;
   const now = Date.now();
-  // All in one task, so React renders them together.
-  for (const [show, due] of waiting) if (due <= now) show();
-  if (waiting.size > 0) sweeper = setTimeout(sweep, TRAILING_MS);
+  let full = false;
+  // In one task, so React renders them together, OFF_SCREEN_BATCH at most.
+  for (const [show, due] of waiting) {
+    if (due > now) continue;
+    if (!roomInThisTask()) {
+      full = true;
+      break;
+    }
+    show();
+  }
+  if (waiting.size > 0) sweeper = setTimeout(sweep, full ? NEXT_BATCH_MS : TRAILING_MS);
 }
 
 function showBy(show: () => void, due: number) {
@@ -51,9 +79,10 @@ function rowSource(market: MarketStore, symbol: string, element: Element | null)
       };
       const stopStore = market.subscribe((state, previous) => {
         if (state.book[symbol] === previous.book[symbol]) return;
-        const wait = onScreen ? 0 : shownAt + OFF_SCREEN_MS - Date.now();
-        if (wait <= 0) show();
-        else showBy(show, Date.now() + wait + TRAILING_MS);
+        if (onScreen) return show();
+        const wait = shownAt + OFF_SCREEN_MS - Date.now();
+        if (wait <= 0 && roomInThisTask()) show();
+        else showBy(show, Date.now() + Math.max(0, wait) + TRAILING_MS);
       });
       const stopScreen = element
         ? watchOnScreen(element, (now) => {
@@ -74,8 +103,8 @@ function rowSource(market: MarketStore, symbol: string, element: Element | null)
 /**
  * The book entry a board row shows, and the ref for the row's element: on screen, every change the store
  * applies (each re-renders the row); off screen, at its first change a second or more after it last showed one
- * (so rows out of view join the renders of the rows on screen, a few each time, rather than all at once), and
- * at once when the row comes into view. Rows scrolled away are most of a long board, and no
+ * (so rows out of view join the renders of the rows on screen, OFF_SCREEN_BATCH at most each time, rather than
+ * all at once), and at once when the row comes into view. Rows scrolled away are most of a long board, and no
  * longer cost a render, a layout and the DOM writes of every tick; what reads the quotes themselves (alerts,
  * sorting, the charts) reads the store.
  */
