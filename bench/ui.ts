@@ -9,8 +9,14 @@
  * - message-to-paint: from a WebSocket message to the end of the next frame, p50/p99;
  * - JS heap growth from the start to the end of the window, each read after a forced GC.
  *
- * Needs `npm run build` first (it serves the production pages). Prints a Markdown table.
+ * Needs `npm run build` first (it serves the production pages). Prints a Markdown table. With `--profile`, after
+ * the window it also records a trace and a CPU profile of the page and prints where the main thread's time went
+ * (see ui-profile.ts): by kind of work, the busiest trace events, style recalculations and DOM mutations per
+ * frame, the script functions with the most self time, and what the window's long frames spent their time on.
+ * With `--heap-diff` it takes a heap snapshot at each end of the window and prints what grew, by constructor.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import next from 'next';
@@ -19,6 +25,14 @@ import { configWith } from '../server/config';
 import { startFeedServer } from '../server/feed-server';
 import { syntheticCatalogue } from '../server/source/catalogue';
 import { Simulator } from '../server/source/simulator';
+import {
+  heapCensus,
+  heapGrowth,
+  pageProfile,
+  TRACE_CATEGORIES,
+  traceBreakdown,
+  type TraceEvent,
+} from './ui-profile';
 
 const ROWS = 100;
 const TRADES_PER_SECOND = 10;
@@ -34,6 +48,11 @@ function option(name: string, fallback: number): number {
 }
 
 const seconds = option('seconds', 60);
+const profiling = process.argv.includes('--profile');
+const heapDiff = process.argv.includes('--heap-diff');
+/** How long each of the profile's recordings lasts. */
+const PROFILE_MS = 10_000;
+const PROFILE_DIR = 'bench-results/profiles';
 const symbols = Array.from({ length: ROWS }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
 
 /** What the page records, installed before any of its scripts run. */
@@ -41,6 +60,14 @@ function instrument() {
   const stats = {
     from: 0,
     longFrames: [] as number[],
+    /** What the long frames spent their time on: where their scripts came from, and rendering. */
+    longFrameParts: [] as {
+      at: number;
+      duration: number;
+      render: number;
+      styleAndLayout: number;
+      scripts: string[];
+    }[],
     commits: 0,
     messages: 0,
     latencies: [] as number[],
@@ -48,7 +75,25 @@ function instrument() {
   (window as unknown as { __bench: typeof stats }).__bench = stats;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries())
-      if (entry.startTime >= stats.from && entry.duration > 50) stats.longFrames.push(entry.duration);
+      if (entry.startTime >= stats.from && entry.duration > 50) {
+        stats.longFrames.push(entry.duration);
+        const frame = entry as PerformanceEntry & {
+          renderStart: number;
+          styleAndLayoutStart: number;
+          scripts: { duration: number; invoker: string; sourceURL: string; sourceCharPosition: number }[];
+        };
+        const end = entry.startTime + entry.duration;
+        stats.longFrameParts.push({
+          at: (entry.startTime - stats.from) / 1000,
+          duration: entry.duration,
+          render: frame.renderStart > 0 ? end - frame.renderStart : 0,
+          styleAndLayout: frame.styleAndLayoutStart > 0 ? end - frame.styleAndLayoutStart : 0,
+          scripts: frame.scripts.map(
+            (script) =>
+              `${Math.round(script.duration)} ms ${script.invoker} ${script.sourceURL.replace(/^https?:\/\/[^/]+/, '')}:${script.sourceCharPosition}`,
+          ),
+        });
+      }
   }).observe({ type: 'long-animation-frame', buffered: true });
   // React DOM reports every commit to a devtools hook when one is present, production builds included.
   (window as unknown as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
@@ -125,17 +170,104 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
-async function heap(cdp: CDPSession, page: Page): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  return page.evaluate(
-    () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
-  );
+/**
+ * The page's used JS heap right after a full garbage collection, collected and read in one task: read a moment
+ * later (after a CDP round trip, say) it also counts whatever the page allocated meanwhile, and the page
+ * allocates megabytes a second, so back-to-back readings would differ by 20 %.
+ */
+async function heap(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const collect = (globalThis as unknown as { gc: () => void }).gc;
+    collect();
+    collect();
+    return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+  });
 }
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Counts the page's DOM mutations for `ms`. */
+async function mutations(page: Page, ms: number) {
+  return page.evaluate(async (ms) => {
+    const counts: Record<string, number> = { attributes: 0, characterData: 0, childList: 0 };
+    const observer = new MutationObserver((records) => {
+      for (const record of records) counts[record.type] = (counts[record.type] ?? 0) + 1;
+    });
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    observer.disconnect();
+    return counts;
+  }, ms);
+}
+
+/** Where the page's main thread spends its time: a trace, DOM mutations, then a CPU profile. */
+interface LongFrame {
+  /** Seconds into the window. */
+  at: number;
+  duration: number;
+  render: number;
+  styleAndLayout: number;
+  scripts: string[];
+}
+
+async function profile(page: Page, cdp: CDPSession, longFrames: readonly LongFrame[]) {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  if (longFrames.length > 0) {
+    out(
+      '\n| long frame in the window | at | rendering | of it style and layout | its scripts |\n| --- | --- | --- | --- | --- |',
+    );
+    for (const frame of [...longFrames].sort((a, b) => b.duration - a.duration).slice(0, 8))
+      out(
+        `| ${Math.round(frame.duration)} ms | ${frame.at.toFixed(1)} s | ${Math.round(frame.render)} ms | ${Math.round(frame.styleAndLayout)} ms | ${frame.scripts.slice(0, 4).join('<br>') || '–'} |`,
+      );
+  }
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const counted = await mutations(page, PROFILE_MS);
+  const raw = await browser.stopTracing();
+  mkdirSync(join(root, PROFILE_DIR), { recursive: true });
+  writeFileSync(join(root, PROFILE_DIR, 'ui-trace.json'), raw);
+  out(`\nThe trace is in ${PROFILE_DIR}/ui-trace.json (open it in Chrome DevTools' Performance panel).`);
+  const trace = JSON.parse(raw.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const found = traceBreakdown(trace.traceEvents);
+  if (found) {
+    const { windowMs, byKind, byName } = found;
+    const pct = (ms: number) => `${((ms / windowMs) * 100).toFixed(1)} %`;
+    const { frames } = found;
+    out(
+      `\nMain thread over a ${(windowMs / 1000).toFixed(1)} s trace: busy ${pct(found.busyMs)} of wall time, ` +
+        `${pct(found.busyCpuMs)} in its own CPU time (what the shares below are, of wall time)`,
+    );
+    out('\n| work (CPU self time) | share |\n| --- | --- |');
+    for (const [kind, ms] of [...byKind].sort((a, b) => b[1] - a[1])) out(`| ${kind} | ${pct(ms)} |`);
+    out('\n| trace event (CPU self time) | share |\n| --- | --- |');
+    for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      out(`| ${name} | ${pct(ms)} |`);
+    const perFrame = (n: number) => (frames ? (n / frames).toFixed(1) : '–');
+    out('\n| per frame | value |\n| --- | --- |');
+    out(`| main-thread frames / s | ${(frames / (windowMs / 1000)).toFixed(1)} |`);
+    out(`| main-thread CPU per frame | ${perFrame(found.busyCpuMs)} ms |`);
+    out(`| compositor commits | ${perFrame(found.commits)} |`);
+    out(`| style recalculations | ${perFrame(found.styleRecalcs)} |`);
+    out(`| elements restyled | ${perFrame(found.elementsRestyled)} |`);
+    out(`| layouts | ${perFrame(found.layouts)} |`);
+    for (const type of ['characterData', 'childList', 'attributes'])
+      out(`| DOM mutations: ${type} | ${perFrame(counted[type] ?? 0)} |`);
+  }
+  const functions = await pageProfile(cdp, PROFILE_MS, (profile) =>
+    writeFileSync(join(root, PROFILE_DIR, 'ui.cpuprofile'), JSON.stringify(profile)),
+  );
+  out(`\n| function (CPU profile, self time) | share of wall time |\n| --- | --- |`);
+  for (const { name, ms } of functions.slice(0, 15))
+    out(`| \`${name}\` | ${((ms / PROFILE_MS) * 100).toFixed(1)} % |`);
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -150,11 +282,14 @@ const server = await startFeedServer({
 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'],
+  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    colorScheme: 'dark',
+  });
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(instrument);
@@ -179,7 +314,10 @@ try {
   );
   await page.waitForTimeout(WARM_UP_MS);
 
-  const heapStart = await heap(cdp, page);
+  const censusStart = heapDiff ? await heapCensus(cdp) : undefined;
+  // The snapshot stops the page for seconds: let it catch up before the window.
+  if (censusStart) await page.waitForTimeout(WARM_UP_MS);
+  const heapStart = await heap(page);
   const before = await metrics(cdp);
   await page.evaluate(() => {
     const stats = (window as unknown as { __bench: { from: number; commits: number } }).__bench;
@@ -194,11 +332,18 @@ try {
     () =>
       (
         window as unknown as {
-          __bench: { longFrames: number[]; commits: number; messages: number; latencies: number[] };
+          __bench: {
+            longFrames: number[];
+            longFrameParts: LongFrame[];
+            commits: number;
+            messages: number;
+            latencies: number[];
+          };
         }
       ).__bench,
   );
-  const heapEnd = await heap(cdp, page);
+  const heapEnd = await heap(page);
+  const censusEnd = heapDiff ? await heapCensus(cdp) : undefined;
 
   const share = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / elapsed;
   const rows: [string, string, string][] = [
@@ -223,6 +368,18 @@ try {
   );
   process.stdout.write('| measure | value | target |\n| --- | --- | --- |\n');
   for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
+  if (censusStart && censusEnd) {
+    process.stdout.write(
+      '\n| grew most over the window (heap snapshots) | objects | bytes |\n| --- | --- | --- |\n',
+    );
+    for (const { name, count, bytes } of heapGrowth(censusStart, censusEnd).slice(0, 12))
+      process.stdout.write(
+        `| ${name.slice(0, 80).replaceAll('|', '\\|')} | ${count} | ${(bytes / 1e3).toFixed(1)} kB |\n`,
+      );
+  }
+  if (profiling) {
+    await profile(page, cdp, stats.longFrameParts);
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -3,15 +3,16 @@
 import type { ChartType, Overlay, PriceScale } from './store/preferences-store';
 import { boardSymbols } from './store/preferences-store';
 import { usePreferences, usePreferencesStore } from './StoreProvider';
+import { Choice, type Options } from './Choice';
 
-const TYPES: readonly [ChartType, string][] = [
+const TYPES: Options<ChartType> = [
   ['candles', 'Candles'],
   ['bars', 'Bars'],
   ['line', 'Line'],
   ['area', 'Area'],
   ['heikin-ashi', 'Heikin-Ashi'],
 ];
-const SCALES: readonly [PriceScale, string][] = [
+const SCALES: Options<PriceScale> = [
   ['normal', 'Linear'],
   ['log', 'Log'],
   ['percent', 'Percent'],
@@ -44,28 +45,18 @@ export function ChartTools({ index }: { index: number }) {
           <option key={symbol}>{symbol}</option>
         ))}
       </select>
-      <select
-        aria-label="Chart type"
+      <Choice
+        label="Chart type"
         value={slot.type}
-        onChange={(event) => update(index, { type: event.target.value as ChartType })}
-      >
-        {TYPES.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Price scale"
+        options={TYPES}
+        onChange={(value) => update(index, { type: value })}
+      />
+      <Choice
+        label="Price scale"
         value={slot.scale}
-        onChange={(event) => update(index, { scale: event.target.value as PriceScale })}
-      >
-        {SCALES.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
+        options={SCALES}
+        onChange={(value) => update(index, { scale: value })}
+      />
       <details className="overlays">
         <summary className="tool">Overlays</summary>
         <fieldset className="overlays-panel">

@@ -4,6 +4,23 @@ import { useEffect } from 'react';
 import type { Layout, Theme, TimeZoneChoice } from './store/preferences-store';
 import { usePreferences, usePreferencesStore } from './StoreProvider';
 import { applyTheme } from './theme';
+import { Choice, type Options } from './Choice';
+
+const LAYOUTS: Options<Layout> = [
+  [1, '1 chart'],
+  [2, '2 charts'],
+  [4, '4 charts'],
+];
+const TIME_ZONES: Options<TimeZoneChoice> = [
+  ['local', 'Local time'],
+  ['utc', 'UTC'],
+  ['exchange', 'Exchange time'],
+];
+const THEMES: Options<Theme> = [
+  ['system', 'System theme'],
+  ['dark', 'Dark'],
+  ['light', 'Light'],
+];
 
 /**
  * The page-wide settings in the top bar: chart layout, time zone and theme. The theme is applied only once the
@@ -11,7 +28,7 @@ import { applyTheme } from './theme';
  * must not replace a saved light theme for a frame.
  */
 export function PageControls({ ready }: { ready: boolean }) {
-  const preferences = usePreferencesStore();
+  const state = usePreferencesStore().getState;
   const layout = usePreferences((s) => s.layout);
   const timeZone = usePreferences((s) => s.timeZone);
   const theme = usePreferences((s) => s.theme);
@@ -22,33 +39,19 @@ export function PageControls({ ready }: { ready: boolean }) {
 
   return (
     <div className="page-controls">
-      <select
-        aria-label="Layout"
+      <Choice
+        label="Layout"
         value={layout}
-        onChange={(event) => preferences.getState().setLayout(Number(event.target.value) as Layout)}
-      >
-        <option value={1}>1 chart</option>
-        <option value={2}>2 charts</option>
-        <option value={4}>4 charts</option>
-      </select>
-      <select
-        aria-label="Time zone"
+        options={LAYOUTS}
+        onChange={(value) => state().setLayout(value)}
+      />
+      <Choice
+        label="Time zone"
         value={timeZone}
-        onChange={(event) => preferences.getState().setTimeZone(event.target.value as TimeZoneChoice)}
-      >
-        <option value="local">Local time</option>
-        <option value="utc">UTC</option>
-        <option value="exchange">Exchange time</option>
-      </select>
-      <select
-        aria-label="Theme"
-        value={theme}
-        onChange={(event) => preferences.getState().setTheme(event.target.value as Theme)}
-      >
-        <option value="system">System theme</option>
-        <option value="dark">Dark</option>
-        <option value="light">Light</option>
-      </select>
+        options={TIME_ZONES}
+        onChange={(value) => state().setTimeZone(value)}
+      />
+      <Choice label="Theme" value={theme} options={THEMES} onChange={(value) => state().setTheme(value)} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ColumnId } from '../lib/board-columns';
+import { isDrawn, type ColumnId } from '../lib/board-columns';
 import type { Instrument } from '../lib/instrument';
 import type { Ticks } from '../lib/nominal';
 import { NO_PRICE, quoteChange, quoteChangePercent, type Quote } from '../lib/quote';
@@ -26,7 +26,7 @@ interface CellProps {
 export function QuoteCell({ column, quote, instrument }: CellProps) {
   if (!quote || !instrument) {
     return (
-      <td className={column === 'range' || column === 'trend' ? 'graph' : 'num'} data-column={column}>
+      <td className={isDrawn(column) ? 'graph' : 'num'} data-column={column}>
         {EMPTY}
       </td>
     );

@@ -16,11 +16,11 @@ const HEIGHT = 18;
  * A row's price over its trading day as an SVG line: the day's closes from the server (`intraday` in the market
  * store, from GET /api/sparklines), extended by the live last price, sampled once a second. Until the day's
  * series is in, the line starts from the prices seen since the page opened. The points are kept in refs and
- * written straight to the polyline in a layout effect, so a tick costs one attribute write, not a second render.
+ * written straight to the path in a layout effect, so a tick costs one attribute write, not a second render.
  */
 export function Sparkline({ symbol, value }: { symbol: string; value: number | undefined }) {
   const day = useMarket((s) => s.intraday[symbol]);
-  const line = useRef<SVGPolylineElement>(null);
+  const line = useRef<SVGPathElement>(null);
   /** Live points after the day's series: the time each was sampled (ms) and the price. */
   const tail = useRef<{ at: number; value: number }[]>([]);
   const sampled = useRef(0);
@@ -65,22 +65,29 @@ export function Sparkline({ symbol, value }: { symbol: string; value: number | u
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       aria-hidden="true"
     >
-      <polyline ref={line} fill="none" strokeWidth="1.2" />
+      <path ref={line} fill="none" strokeWidth="1.2" />
     </svg>
   );
 }
 
-function draw(line: SVGPolylineElement | null, kept: readonly (number | Ticks)[]) {
+/**
+ * A path, not a polyline: Chromium keeps a polyline's points as one object each (thousands for a full board,
+ * growing as lines are redrawn), a path's data as one string.
+ */
+function draw(line: SVGPathElement | null, kept: readonly (number | Ticks)[]) {
   if (!line || kept.length === 0) return;
   const low = Math.min(...kept);
   const high = Math.max(...kept);
   const span = high - low || 1;
   const step = kept.length > 1 ? WIDTH / (kept.length - 1) : 0;
   line.setAttribute(
-    'points',
+    'd',
     kept
-      .map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - ((v - low) / span) * HEIGHT).toFixed(1)}`)
-      .join(' '),
+      .map(
+        (v, i) =>
+          `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)},${(HEIGHT - ((v - low) / span) * HEIGHT).toFixed(1)}`,
+      )
+      .join(''),
   );
   const first = kept[0] ?? 0;
   line.setAttribute('data-direction', (kept.at(-1) ?? first) >= first ? 'up' : 'down');

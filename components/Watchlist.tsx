@@ -1,6 +1,6 @@
 'use client';
 
-import { COLUMN_LABELS, isSortable, nextSort, type ColumnId, type SortKey } from '../lib/board-columns';
+import { COLUMN_LABELS, isDrawn, isSortable, nextSort, type SortKey } from '../lib/board-columns';
 import { useBoardOrder } from './board-order';
 import { ColumnChooser } from './ColumnChooser';
 import { ListsControl } from './ListsControl';
@@ -9,21 +9,11 @@ import { boardSymbols } from './store/preferences-store';
 import { usePreferences, usePreferencesStore } from './StoreProvider';
 import { WatchlistRow } from './WatchlistRow';
 
-const NUMERIC: ReadonlySet<ColumnId> = new Set([
-  'last',
-  'change',
-  'changePercent',
-  'bid',
-  'ask',
-  'spread',
-  'volume',
-]);
-
 function SortHeader({ column, label }: { column: SortKey | 'trend'; label: string }) {
   const preferences = usePreferencesStore();
   const sort = usePreferences((s) => s.sort);
   const sorted = sort?.key === column ? sort.direction : undefined;
-  const className = column === 'symbol' ? 'symbol' : NUMERIC.has(column) ? 'num' : 'graph';
+  const className = column === 'symbol' ? 'symbol' : isDrawn(column) ? 'graph' : 'num';
   if (!isSortable(column))
     return (
       <th scope="col" className={className} data-column={column}>

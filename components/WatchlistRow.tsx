@@ -2,10 +2,11 @@
 
 import { memo, type DragEvent, type KeyboardEvent } from 'react';
 import type { ColumnId } from '../lib/board-columns';
-import { toPrice } from '../lib/instrument';
 import { QuoteCell } from './QuoteCell';
+import { useRowEntry } from './row-entry';
 import { FeedBadge } from './FeedBadge';
 import { StaleAge } from './StaleAge';
+import { useDraftAlertAtLast } from './draft-alert';
 import { useMarket, usePreferencesStore } from './StoreProvider';
 
 /** The row above or below, the way a terminal's board is walked with the arrows. */
@@ -32,12 +33,14 @@ interface RowProps {
 
 /**
  * One symbol of the board. It selects only its own book entry, instrument, selected flag and staleness, so a
- * frame re-renders just the rows whose quotes it changed. Keys: Enter charts it, ↑/↓ walk, Home/End jump,
- * Delete removes, Alt+↑/↓ move it in the list; it can also be dragged to another place.
+ * frame re-renders just the rows whose quotes it changed (out of view, about once a second: row-entry.ts).
+ * Keys: Enter charts it, ↑/↓ walk, Home/End jump, Delete removes, Alt+↑/↓ move it in the list; it can also be
+ * dragged to another place.
  */
 export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowProps) {
   const preferences = usePreferencesStore();
-  const entry = useMarket((s) => s.book[symbol]);
+  const draftAlertAtLast = useDraftAlertAtLast();
+  const [entry, rowElement] = useRowEntry(symbol);
   const instrument = useMarket((s) => s.instruments[symbol]);
   const selected = useMarket((s) => s.selected === symbol);
   const offline = useMarket((s) => s.status !== 'live');
@@ -119,6 +122,7 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
 
   return (
     <tr
+      ref={rowElement}
       aria-label={symbol}
       aria-current={selected ? 'true' : undefined}
       tabIndex={0}
@@ -158,13 +162,7 @@ export const WatchlistRow = memo(function WatchlistRow({ symbol, columns }: RowP
           title={`Add alert for ${symbol}`}
           onClick={(event) => {
             event.stopPropagation();
-            if (!quote || !instrument) return;
-            preferences.getState().draftAlert({
-              symbol,
-              metric: 'price',
-              direction: 'above',
-              level: toPrice(quote.last, instrument),
-            });
+            draftAlertAtLast(symbol);
           }}
         >
           <svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12">

@@ -30,6 +30,11 @@ export const COLUMN_LABELS: Readonly<Record<ColumnId, string>> = {
 /** Shown by default: every column, in the order of `COLUMNS`. */
 export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMNS;
 
+/** Columns drawn rather than written as a figure: the day range's bar and the sparkline. */
+export function isDrawn(column: ColumnId): boolean {
+  return column === 'range' || column === 'trend';
+}
+
 export function isColumn(value: unknown): value is ColumnId {
   return typeof value === 'string' && (COLUMNS as readonly string[]).includes(value);
 }

@@ -28,6 +28,24 @@ test('flashes a cell when its value changes', async ({ page }) => {
   // The flash lasts under a second; waitFor watches the page continuously, so it cannot miss one.
   const flashing = watchlist(page).locator('td[data-flash]').first();
   await flashing.waitFor({ state: 'attached', timeout: 3_000 });
+  // It fades a layer of its own by opacity alone, which the compositor can run without restyling the cell.
+  const animated = await page.waitForFunction(
+    () => {
+      const layer = document.querySelector('table[aria-label="Watchlist"] td[data-flash] .flash');
+      const frames = layer
+        ?.getAnimations()
+        .flatMap((animation) => (animation.effect as KeyframeEffect).getKeyframes());
+      const properties = frames?.flatMap((frame) =>
+        Object.keys(frame).filter(
+          (key) => !['offset', 'computedOffset', 'easing', 'composite'].includes(key),
+        ),
+      );
+      return properties?.length ? [...new Set(properties)] : undefined;
+    },
+    undefined,
+    { timeout: 3_000 },
+  );
+  expect(await animated.jsonValue()).toEqual(['opacity']);
 });
 
 test('adds a symbol from the search and removes one, and both survive a reload', async ({ page }) => {
@@ -76,6 +94,26 @@ test('selects a row with the keyboard', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Chart NVDA' })).toBeVisible();
 });
 
+test('rows scrolled out of view keep moving, about once a second, and on every tick once back in view', async ({
+  page,
+}) => {
+  // A long board: the last row starts well below the board's fold.
+  const symbols = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'V', 'UNH', 'XOM', 'JNJ'];
+  const list = [...symbols, 'WMT', 'PG', 'HD', 'KO', 'COST', 'NFLX', 'AMD', 'INTC', 'DIS', 'SPY', 'BTC-USD'];
+  await openDashboard(page, `/?symbols=${list.join(',')}`, list);
+  const last = lastCell(page, 'BTC-USD');
+  await expect(last).not.toBeInViewport();
+
+  // Out of view it still moves, about once a second.
+  const before = await last.innerText();
+  await expect.poll(() => last.innerText(), { timeout: 5_000 }).not.toBe(before);
+
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).toBeInViewport();
+  const shown = await last.innerText();
+  await expect.poll(() => last.innerText(), { timeout: 5_000 }).not.toBe(shown);
+});
+
 test("each row's sparkline draws its trading day right after load, not only what streamed since", async ({
   page,
 }) => {
@@ -85,8 +123,8 @@ test("each row's sparkline draws its trading day right after load, not only what
   // take a minute to draw as many.
   const points = (symbol: string) =>
     row(page, symbol)
-      .locator('.spark polyline')
-      .evaluate((line) => (line.getAttribute('points') ?? '').split(' ').filter(Boolean).length);
+      .locator('.spark path')
+      .evaluate((line) => (line.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0);
   await expect.poll(() => points('AAPL'), { timeout: 5_000 }).toBeGreaterThanOrEqual(12);
   await expect.poll(() => points('EURUSD'), { timeout: 5_000 }).toBeGreaterThanOrEqual(60);
 });

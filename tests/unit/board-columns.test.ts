@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextSort, sortSymbols, type SortInput } from '../../lib/board-columns';
+import { COLUMNS, isDrawn, nextSort, sortSymbols, type SortInput } from '../../lib/board-columns';
 import type { Instrument } from '../../lib/instrument';
 import type { Lots, Ticks, UnixMillis } from '../../lib/nominal';
 import type { Quote } from '../../lib/quote';
@@ -85,5 +85,11 @@ describe('board sorting', () => {
         },
       ),
     );
+  });
+});
+
+describe('board columns', () => {
+  it('draws the day range and the sparkline, and writes every other column as a figure', () => {
+    expect(COLUMNS.filter(isDrawn)).toEqual(['range', 'trend']);
   });
 });
