@@ -7,7 +7,7 @@ import { configWith } from '../server/config';
 import { createLogger } from '../server/logger';
 import { startGateway, type Gateway } from '../server/replication/gateway';
 import type { GatewayCommands, ProcessWindow } from './commands';
-import { collectGarbage, openProcessWindow } from './process-window';
+import { collectGarbage, measureIdle, openProcessWindow } from './process-window';
 import { serve } from './rpc';
 import { quotesInTicks } from './servers/bench-server';
 
@@ -37,13 +37,7 @@ serve<GatewayCommands>({
     );
     return { port: gateway.feed.port };
   },
-  async idle({ ms }) {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const used = process.cpuUsage(cpu);
-    return { cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
-  },
+  idle: ({ ms }) => measureIdle(ms),
   position() {
     return running().feed.market.position;
   },

@@ -13,7 +13,7 @@ import type {
   Verdict,
 } from './commands';
 import { Histogram } from './histogram';
-import { formatNumber } from './report';
+import { alignColumns, formatNumber } from './report';
 
 /** Bytes and entries of the change stream, and Redis' own network counters, over the window. */
 export interface StreamWindow {
@@ -303,14 +303,7 @@ function notes(runs: readonly GatewayRunResult[]): string[] {
 export function comparisonTable(title: string, one: GatewayRunResult, many: GatewayRunResult): string {
   const header = ['', '1 gateway', `${many.gateways} gateways`, `${many.gateways}/1`];
   const lines = [header, ...comparisonRows(one, many)];
-  const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
-  const text = lines.map((line) =>
-    line
-      .map((value, column) =>
-        column === 0 ? value.padEnd(widths[0] ?? 0) : value.padStart(widths[column] ?? 0),
-      )
-      .join('  '),
-  );
+  const text = alignColumns(lines);
   return [title, ...text, ...notes([one, many]), ''].join('\n');
 }
 

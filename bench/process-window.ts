@@ -56,3 +56,12 @@ export function collectGarbage(): void {
   gc?.();
   gc?.();
 }
+
+/** This process's CPU share over `ms` of doing nothing asked of it (what its timers and sockets cost alone). */
+export async function measureIdle(ms: number): Promise<{ cpuPct: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const used = process.cpuUsage(cpu);
+  return { cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
+}

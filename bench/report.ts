@@ -303,14 +303,7 @@ export function table(scenario: Scenario, results: ScenarioResults): string {
       row.ratios ? ratio(values[2], values[0]) : '',
     ]);
   }
-  const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
-  const text = lines.map((line) =>
-    line
-      .map((value, column) =>
-        column === 0 ? value.padEnd(widths[0] ?? 0) : value.padStart(widths[column] ?? 0),
-      )
-      .join('  '),
-  );
+  const text = alignColumns(lines);
   const notes = (['L', 'N', 'O'] as const).flatMap((kind) => {
     const result = results[kind];
     return [
@@ -319,4 +312,18 @@ export function table(scenario: Scenario, results: ScenarioResults): string {
     ];
   });
   return [`${scenario.name} ${scenario.title}`, ...text, ...notes, ''].join('\n');
+}
+
+/** Rows as text columns: the first left-aligned (labels), the others right-aligned (figures), two spaces apart. */
+export function alignColumns(lines: readonly (readonly string[])[]): string[] {
+  const widths = (lines[0] ?? []).map((_, column) =>
+    Math.max(...lines.map((line) => (line[column] ?? '').length)),
+  );
+  return lines.map((line) =>
+    line
+      .map((value, column) =>
+        column === 0 ? value.padEnd(widths[0] ?? 0) : value.padStart(widths[column] ?? 0),
+      )
+      .join('  '),
+  );
 }

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { ServerCommands, ServerStart, ServerWindow } from './commands';
-import { collectGarbage, openProcessWindow } from './process-window';
+import { collectGarbage, measureIdle, openProcessWindow } from './process-window';
 import { startProfiler } from './profile';
 import { serve } from './rpc';
 import type { BenchServer, ServerKind, ServerSetup } from './servers/bench-server';
@@ -60,13 +60,7 @@ serve<ServerCommands>({
     server = await STARTERS[options.kind]({ feed, flushMs: options.flushMs });
     return { port: server.port };
   },
-  async idle({ ms }) {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const used = process.cpuUsage(cpu);
-    return { cpuPct: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100 };
-  },
+  idle: ({ ms }) => measureIdle(ms),
   simulator() {
     return { ms: running().feed.simulatorMs, at: performance.now() };
   },

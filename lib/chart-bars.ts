@@ -45,19 +45,35 @@ export function mergeBars(bars: readonly Bar[], updates: readonly Bar[]): Bar[] 
   return out;
 }
 
+/**
+ * The bars before `since` (unix seconds), then `replacement` (ascending, all from `since` on): what a reset entry
+ * leaves, so a bar the server no longer holds goes too. Returns a new array.
+ */
+export function replaceBarsFrom(bars: readonly Bar[], since: number, replacement: readonly Bar[]): Bar[] {
+  let kept = bars.length;
+  while (kept > 0 && (bars[kept - 1] as Bar).time >= since) kept--;
+  return [...bars.slice(0, kept), ...replacement.filter((bar) => bar.time >= since)];
+}
+
 export interface ChartUpdate {
   chart: ChartBars;
   /** The bars that changed, for `series.update`; empty when nothing was applied. */
   changed: Bar[];
   gap: boolean;
+  /**
+   * Set by a reset entry that says where it starts: every bar from this time on was replaced by `changed`
+   * (bars there that `changed` lacks are gone), so a view must replace its data, not update it.
+   */
+  since?: number;
 }
 
 /**
- * Applies a candle entry for this chart's stream, checking its sequence number. A reset entry (whole bars from
- * the first one the client may have missed) is applied whatever seq the chart held, and heals a stale chart.
+ * Applies a candle entry for this chart's stream, checking its sequence number. A reset entry (every bar from
+ * `since` on, the first one the client may have missed) is applied whatever seq the chart held, replaces the
+ * chart's bars from `since` on, and heals a stale chart.
  */
 export function applyCandleEntry(chart: ChartBars, entry: CandleEntry): ChartUpdate {
-  const [symbol, interval, seq, tuples, reset] = entry;
+  const [symbol, interval, seq, tuples, reset, since] = entry;
   if (symbol !== chart.symbol || interval !== chart.interval || seq < chart.seq) {
     return { chart, changed: [], gap: false };
   }
@@ -66,6 +82,10 @@ export function applyCandleEntry(chart: ChartBars, entry: CandleEntry): ChartUpd
     return { chart: chart.stale ? chart : { ...chart, stale: true }, changed: [], gap: true };
   }
   const changed = tuples.map(tupleToBar);
+  if (reset === 1 && since !== undefined) {
+    const bars = replaceBarsFrom(chart.bars, since, changed);
+    return { chart: { ...chart, seq, bars, stale: false }, changed, gap: false, since };
+  }
   return {
     chart: { ...chart, seq, bars: mergeBars(chart.bars, changed), stale: false },
     changed,

@@ -32,13 +32,15 @@ export type BarTuple = [time: number, open: number, high: number, low: number, c
  * ascending by time: `[symbol, interval, seq, bars]`. Replacing bars by time keeps a client's bars equal to the
  * server's aggregation even though intermediate quotes are conflated away.
  *
- * With `reset` = 1 (sent to a client that fell behind and has drained) the bars are every bar from the first one
- * touched while it was behind to the newest: the client replaces its bars by time and continues from `seq`,
- * whatever seq it held.
+ * With `reset` = 1 (sent to a client that fell behind and has drained, or when the server's market was replaced)
+ * the bars are every bar the server holds from `since` (unix seconds) on: the client drops every bar it holds from
+ * `since` on, puts these in their place, and continues from `seq`, whatever seq it held. `since` 0 means nothing
+ * the client held stands (another market). A reset without `since` (a server before it was added) is merged by
+ * time.
  */
 export type CandleEntry =
   | [symbol: string, interval: Interval, seq: number, bars: BarTuple[]]
-  | [symbol: string, interval: Interval, seq: number, bars: BarTuple[], reset: 1];
+  | [symbol: string, interval: Interval, seq: number, bars: BarTuple[], reset: 1, since?: number];
 
 /** The one message a client gets per flush, with all its changed symbols. */
 export interface Frame {

@@ -20,6 +20,12 @@ export interface CandleUpdate {
   decimals: readonly ApiBar[];
   /** The bars were replaced wholesale (the first bars, a resync, older history put in front). */
   replaced: boolean;
+  /**
+   * Set when the server reset the stream from this time (unix seconds) on (its market was replaced, or this
+   * client fell behind): bars held from there on that the server no longer has are gone. `replaced` is true, and
+   * bars kept from before `since` (history put in front, say) are still valid; `since` 0: none is.
+   */
+  since?: number;
 }
 
 export interface CandleOptions {
@@ -114,7 +120,8 @@ export class CandleRegistry {
         gaps = true;
         this.setStatus(stream, 'resyncing');
       }
-      if (update.changed.length > 0) this.deliver(stream, update.changed, false);
+      if (update.since !== undefined) this.deliver(stream, update.chart.bars, true, update.since);
+      else if (update.changed.length > 0) this.deliver(stream, update.changed, false);
     }
     if (gaps) this.reconcile();
   }
@@ -221,7 +228,12 @@ export class CandleRegistry {
     for (const subscription of stream.subscribers) subscription.refresh(status, stream.error);
   }
 
-  private updateOf(stream: Stream, changed: readonly Bar[], replaced: boolean): CandleUpdate | undefined {
+  private updateOf(
+    stream: Stream,
+    changed: readonly Bar[],
+    replaced: boolean,
+    since?: number,
+  ): CandleUpdate | undefined {
     const instrument = this.channel.instrument(stream.symbol);
     if (!stream.chart || !instrument) return undefined;
     return {
@@ -232,11 +244,12 @@ export class CandleRegistry {
       changed,
       decimals: changed.map((bar) => decimalBar(bar, instrument)),
       replaced,
+      ...(since === undefined ? {} : { since }),
     };
   }
 
-  private deliver(stream: Stream, changed: readonly Bar[], replaced: boolean): void {
-    const update = this.updateOf(stream, changed, replaced);
+  private deliver(stream: Stream, changed: readonly Bar[], replaced: boolean, since?: number): void {
+    const update = this.updateOf(stream, changed, replaced, since);
     if (!update) return;
     for (const subscription of stream.subscribers) subscription.receive(update);
   }

@@ -114,7 +114,10 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     charts.set(key, stream);
     stream.on('update', (update) => {
       stats?.recordUpdates(1, Date.now());
-      if (update.replaced) store.getState().showChart(update.chart);
+      // A reset keeps the history paged in front of the stream's bars (the client's chart lacks it).
+      if (update.since !== undefined)
+        store.getState().resetChart(update.symbol, update.interval, update.since, update.changed);
+      else if (update.replaced) store.getState().showChart(update.chart);
       else store.getState().updateChart(update.symbol, update.interval, update.changed);
     });
     stream.on('error', (error) => {

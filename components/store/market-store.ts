@@ -1,6 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bar } from '../../lib/candles';
-import { mergeBars, prependBars, streamKey, type ChartBars, type StreamKey } from '../../lib/chart-bars';
+import {
+  mergeBars,
+  prependBars,
+  replaceBarsFrom,
+  streamKey,
+  type ChartBars,
+  type StreamKey,
+} from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
 import type { Ticks } from '../../lib/nominal';
@@ -74,6 +81,11 @@ export interface MarketActions {
   showChart(chart: ChartBars): void;
   /** Puts bars that changed into a stream's (keeping the history put in front of them). */
   updateChart(symbol: string, interval: Interval, changed: readonly Bar[]): void;
+  /**
+   * A reset of a stream from `since` on: its bars from there are replaced by `bars` (the held ones the server no
+   * longer has go); older history put in front stays, unless `since` is before it.
+   */
+  resetChart(symbol: string, interval: Interval, since: number, bars: readonly Bar[]): void;
   /** Puts older bars in front of a stream's, if it is still held. */
   prependChart(symbol: string, interval: Interval, older: readonly Bar[]): void;
 }
@@ -161,6 +173,14 @@ export function createMarketStore(initial?: Partial<MarketState>) {
       if (!held || changed.length === 0) return;
       const bars = { ...held.bars, bars: mergeBars(held.bars.bars, changed), stale: false };
       set({ charts: { ...charts, [key]: { ...held, bars, changed } } });
+    },
+    resetChart: (symbol, interval, since, replacement) => {
+      const { charts } = get();
+      const key = streamKey({ symbol, interval });
+      const held = charts[key];
+      if (!held) return;
+      const bars = { ...held.bars, bars: replaceBarsFrom(held.bars.bars, since, replacement), stale: false };
+      set({ charts: { ...charts, [key]: { ...held, bars, changed: [], revision: held.revision + 1 } } });
     },
     prependChart: (symbol, interval, older) => {
       const { charts } = get();

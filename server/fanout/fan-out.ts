@@ -292,7 +292,7 @@ export class FanOut {
       if (resetSince !== undefined) {
         since = Math.min(resetSince, ...touched);
         const bars = this.market.barsSince(feed.symbol, feed.interval, since).map(barToTuple);
-        entry = [feed.symbol, feed.interval, ++feed.seq, bars, 1];
+        entry = [feed.symbol, feed.interval, ++feed.seq, bars, 1, since];
       } else {
         touched.sort((a, b) => a - b);
         const bars: BarTuple[] = [];
@@ -381,8 +381,9 @@ export class FanOut {
       const candles: EncodedEntry[] = [];
       for (const [feed, since] of client.owedCandles) {
         const bars = this.market.barsSince(feed.symbol, feed.interval, since).map(barToTuple);
-        // A reset entry: whole bars to replace by time, and the stream's current seq to continue from.
-        candles.push(encodeEntry([feed.symbol, feed.interval, feed.seq, bars, 1]));
+        // A reset entry: every bar from `since` on, to replace the client's from there, and the stream's current
+        // seq to continue from.
+        candles.push(encodeEntry([feed.symbol, feed.interval, feed.seq, bars, 1, since]));
       }
       client.paid();
       if (quotes.length === 0 && candles.length === 0) continue;

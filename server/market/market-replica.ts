@@ -27,10 +27,11 @@ export class MarketReplica extends MarketBook {
 
   /**
    * Replaces everything with the checkpoint's market (after a gap in the changes, for one), and tells listeners
-   * of each symbol that changed meanwhile: per interval, the time of the first bar that differs (Infinity where
-   * none does).
+   * of each symbol that changed meanwhile: per interval, the time of the first bar that differs, is new or is gone
+   * (Infinity where none does). With `anotherMarket` (a restarted ingest) nothing held stands: every symbol is
+   * reset from time 0, so clients drop even the bars older than this replica's.
    */
-  reload(checkpoint: MarketCheckpoint): void {
+  reload(checkpoint: MarketCheckpoint, { anotherMarket = false } = {}): void {
     const before = new Map(
       [...this.symbols].map(([symbol, book]) => [
         symbol,
@@ -41,7 +42,9 @@ export class MarketReplica extends MarketBook {
     this.restore(checkpoint);
     for (const [symbol, book] of this.symbols) {
       const old = before.get(symbol);
-      const resetSince = book.series.map((series, i) => firstDifference(old?.bars[i] ?? [], series));
+      const resetSince = anotherMarket
+        ? book.series.map(() => 0)
+        : book.series.map((series, i) => firstDifference(old?.bars[i] ?? [], series));
       const quoteChanged = JSON.stringify(old?.quote) !== JSON.stringify(book.quote);
       if (quoteChanged || resetSince.some(Number.isFinite)) {
         this.emit({ position: checkpoint.position, symbol, quote: book.quote, bars: undefined, resetSince });
@@ -103,20 +106,32 @@ export class MarketReplica extends MarketBook {
   }
 }
 
-/** The time of the first bar of `now` that `was` does not hold as it is; Infinity when there is none. */
-function firstDifference(was: readonly BarState[], now: BarSeries): number {
+/**
+ * The time of the first bar that `was` and `now` do not hold alike: one that changed, one that is new, or one that
+ * is gone (a replay sought back, a market replaced). Bars of `was` older than the first of `now` were trimmed, not
+ * changed, and do not count. Infinity when there is none; 0 when `now` holds nothing and `was` did.
+ */
+export function firstDifference(was: readonly BarState[], now: BarSeries): number {
+  const bars = now.slice(now.length);
+  const first = bars[0];
+  if (!first) return was.length > 0 ? 0 : Infinity;
   const held = new Map(was.map((bar) => [bar.time, bar]));
-  for (const bar of now.slice(now.length)) {
+  let since = Infinity;
+  for (const bar of bars) {
     const old = held.get(bar.time);
+    held.delete(bar.time);
     if (
-      !old ||
-      old.open !== bar.open ||
-      old.high !== bar.high ||
-      old.low !== bar.low ||
-      old.close !== bar.close ||
-      old.volume !== bar.volume
+      since === Infinity &&
+      (!old ||
+        old.open !== bar.open ||
+        old.high !== bar.high ||
+        old.low !== bar.low ||
+        old.close !== bar.close ||
+        old.volume !== bar.volume)
     )
-      return bar.time;
+      since = bar.time;
   }
-  return Infinity;
+  // What is left in `held` is gone from `now`.
+  for (const time of held.keys()) if (time >= first.time && time < since) since = time;
+  return since;
 }

@@ -163,8 +163,9 @@ export class ChangeFollower {
       await sleep(clock, 100);
       return;
     }
+    const anotherMarket = loaded.epoch !== this.epoch;
     this.epoch = loaded.epoch;
-    this.replica.reload(loaded.checkpoint);
+    this.replica.reload(loaded.checkpoint, { anotherMarket });
     this.cursor = `${loaded.epoch}-${loaded.checkpoint.position}`;
     this.status.reloads++;
     logger.info({ position: loaded.checkpoint.position, epoch: loaded.epoch }, 'checkpoint reloaded');

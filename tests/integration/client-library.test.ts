@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect,
   PROTOCOL_VERSION,
+  type CandleUpdate,
   type ConnectionState,
   type LiveQuote,
   type SubscriptionState,
@@ -13,7 +14,8 @@ import {
 } from '@tickerboard/client';
 import { ensureDefined } from '../../lib/assert';
 import { barFromDecimal } from '../../lib/decimals';
-import type { UnixMillis } from '../../lib/nominal';
+import { barToTuple } from '../../lib/protocol';
+import { ticks, type UnixMillis } from '../../lib/nominal';
 import { mintToken } from '../../server/guard/token';
 import { toPrice, toQuantity } from '../../lib/instrument';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
@@ -163,6 +165,29 @@ describe('subscriptions across troubles', () => {
     const bars = ensureDefined(candles.chart).bars;
     expect(bars.some((bar) => bar.time === 0)).toBe(false);
     expect(bars).toEqual(own.market.bars('BTC-USD', '1s', bars.length));
+  });
+
+  it('takes a reset from its since on: bars the server no longer has are gone, older ones stay', async () => {
+    const own = await startTestFeed();
+    const client = open(own.url);
+    const candles = client.candles('BTC-USD', '1s', { limit: 20 });
+    await candles.ready();
+    own.stopSource();
+    await sleep(400);
+    const held = ensureDefined(candles.chart);
+    const since = ensureDefined(held.bars[5]).time;
+    const changed = { ...ensureDefined(held.bars[7]), close: ticks(ensureDefined(held.bars[7]).close + 1) };
+    const updates: CandleUpdate[] = [];
+    candles.on('update', (update) => updates.push(update));
+    for (const socket of own.io.of('/').sockets.values()) {
+      const bar = barToTuple(changed);
+      socket.emit('frame', { t: Date.now(), c: [['BTC-USD', '1s', held.seq + 1, [bar], 1, since]] });
+    }
+    await waitFor(() => updates.length > 0, 5000, 'the reset');
+    const expected = [...held.bars.slice(0, 5), changed];
+    expect(ensureDefined(candles.chart).bars).toEqual(expected);
+    expect(updates[0]).toMatchObject({ replaced: true, since, changed: expected });
+    expect(candles.state).toBe('live');
   });
 
   it('after a server restart, reconnects and resubscribes everything, and follows the new server', async () => {

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
+import type { Bar } from '../../lib/candles';
 import type { ServerNotice } from '../../lib/protocol';
 import { configWith } from '../../server/config';
 import { buildMarket, clockFor } from '../../server/feed-server';
@@ -152,11 +154,13 @@ async function watch(gateway: Gateway) {
 
 /**
  * Freezes the ingest's market, and expects the gateway to hold it exactly once it has applied the last write,
- * and the clients to hold what a fresh client of the gateway is sent, with no gap and no disconnect on the way.
+ * and the clients to hold what a fresh client of the gateway is sent, with no gap and no disconnect on the way:
+ * every bar the gateway holds, and none other from its first on. With `oldMarket` (the bars the chart held
+ * before the market was replaced), not one of those bars is left, even before the gateway's first.
  */
 async function expectIdenticalOnceFrozen(
   watching: Awaited<ReturnType<typeof watch>>,
-  { barsOnlyTheOldMarketHad = false } = {},
+  { oldMarket }: { oldMarket?: ReadonlyMap<string, readonly Bar[]> } = {},
 ): Promise<void> {
   const { board, chart } = watching;
   ingest.source.stop();
@@ -176,19 +180,19 @@ async function expectIdenticalOnceFrozen(
   for (const symbol of symbols)
     expect(board.mirror.quote(symbol), symbol).toEqual(reference.mirror.quote(symbol));
   for (const symbol of symbols.slice(0, 3)) {
-    await reference.subscribeCandles({ symbol, interval: '1s', limit: 200 });
+    // HISTORY_BARS: every bar the gateway holds.
+    await reference.subscribeCandles({ symbol, interval: '1s', limit: config.HISTORY_BARS });
     const held = chart.mirror.bars(symbol, '1s') ?? [];
     const truth = reference.mirror.bars(symbol, '1s') ?? [];
-    const from = Math.max(held[0]?.time ?? 0, truth[0]?.time ?? 0);
     expect(truth.length, symbol).toBeGreaterThan(0);
-    const heldFrom = held.filter((bar) => bar.time >= from);
-    const truthFrom = truth.filter((bar) => bar.time >= from);
-    if (!barsOnlyTheOldMarketHad) expect(heldFrom).toEqual(truthFrom);
-    else {
-      // Every bar the market holds, the client holds, equal. (A reset entry is merged into the chart by time,
-      // lib/chart-bars' mergeBars, so bars at times where the new market has none stay on the client.)
-      const byTime = new Map(heldFrom.map((bar) => [bar.time, bar]));
-      for (const bar of truthFrom) expect(byTime.get(bar.time), `${symbol} ${bar.time}`).toEqual(bar);
+    const from = (truth[0] as Bar).time;
+    // Bars before the gateway's first were trimmed from it since the client got them.
+    expect(held.filter((bar) => bar.time >= from)).toEqual(truth);
+    if (oldMarket) {
+      const old = new Map((oldMarket.get(symbol) ?? []).map((bar) => [bar.time, bar]));
+      expect(old.size, symbol).toBeGreaterThan(0);
+      const left = held.filter((bar) => bar.time < from && isDeepStrictEqual(old.get(bar.time), bar));
+      expect(left, `${symbol}: bars of the old market`).toEqual([]);
     }
   }
   for (const client of [board, chart]) {
@@ -246,6 +250,9 @@ describe('a gateway', { timeout: 60_000 }, () => {
   it("follows a restarted ingest (a new market, a new epoch) to the new market's prices, and no client sees a gap", async () => {
     // Watching the old market, frozen where the last test left it.
     const watching = await watch(behind);
+    const oldMarket = new Map(
+      symbols.slice(0, 3).map((symbol) => [symbol, watching.chart.mirror.bars(symbol, '1s') ?? []]),
+    );
     const reloads = behind.follower.status.reloads;
     ingest.stop();
     // Another seed: other prices, so the reload changes what clients hold.
@@ -257,7 +264,7 @@ describe('a gateway', { timeout: 60_000 }, () => {
       'the gateway to be caught up with the new ingest',
     );
     await sleep(500);
-    await expectIdenticalOnceFrozen(watching, { barsOnlyTheOldMarketHad: true });
+    await expectIdenticalOnceFrozen(watching, { oldMarket });
     const first = symbols[0] ?? '';
     expect(watching.board.mirror.quote(first)).toEqual({ ...ingest.market.quote(first) });
     for (const client of [watching.board, watching.chart]) client.close();

@@ -2,10 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BarSeries } from '../../lib/bar-series';
 import { toBar, type Bar, type BarState, type Trade } from '../../lib/candles';
-import { applyCandleEntry, chartFromAck, mergeBars, prependBars, type ChartBars } from '../../lib/chart-bars';
+import {
+  applyCandleEntry,
+  chartFromAck,
+  mergeBars,
+  prependBars,
+  replaceBarsFrom,
+  type ChartBars,
+} from '../../lib/chart-bars';
 import { INTERVALS, type Interval } from '../../lib/intervals';
 import { lots, ticks, unixSeconds } from '../../lib/nominal';
 import { barToTuple, type CandleEntry } from '../../lib/protocol';
+import { firstDifference } from '../../server/market/market-replica';
 import { denseTrades } from '../support/arbitraries';
 
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -167,4 +175,85 @@ describe('client chart bars', () => {
     const merged = mergeBars([bar(60, 1), bar(180, 1)], [bar(0, 2), bar(120, 2), bar(180, 2), bar(240, 2)]);
     expect(merged).toEqual([bar(0, 2), bar(60, 1), bar(120, 2), bar(180, 2), bar(240, 2)]);
   });
+
+  it("drop every bar from a reset's since on and take its bars there, keeping their own before it", () => {
+    const chart: ChartBars = {
+      symbol: 'AAA',
+      interval: '1m',
+      seq: 7,
+      bars: [bar(0, 1), bar(60, 1), bar(120, 1), bar(180, 1)],
+      stale: true,
+    };
+    // The server holds no bar at 120 any more, and another at 180 and 240.
+    const reset: CandleEntry = ['AAA', '1m', 9, [barToTuple(bar(180, 2)), barToTuple(bar(240, 2))], 1, 120];
+    const update = applyCandleEntry(chart, reset);
+    expect(update.chart.bars).toEqual([bar(0, 1), bar(60, 1), bar(180, 2), bar(240, 2)]);
+    expect(update).toMatchObject({ since: 120, gap: false, chart: { seq: 9, stale: false } });
+    // Since 0: nothing held stands (another market), even with no bar sent.
+    expect(applyCandleEntry(chart, ['AAA', '1m', 9, [], 1, 0]).chart.bars).toEqual([]);
+    // A reset from a server that does not say where it starts is merged by time, as before.
+    const merged = applyCandleEntry(chart, ['AAA', '1m', 9, [barToTuple(bar(180, 2))], 1]);
+    expect(merged.chart.bars).toEqual([bar(0, 1), bar(60, 1), bar(120, 1), bar(180, 2)]);
+    expect(merged).not.toHaveProperty('since');
+  });
 });
+
+describe("a reset after the server's bars changed under a client", () => {
+  const replaced = fc.record({
+    interval: fc.constantFrom<Interval>(...INTERVALS),
+    kept: denseTrades(),
+    before: denseTrades(),
+    after: denseTrades(),
+    // A small history trims the oldest bars of the market after the change.
+    historyBars: fc.constantFrom(5, 20, 10_000),
+  });
+
+  it("leaves the client with exactly the server's bars from the server's first on, whatever changed, came or went", () => {
+    fc.assert(
+      fc.property(replaced, ({ interval, kept, before, after, historyBars }) => {
+        const was = new BarSeries(interval, 10_000);
+        for (const trade of [...kept, ...before]) was.add(trade);
+        const now = new BarSeries(interval, historyBars);
+        for (const trade of [...kept, ...after]) now.add(trade);
+        const since = firstDifference(was.slice(ALL), now);
+        const truth = serverBars(now);
+        const held = serverBars(was);
+        const result =
+          since === Infinity
+            ? held
+            : replaceBarsFrom(
+                held,
+                since,
+                truth.filter((b) => b.time >= since),
+              );
+        const from = truth[0]?.time ?? -Infinity;
+        expect(result.filter((b) => b.time >= from)).toEqual(truth);
+        // Nothing before the difference is sent again.
+        if (Number.isFinite(since) && since > 0) {
+          expect(held.filter((b) => b.time < since)).toEqual(result.filter((b) => b.time < since));
+        }
+      }),
+    );
+  });
+
+  it('finds no difference when nothing changed, and one at a bar that is gone', () => {
+    const series = new BarSeries('1m', 100);
+    for (const trade of denseTradesFixed()) series.add(trade);
+    const all = series.slice(ALL);
+    expect(firstDifference(all, series)).toBe(Infinity);
+    const fewer = new BarSeries('1m', 100);
+    const gone = all[1] as BarState;
+    for (const kept of all) if (kept !== gone) fewer.put({ ...kept });
+    expect(firstDifference(all, fewer)).toBe(gone.time);
+    expect(firstDifference(all, new BarSeries('1m', 100))).toBe(0);
+  });
+});
+
+/** Three trades a minute apart. */
+function denseTradesFixed(): Trade[] {
+  return [0, 1, 2].map((minute) => ({
+    time: (Date.UTC(2025, 0, 7, 12, minute) + 1) as Trade['time'],
+    price: ticks(100 + minute),
+    size: lots(1),
+  }));
+}

@@ -48,6 +48,22 @@ describe('market store charts', () => {
     expect(Object.keys(kept)).toEqual(['MSFT/5m']);
   });
 
+  it('resets a stream from since on, keeping the history paged in front, and has the chart replace its data', () => {
+    const store = withTwoCharts();
+    store.getState().prependChart('AAPL', '1m', [bar(0, 1)]);
+    store.getState().updateChart('AAPL', '1m', [bar(120, 12), bar(180, 13)]);
+    const before = chartOf(store.getState(), 'AAPL', '1m');
+    // The server has no bar at 120 any more; the client library hands over every bar it holds.
+    store.getState().resetChart('AAPL', '1m', 120, [bar(60, 10), bar(180, 23), bar(240, 24)]);
+    const after = chartOf(store.getState(), 'AAPL', '1m');
+    expect(after?.bars.bars).toEqual([bar(0, 1), bar(60, 10), bar(180, 23), bar(240, 24)]);
+    expect(after?.revision).toBe((before?.revision ?? 0) + 1);
+    expect(after?.resyncs).toBe(before?.resyncs);
+    // Since 0: another market, nothing held stands.
+    store.getState().resetChart('AAPL', '1m', 0, [bar(300, 5)]);
+    expect(chartOf(store.getState(), 'AAPL', '1m')?.bars.bars).toEqual([bar(300, 5)]);
+  });
+
   it('keeps what the server says of each symbol', () => {
     const store = createMarketStore();
     store.getState().applyStatus([['BTC-USD', 'stale', 'binance', 1000]]);
