@@ -68,6 +68,11 @@ async function readyStatus(url: string): Promise<number> {
   return (await fetch(`${url}/readyz`).catch(() => ({ status: 0 }))).status;
 }
 
+/** A probe for `until`: every one of `urls` answers `/readyz` with `status`. */
+function allReadyAre(urls: readonly string[], status: number): () => Promise<boolean> {
+  return async () => (await Promise.all(urls.map(readyStatus))).every((s) => s === status);
+}
+
 /** Polls `probe` every 50 ms until it holds; returns the ms it took, or throws after `timeoutMs`. */
 async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
   const started = Date.now();
@@ -385,8 +390,7 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
     await redis.stop();
     const downAt = Date.now();
     const notReady = await until(
-      async () =>
-        (await Promise.all([...urls, ingestUrl].map(readyStatus))).every((status) => status === 503),
+      allReadyAre([...urls, ingestUrl], 503),
       5000,
       'both gateways and the ingest to report not ready',
     );
@@ -419,8 +423,7 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
     await redis.restart();
     const backAt = Date.now();
     const ready = await until(
-      async () =>
-        (await Promise.all([...urls, ingestUrl].map(readyStatus))).every((status) => status === 200),
+      allReadyAre([...urls, ingestUrl], 200),
       10_000,
       'both gateways and the ingest to be ready again',
     );
@@ -481,11 +484,7 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       await redis.stop();
       await redis.restart();
       // Reachable, but holding neither stream nor checkpoint: the gateways stay not ready and their symbols stale.
-      await until(
-        async () => (await Promise.all(urls.map(readyStatus))).every((status) => status === 503),
-        10_000,
-        'both gateways to report not ready',
-      );
+      await until(allReadyAre(urls, 503), 10_000, 'both gateways to report not ready');
       await sleep(1500);
       expect(await Promise.all(urls.map(readyStatus))).toEqual([503, 503]);
       expect(viewer.status(symbol)).toBe('stale');
@@ -493,7 +492,7 @@ describe('ingest and two gateways over Redis', { timeout: 120_000 }, () => {
       thaw();
     }
     const ready = await until(
-      async () => (await Promise.all(urls.map(readyStatus))).every((status) => status === 200),
+      allReadyAre(urls, 200),
       5000,
       'both gateways to be ready once the ingest writes',
     );
