@@ -114,7 +114,8 @@ function instrument(profiling: boolean) {
   (window as unknown as { __bench: typeof stats }).__bench = stats;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries())
-      if (entry.startTime >= stats.from && entry.duration > 50) {
+      // `from` is 0 until the window opens: a frame of the page's load or warm-up is not the window's.
+      if (stats.from > 0 && entry.startTime >= stats.from && entry.duration > 50) {
         stats.longFrames.push(entry.duration);
         const frame = entry as PerformanceEntry & {
           renderStart: number;
