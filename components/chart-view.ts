@@ -22,14 +22,28 @@ import { chartOptions, readTheme, type ChartTheme } from './chart-theme';
 import { crosshairTimeFormatter, tickFormatter, zoneOf } from './chart-time';
 import type { LegendHandle } from './ChartLegend';
 import type { CrosshairBus } from './crosshair-bus';
-import { watchHistory } from './history-pager';
+import { EDGE_BARS, watchHistory } from './history-pager';
 import { chartOf, type ChartState, type MarketStore } from './store/market-store';
-import type { ChartSlot, ChartType, Overlay, PreferencesStore } from './store/preferences-store';
+import {
+  visibleCharts,
+  type ChartSlot,
+  type ChartType,
+  type Overlay,
+  type PreferencesStore,
+} from './store/preferences-store';
 
 /** Periods of the moving averages. */
 const MA_PERIOD = 20;
 /** How long a revised (historical) bar keeps the data-quality hint on "revised bar". */
 const REVISED_HINT_MS = 5000;
+/**
+ * A chart following the newest bar holds at least this many (or what is in view, with room for the history
+ * pager's edge) and gives back the oldest past it: the page stays bounded however long it is watched. The
+ * history pager brings them back on a scroll.
+ */
+const LIVE_BARS = 500;
+/** Bars added past the bound before the oldest go: one `setData` per this many new bars, not one a bar. */
+const TRIM_SLACK = 100;
 
 export interface ChartViewOptions {
   /** Carries the data- attributes that describe what is shown (for styling and automation). */
@@ -371,6 +385,25 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     describe();
     onRange();
     if (!hovering) showLastBar();
+    giveBackOldest();
+  };
+
+  /**
+   * Drops the stream's oldest bars when this chart follows the newest bar and holds more than it needs. Not
+   * while the trader looks back (scrolled, or on the way back) or another chart of the layout shows the
+   * same stream (it may be scrolled back over the bars that would go).
+   */
+  const giveBackOldest = () => {
+    const range = timeScale.getVisibleLogicalRange();
+    if (!shown || !range || jumping || timeScale.scrollPosition() < -1) return;
+    const { symbol, interval, bars } = shown.chart;
+    const keep = Math.max(LIVE_BARS, Math.ceil(range.to - range.from) + 2 * EDGE_BARS);
+    if (bars.length < keep + TRIM_SLACK) return;
+    const shared = visibleCharts(preferences.getState()).some(
+      (other, at) => at !== index && other.symbol === symbol && other.interval === interval,
+    );
+    // After this update is drawn: the trim replaces the data, which calls this view again.
+    if (!shared) queueMicrotask(() => market.getState().trimChart(symbol, interval, keep));
   };
 
   /** Whether a crosshair event is ours, being set from another chart's. */

@@ -4,7 +4,7 @@ import type { Shown } from './chart-view';
 import { chartOf, type MarketStore } from './store/market-store';
 
 /** How close (in bars) the left edge of the view may come to the first bar before older ones are fetched. */
-const EDGE_BARS = 20;
+export const EDGE_BARS = 20;
 /** After a failed fetch, scrolling does not ask again for this long. */
 const RETRY_MS = 5000;
 

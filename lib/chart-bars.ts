@@ -99,3 +99,11 @@ export function prependBars(chart: ChartBars, older: readonly Bar[]): ChartBars 
   const kept = first ? older.filter((bar) => bar.time < first.time) : older;
   return kept.length === 0 ? chart : { ...chart, bars: [...kept, ...chart.bars] };
 }
+
+/**
+ * The chart without its oldest bars past `keep`: what a stream followed for hours is bounded to. The same chart
+ * when it holds no more than that.
+ */
+export function trimBars(chart: ChartBars, keep: number): ChartBars {
+  return chart.bars.length <= keep ? chart : { ...chart, bars: chart.bars.slice(chart.bars.length - keep) };
+}

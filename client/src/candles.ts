@@ -1,5 +1,5 @@
 import type { Bar } from '../../lib/candles';
-import { applyCandleEntry, chartFromAck, prependBars, type ChartBars } from '../../lib/chart-bars';
+import { applyCandleEntry, chartFromAck, prependBars, trimBars, type ChartBars } from '../../lib/chart-bars';
 import { decimalBar } from '../../lib/decimals';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
@@ -32,7 +32,15 @@ export interface CandleOptions {
   /** Bars to start with, newest last (the server's default, 500, otherwise). */
   limit?: number | undefined;
   throttleMs?: number | undefined;
+  /**
+   * The most bars held (10,000 otherwise): as new bars arrive the oldest go, history put in front included, so a
+   * stream followed for days holds bounded memory. `Infinity` keeps every bar.
+   */
+  maxBars?: number | undefined;
 }
+
+/** Bars a stream holds when no subscriber says otherwise. */
+export const DEFAULT_MAX_BARS = 10_000;
 
 type StreamStatus = Exclude<SubscriptionState, 'unsubscribed'>;
 
@@ -114,13 +122,13 @@ export class CandleRegistry {
       const stream = this.streams.get(keyOf(entry[0], entry[1]));
       if (!stream?.chart) continue;
       const update = applyCandleEntry(stream.chart, entry);
-      stream.chart = update.chart;
+      stream.chart = trimBars(update.chart, this.maxBars(stream));
       if (update.gap && !stream.gap && !stream.pending) {
         stream.gap = true;
         gaps = true;
         this.setStatus(stream, 'resyncing');
       }
-      if (update.since !== undefined) this.deliver(stream, update.chart.bars, true, update.since);
+      if (update.since !== undefined) this.deliver(stream, stream.chart.bars, true, update.since);
       else if (update.changed.length > 0) this.deliver(stream, update.changed, false);
     }
     if (gaps) this.reconcile();
@@ -169,6 +177,13 @@ export class CandleRegistry {
       if (stream.pending || stream.subscribers.size === 0 || stream.status === 'failed') continue;
       if (!stream.held || stream.gap) this.request(stream);
     }
+  }
+
+  /** The most bars any subscriber of the stream wants held. */
+  private maxBars(stream: Stream): number {
+    let most = 0;
+    for (const subscription of stream.subscribers) most = Math.max(most, subscription.maxBars);
+    return most || DEFAULT_MAX_BARS;
   }
 
   private request(stream: Stream): void {
@@ -261,6 +276,7 @@ export class CandleSubscription extends Subscription<CandleUpdate> {
   readonly interval: Interval;
   readonly limit: number | undefined;
   readonly throttleMs: number | undefined;
+  readonly maxBars: number;
 
   constructor(
     private readonly registry: CandleRegistry,
@@ -273,6 +289,7 @@ export class CandleSubscription extends Subscription<CandleUpdate> {
     this.interval = interval;
     this.limit = options.limit;
     this.throttleMs = options.throttleMs;
+    this.maxBars = options.maxBars ?? DEFAULT_MAX_BARS;
   }
 
   /** The bars held, ascending, in ticks and lots; undefined until the first arrive. */

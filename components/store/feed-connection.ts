@@ -110,6 +110,8 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     const stream = client.candles(wanted.symbol, wanted.interval, {
       limit: CHART_BARS,
       throttleMs: CHART_THROTTLE_MS,
+      // The store holds the bars the chart shows; the client's copy only needs the newest for a reset.
+      maxBars: CHART_BARS,
     });
     charts.set(key, stream);
     stream.on('update', (update) => {

@@ -5,6 +5,7 @@ import {
   prependBars,
   replaceBarsFrom,
   streamKey,
+  trimBars,
   type ChartBars,
   type StreamKey,
 } from '../../lib/chart-bars';
@@ -88,6 +89,8 @@ export interface MarketActions {
   resetChart(symbol: string, interval: Interval, since: number, bars: readonly Bar[]): void;
   /** Puts older bars in front of a stream's, if it is still held. */
   prependChart(symbol: string, interval: Interval, older: readonly Bar[]): void;
+  /** Drops a stream's oldest bars past `keep` (a chart following the newest bar gives back what it scrolled past). */
+  trimChart(symbol: string, interval: Interval, keep: number): void;
 }
 
 export type MarketStore = StoreApi<MarketState & MarketActions>;
@@ -107,91 +110,95 @@ export function chartOf(
  * store (see preferences-bridge.ts).
  */
 export function createMarketStore(initial?: Partial<MarketState>) {
-  return createStore<MarketState & MarketActions>()((set, get) => ({
-    status: 'connecting',
-    instruments: {},
-    watchlist: DEFAULT_SYMBOLS,
-    selected: DEFAULT_SYMBOLS[0],
-    chartStreams: [{ symbol: 'AAPL', interval: '1m' }],
-    book: {},
-    charts: {},
-    serverOffsetMs: 0,
-    intraday: {},
-    ...initial,
-
-    setStatus: (status) => set({ status }),
-    feeds: {},
-    setInstruments: (list) => {
-      const feeds = { ...get().feeds };
-      for (const { symbol, status, source } of list)
-        if (status && source && !feeds[symbol]) feeds[symbol] = { status, source, time: 0 };
-      set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])), feeds });
-    },
-    applyStatus: (entries) => {
-      if (entries.length === 0) return;
-      const feeds = { ...get().feeds };
-      for (const [symbol, status, source, time] of entries) feeds[symbol] = { status, source, time };
-      set({ feeds });
-    },
-    removeSymbol: (symbol) => {
-      const { watchlist, book } = get();
-      set({ watchlist: watchlist.filter((s) => s !== symbol), book: removeSymbols(book, [symbol]) });
-    },
-    putIntraday: (series) => {
-      const { watchlist, intraday } = get();
-      const held = new Set(watchlist);
-      const kept = Object.entries({ ...intraday, ...series }).filter(([symbol]) => held.has(symbol));
-      set({ intraday: Object.fromEntries(kept) });
-    },
-    setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
-    putQuotes: (entries) => {
-      const held = new Set(get().watchlist);
-      const fresh = Object.entries(entries).filter(([symbol]) => held.has(symbol));
-      if (fresh.length > 0) set({ book: { ...get().book, ...Object.fromEntries(fresh) } });
-    },
-    showChart: (bars) => {
-      const { chartStreams, charts } = get();
-      if (!chartStreams.some((s) => s.symbol === bars.symbol && s.interval === bars.interval)) return;
-      const key = streamKey(bars);
-      const held = charts[key];
-      set({
-        charts: {
-          ...charts,
-          [key]: {
-            bars,
-            changed: [],
-            revision: (held?.revision ?? 0) + 1,
-            resyncs: held ? held.resyncs + 1 : 0,
-          },
-        },
-      });
-    },
-    updateChart: (symbol, interval, changed) => {
-      const { charts } = get();
-      const key = streamKey({ symbol, interval });
-      const held = charts[key];
-      if (!held || changed.length === 0) return;
-      const bars = { ...held.bars, bars: mergeBars(held.bars.bars, changed), stale: false };
-      set({ charts: { ...charts, [key]: { ...held, bars, changed } } });
-    },
-    resetChart: (symbol, interval, since, replacement) => {
+  return createStore<MarketState & MarketActions>()((set, get) => {
+    /** A held stream's bars replaced by `next` of them, wholesale (a new revision) when they differ. */
+    const replaceBars = (symbol: string, interval: Interval, next: (held: ChartBars) => ChartBars) => {
       const { charts } = get();
       const key = streamKey({ symbol, interval });
       const held = charts[key];
       if (!held) return;
-      const bars = { ...held.bars, bars: replaceBarsFrom(held.bars.bars, since, replacement), stale: false };
-      set({ charts: { ...charts, [key]: { ...held, bars, changed: [], revision: held.revision + 1 } } });
-    },
-    prependChart: (symbol, interval, older) => {
-      const { charts } = get();
-      const key = streamKey({ symbol, interval });
-      const held = charts[key];
-      if (!held) return;
-      const bars = prependBars(held.bars, older);
+      const bars = next(held.bars);
       if (bars !== held.bars)
         set({ charts: { ...charts, [key]: { ...held, bars, changed: [], revision: held.revision + 1 } } });
-    },
-  }));
+    };
+    return {
+      status: 'connecting',
+      instruments: {},
+      watchlist: DEFAULT_SYMBOLS,
+      selected: DEFAULT_SYMBOLS[0],
+      chartStreams: [{ symbol: 'AAPL', interval: '1m' }],
+      book: {},
+      charts: {},
+      serverOffsetMs: 0,
+      intraday: {},
+      ...initial,
+
+      setStatus: (status) => set({ status }),
+      feeds: {},
+      setInstruments: (list) => {
+        const feeds = { ...get().feeds };
+        for (const { symbol, status, source } of list)
+          if (status && source && !feeds[symbol]) feeds[symbol] = { status, source, time: 0 };
+        set({ instruments: Object.fromEntries(list.map((i) => [i.symbol, i])), feeds });
+      },
+      applyStatus: (entries) => {
+        if (entries.length === 0) return;
+        const feeds = { ...get().feeds };
+        for (const [symbol, status, source, time] of entries) feeds[symbol] = { status, source, time };
+        set({ feeds });
+      },
+      removeSymbol: (symbol) => {
+        const { watchlist, book } = get();
+        set({ watchlist: watchlist.filter((s) => s !== symbol), book: removeSymbols(book, [symbol]) });
+      },
+      putIntraday: (series) => {
+        const { watchlist, intraday } = get();
+        const held = new Set(watchlist);
+        const kept = Object.entries({ ...intraday, ...series }).filter(([symbol]) => held.has(symbol));
+        set({ intraday: Object.fromEntries(kept) });
+      },
+      setServerTime: (serverTime) => set({ serverOffsetMs: serverTime - Date.now() }),
+      putQuotes: (entries) => {
+        const held = new Set(get().watchlist);
+        const fresh = Object.entries(entries).filter(([symbol]) => held.has(symbol));
+        if (fresh.length > 0) set({ book: { ...get().book, ...Object.fromEntries(fresh) } });
+      },
+      showChart: (bars) => {
+        const { chartStreams, charts } = get();
+        if (!chartStreams.some((s) => s.symbol === bars.symbol && s.interval === bars.interval)) return;
+        const key = streamKey(bars);
+        const held = charts[key];
+        set({
+          charts: {
+            ...charts,
+            [key]: {
+              bars,
+              changed: [],
+              revision: (held?.revision ?? 0) + 1,
+              resyncs: held ? held.resyncs + 1 : 0,
+            },
+          },
+        });
+      },
+      updateChart: (symbol, interval, changed) => {
+        const { charts } = get();
+        const key = streamKey({ symbol, interval });
+        const held = charts[key];
+        if (!held || changed.length === 0) return;
+        const bars = { ...held.bars, bars: mergeBars(held.bars.bars, changed), stale: false };
+        set({ charts: { ...charts, [key]: { ...held, bars, changed } } });
+      },
+      resetChart: (symbol, interval, since, replacement) =>
+        replaceBars(symbol, interval, (held) => ({
+          ...held,
+          bars: replaceBarsFrom(held.bars, since, replacement),
+          stale: false,
+        })),
+      prependChart: (symbol, interval, older) =>
+        replaceBars(symbol, interval, (held) => prependBars(held, older)),
+      trimChart: (symbol, interval, keep) => replaceBars(symbol, interval, (held) => trimBars(held, keep)),
+    };
+  });
 }
 
 /** The store without the streams no longer wanted. */

@@ -41,7 +41,9 @@ test('the interval switcher replaces the bars, and the feed stays live', async (
   await expect(connection(page)).toHaveAttribute('data-status', 'live');
 });
 
-test('dragging the chart back in time loads a page of older bars and keeps the view', async ({ page }) => {
+test('dragging the chart back in time loads a page of older bars and keeps the view, and back at the newest bar gives them back', async ({
+  page,
+}) => {
   await openDashboard(page);
   const aapl = chart(page, 'AAPL');
   await expect(aapl).toHaveAttribute('data-state', 'ready');
@@ -67,8 +69,19 @@ test('dragging the chart back in time loads a page of older bars and keeps the v
 
   // Had the view jumped to the new first bar, it would sit at the edge again and page through all the history.
   const paged = await firstBarTime();
+  const held = await bars(aapl);
   await page.waitForTimeout(1_500);
   expect(await firstBarTime()).toBe(paged);
+  // Scrolled back, the history paged in stays.
+  expect(await bars(aapl)).toBeGreaterThanOrEqual(held);
+
+  // Back at the newest bar, the chart gives the history back at its next update: the page stays bounded.
+  await page.getByRole('button', { name: 'Jump to newest bar' }).click();
+  await expect(aapl).toHaveAttribute('data-scrolled', 'false');
+  await expect.poll(() => firstBarTime(), { timeout: 15_000 }).toBeGreaterThan(paged);
+  expect(await bars(aapl)).toBeLessThan(held);
+  expect(await bars(aapl)).toBeGreaterThanOrEqual(500);
+  await expect(aapl).toHaveAttribute('data-scrolled', 'false');
 });
 
 test('exports the bars of the chart as CSV', async ({ page }) => {

@@ -25,6 +25,8 @@ const STREAMS: [string, Interval][] = [
   ['BBB', '1m'],
 ];
 const LIMIT = 5;
+/** The most bars a subscription holds: trades open more than this on a stream in most runs. */
+const MAX_BARS = 6;
 const keyOf = (symbol: string, interval: Interval) => `${symbol} ${interval}`;
 
 /** The server's side of one connection: its streams' bars, which it holds for the connection, and its answers. */
@@ -121,7 +123,7 @@ async function play(commands: readonly Command[]) {
     (step: Exclude<Command, ConnectionCommand>) => {
       if (step.kind === 'trade') return server.trade(step.stream, step.opens);
       const [symbol, interval] = STREAMS[step.stream] ?? ['AAA', '1m'];
-      subs.push(registry.subscribe(symbol, interval, { limit: LIMIT }));
+      subs.push(registry.subscribe(symbol, interval, { limit: LIMIT, maxBars: MAX_BARS }));
     },
     () => STREAMS.forEach((_, i) => server.trade(i, false)),
   );
@@ -129,7 +131,7 @@ async function play(commands: readonly Command[]) {
 }
 
 describe('candle subscriptions against a scripted server', () => {
-  it('end holding exactly the streams live subscriptions want, with the server’s newest bars', async () => {
+  it('end holding exactly the streams live subscriptions want, with the server’s newest bars, at most maxBars', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: 80, size: 'max' }), async (commands) => {
         const { server, subs } = await play(commands);
@@ -142,6 +144,7 @@ describe('candle subscriptions against a scripted server', () => {
           const stream = server.streams.get(keyOf(sub.symbol, sub.interval));
           const bars = sub.chart?.bars ?? [];
           expect(bars.length).toBeGreaterThanOrEqual(Math.min(LIMIT, stream?.bars.length ?? 0));
+          expect(bars.length).toBeLessThanOrEqual(MAX_BARS);
           expect(bars).toEqual((stream?.bars ?? []).slice(-bars.length).map(tupleToBar));
           expect(sub.chart?.seq).toBe(stream?.seq);
           expect(sub.chart?.stale).toBe(false);

@@ -8,6 +8,7 @@ import {
   mergeBars,
   prependBars,
   replaceBarsFrom,
+  trimBars,
   type ChartBars,
 } from '../../lib/chart-bars';
 import { INTERVALS, type Interval } from '../../lib/intervals';
@@ -76,6 +77,18 @@ const bar = (time: number, close: number): Bar => ({
   volume: lots(10),
 });
 
+/**
+ * Live trades after the history, as they come from a source: every streamed bar is at or after the first bar the
+ * acknowledgement carried.
+ */
+const ordered = scenario.map((input) => {
+  const all = [...input.history, ...input.batches.flat()].sort((a, b) => a.time - b.time);
+  const cut = Math.floor(all.length / 2);
+  const live = all.slice(cut);
+  const batches = input.batches.map((batch) => live.splice(0, batch.length));
+  return { ...input, history: all.slice(0, cut), batches };
+});
+
 describe('client chart bars', () => {
   it("reproduce the server's bars from the acknowledgement and the streamed candle entries", () => {
     fc.assert(
@@ -137,15 +150,6 @@ describe('client chart bars', () => {
   });
 
   it("become the server's whole series when older history is put in front with prependBars", () => {
-    // Live trades come after the history here, as they do from a source: every streamed bar is at or after the
-    // first bar the acknowledgement carried.
-    const ordered = scenario.map((input) => {
-      const all = [...input.history, ...input.batches.flat()].sort((a, b) => a.time - b.time);
-      const cut = Math.floor(all.length / 2);
-      const live = all.slice(cut);
-      const batches = input.batches.map((batch) => live.splice(0, batch.length));
-      return { ...input, history: all.slice(0, cut), batches };
-    });
     fc.assert(
       fc.property(ordered, fc.integer({ min: 1, max: 20 }), (input, limit) => {
         const { series, ack, entries } = stream(input, limit);
@@ -155,6 +159,31 @@ describe('client chart bars', () => {
         const older = first ? series.slice(ALL, first.time).map(toBar) : [];
         expect(prependBars(chart, older).bars).toEqual(serverBars(series));
       }),
+    );
+  });
+
+  it("stay the server's newest bars when trimmed to a bound between entries", () => {
+    fc.assert(
+      fc.property(
+        ordered,
+        fc.array(fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }), { maxLength: 12 }),
+        (input, keeps) => {
+          const { series, ack, entries } = stream(input);
+          let chart = ack;
+          entries.forEach((entry, i) => {
+            chart = applyCandleEntry(chart, entry).chart;
+            const keep = keeps[i];
+            if (keep === undefined) return;
+            const trimmed = trimBars(chart, keep);
+            expect(trimmed.bars.length).toBe(Math.min(keep, chart.bars.length));
+            expect(trimmed === chart).toBe(chart.bars.length <= keep);
+            expect(trimmed.seq).toBe(chart.seq);
+            chart = trimmed;
+          });
+          expect(chart.bars).toEqual(serverBars(series).slice(series.slice(ALL).length - chart.bars.length));
+          expect(chart.seq).toBe(input.firstSeq + input.batches.length);
+        },
+      ),
     );
   });
 

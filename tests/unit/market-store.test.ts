@@ -64,6 +64,23 @@ describe('market store charts', () => {
     expect(chartOf(store.getState(), 'AAPL', '1m')?.bars.bars).toEqual([bar(300, 5)]);
   });
 
+  it('trims a stream to its newest bars wholesale, and leaves one already within the bound', () => {
+    const store = withTwoCharts();
+    store.getState().prependChart('AAPL', '1m', [bar(0, 1)]);
+    store.getState().updateChart('AAPL', '1m', [bar(120, 12), bar(180, 13)]);
+    const before = chartOf(store.getState(), 'AAPL', '1m');
+    store.getState().trimChart('AAPL', '1m', 2);
+    const after = chartOf(store.getState(), 'AAPL', '1m');
+    expect(after?.bars.bars).toEqual([bar(120, 12), bar(180, 13)]);
+    expect(after?.bars.seq).toBe(before?.bars.seq);
+    expect(after?.revision).toBe((before?.revision ?? 0) + 1);
+    expect(after?.changed).toEqual([]);
+    store.getState().trimChart('AAPL', '1m', 2);
+    expect(chartOf(store.getState(), 'AAPL', '1m')).toBe(after);
+    store.getState().trimChart('TSLA', '1m', 1);
+    expect(chartOf(store.getState(), 'TSLA', '1m')).toBeUndefined();
+  });
+
   it('keeps what the server says of each symbol', () => {
     const store = createMarketStore();
     store.getState().applyStatus([['BTC-USD', 'stale', 'binance', 1000]]);
