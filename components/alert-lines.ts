@@ -40,7 +40,7 @@ export interface AlertLines {
 export function showAlertLines(options: AlertLinesOptions): AlertLines {
   const { chart, series, surface, host, preferences, shown, color } = options;
   const lines = new Map<string, { line: IPriceLine; level: number }>();
-  let dragging: { id: string; level: number } | undefined;
+  let dragging: { id: string; level: number; pointerId: number } | undefined;
 
   const priceAlerts = (): Alert[] => {
     const symbol = shown()?.symbol;
@@ -89,12 +89,14 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
   };
 
   const yOf = (event: PointerEvent) => event.clientY - surface.getBoundingClientRect().top;
+  // One pointer drags at a time: a second finger on the chart meanwhile neither takes the line nor moves it.
   const onDown = (event: PointerEvent) => {
+    if (dragging) return;
     const y = yOf(event);
     for (const [id, held] of lines) {
       const lineY = series.priceToCoordinate(held.level);
       if (lineY === null || Math.abs(lineY - y) > GRAB_PX) continue;
-      dragging = { id, level: held.level };
+      dragging = { id, level: held.level, pointerId: event.pointerId };
       chart.applyOptions({ handleScroll: false, handleScale: false });
       surface.setPointerCapture(event.pointerId);
       event.preventDefault();
@@ -102,7 +104,7 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
     }
   };
   const onMove = (event: PointerEvent) => {
-    if (!dragging) return;
+    if (dragging?.pointerId !== event.pointerId) return;
     const price = series.coordinateToPrice(yOf(event));
     const held = lines.get(dragging.id);
     if (price === null || !held) return;
@@ -110,8 +112,8 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
     held.line.applyOptions({ price });
     place();
   };
-  const onUp = () => {
-    if (!dragging) return;
+  const onUp = (event: PointerEvent) => {
+    if (dragging?.pointerId !== event.pointerId) return;
     const { id, level } = dragging;
     dragging = undefined;
     chart.applyOptions({ handleScroll: true, handleScale: true });
@@ -121,10 +123,16 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
       : level;
     preferences.getState().updateAlert(id, { level: rounded, firedAt: undefined });
   };
+  // A finger's drag: with the chart's own scrolling off, nothing takes the touch's moves, so the browser would
+  // take the gesture to scroll the page and cancel the pointer after its first move. The line's drag keeps it.
+  const onTouchMove = (event: TouchEvent) => {
+    if (dragging && event.cancelable) event.preventDefault();
+  };
   surface.addEventListener('pointerdown', onDown, { capture: true });
   surface.addEventListener('pointermove', onMove);
   surface.addEventListener('pointerup', onUp);
   surface.addEventListener('pointercancel', onUp);
+  surface.addEventListener('touchmove', onTouchMove, { passive: false });
   const stopPreferences = preferences.subscribe((state, previous) => {
     if (state.alerts !== previous.alerts) refresh();
   });
@@ -138,6 +146,7 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
       surface.removeEventListener('pointermove', onMove);
       surface.removeEventListener('pointerup', onUp);
       surface.removeEventListener('pointercancel', onUp);
+      surface.removeEventListener('touchmove', onTouchMove);
       for (const held of lines.values()) series.removePriceLine(held.line);
       lines.clear();
     },
