@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { chart, lastCell, openDashboard, row } from './board';
+import { touchDrag } from './touch';
 
 const alerts = (page: Page) => page.getByRole('region', { name: 'Alerts' });
 
@@ -100,10 +101,11 @@ async function removeAlerts(page: Page) {
   while ((await remove.count()) > 0) await remove.first().click();
 }
 
-test('dragging an alert line on the chart moves its level, and the new level survives a reload', async ({
-  page,
-}) => {
-  await openDashboard(page);
+/**
+ * Sets a price alert at AAPL's last price from its chart's "Add alert". Returns the alert's level box, the
+ * level it starts at, and the chart canvas with its line's height on it (px from the canvas top).
+ */
+async function alertOnChart(page: Page) {
   const aapl = chart(page, 'AAPL');
   await expect(aapl).toHaveAttribute('data-state', 'ready');
   await page.getByRole('region', { name: 'Chart AAPL' }).getByRole('button', { name: 'Add alert' }).click();
@@ -111,25 +113,76 @@ test('dragging an alert line on the chart moves its level, and the new level sur
   await expect(aapl).toHaveAttribute('data-alert-lines', '1');
   const level = alerts(page).getByRole('spinbutton', { name: 'Level of AAPL price above' });
   const before = Number(await level.inputValue());
-
   await expect(aapl).toHaveAttribute('data-alert-y', /^\d+$/);
-  const lineY = Number(await aapl.getAttribute('data-alert-y'));
   const canvas = aapl.locator('.chart-canvas');
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   if (!box) throw new Error('the chart canvas has no box');
-  const x = box.x + box.width / 3;
-  await page.mouse.move(x, box.y + lineY);
-  await page.mouse.down();
-  await page.mouse.move(x, box.y + lineY - 60, { steps: 6 });
-  await page.mouse.up();
+  const lineY = Number(await aapl.getAttribute('data-alert-y'));
+  return { level, before, box, lineY };
+}
 
+/**
+ * After a drag up the screen that let go at `y` (px from the canvas top): the line is where it was let go (to a
+ * few px: the level is rounded to a tick, and the live price scale may shift), the alert's level rose and is armed
+ * again, and the level survives a reload.
+ */
+async function expectRaisedAndKept(page: Page, level: Locator, before: number, y: number) {
+  const lineY = async () => Number(await chart(page, 'AAPL').getAttribute('data-alert-y'));
+  await expect.poll(async () => Math.abs((await lineY()) - y)).toBeLessThan(10);
   // Up the screen is up in price; the dragged alert is armed again.
   await expect.poll(async () => Number(await level.inputValue())).toBeGreaterThan(before);
   const dragged = await level.inputValue();
   await expect(alerts(page).getByRole('listitem')).toContainText('armed');
   await page.reload();
   await expect(level).toHaveValue(dragged);
-  await expect(aapl).toHaveAttribute('data-alert-lines', '1');
+  await expect(chart(page, 'AAPL')).toHaveAttribute('data-alert-lines', '1');
+}
+
+test('dragging an alert line on the chart moves its level, and the new level survives a reload', async ({
+  page,
+}) => {
+  await openDashboard(page);
+  const { level, before, box, lineY } = await alertOnChart(page);
+  const x = box.x + box.width / 3;
+  await page.mouse.move(x, box.y + lineY);
+  await page.mouse.down();
+  await page.mouse.move(x, box.y + lineY - 60, { steps: 6 });
+  await page.mouse.up();
+  await expectRaisedAndKept(page, level, before, lineY - 60);
+});
+
+test.describe('on a touch screen (a tablet in portrait, 820×1180)', () => {
+  test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
+
+  test('a finger drags an alert line to a new level, without panning the chart or scrolling the page', async ({
+    page,
+  }) => {
+    await openDashboard(page);
+    // The page scrolled down to the Alerts region to set the alert: back at the top it has room to scroll
+    // down, which a finger moving up asks for, and the chart is in full view.
+    const { level, before, lineY } = await alertOnChart(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const aapl = chart(page, 'AAPL');
+    const canvas = aapl.locator('.chart-canvas');
+    await expect(canvas).toBeInViewport({ ratio: 1 });
+    expect(await page.evaluate(() => document.documentElement.scrollHeight - innerHeight)).toBeGreaterThan(
+      60,
+    );
+    await expect(aapl).toHaveAttribute('data-scrolled', 'false');
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('the chart canvas has no box');
+
+    // Up and to the right: on the chart itself a finger moving right pans back in time, and on the page one
+    // moving up scrolls it down; the line's drag takes the gesture from both.
+    const from = { x: box.x + box.width / 3, y: box.y + lineY };
+    await touchDrag(page, from, { x: from.x + 80, y: from.y - 60 });
+
+    await expect.poll(async () => Number(await level.inputValue())).toBeGreaterThan(before);
+    await expect(aapl).toHaveAttribute('data-scrolled', 'false');
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await expectRaisedAndKept(page, level, before, lineY - 60);
+  });
 });
 
 test.describe('what a firing alert says besides its toast', () => {
