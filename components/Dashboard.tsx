@@ -36,13 +36,13 @@ export function Dashboard() {
         </div>
       </header>
       <ReplayBar />
+      {/* In reading order, which every layout keeps on screen (and so in Tab order): the board, the charts, then
+          the quote's details and the alerts; wide screens put the charts in a column of their own, to the right. */}
       <main className="panes">
-        <div className="side">
-          <Watchlist ready={hydrated} />
-          <QuoteDetails ready={hydrated} />
-          <AlertsPanel />
-        </div>
+        <Watchlist ready={hydrated} />
         <ChartGrid ready={hydrated} onError={report} />
+        <QuoteDetails ready={hydrated} />
+        <AlertsPanel />
       </main>
       <nav className="jump-bar" aria-label="Sections">
         <a href="#board">Board</a>
