@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_SYMBOLS, openDashboard, row } from './board';
 
 test('the board is walked with the arrows, Home and End, with a visible focus ring', async ({ page }) => {
@@ -35,3 +35,95 @@ test('Tab reaches the search, the lists, the board and the chart controls in ord
   expect(at('Lists')).toBeGreaterThan(at('Add symbol'));
   expect(at('AAPL')).toBeGreaterThan(at('Lists'));
 });
+
+/** Where a focused element is on the page, and the landmark or named region it is in. */
+interface Stop {
+  name: string;
+  region: string;
+  box: Box;
+  regionBox: Box;
+}
+
+interface Box {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** Presses Tab from the top of the page until the focus leaves the page or comes round again, noting each stop. */
+async function tabStops(page: Page): Promise<Stop[]> {
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  const stops: Stop[] = [];
+  for (let press = 0; press < 200; press++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate((): Stop | undefined => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return undefined;
+      const region =
+        element.closest('section[aria-label], aside[aria-label], nav[aria-label]') ??
+        element.closest('header');
+      // In page coordinates, since Tab scrolls the page.
+      const box = (of: Element): Box => {
+        const rect = of.getBoundingClientRect();
+        return {
+          top: rect.top + scrollY,
+          left: rect.left + scrollX,
+          bottom: rect.bottom + scrollY,
+          right: rect.right + scrollX,
+        };
+      };
+      return {
+        name: `${element.tagName.toLowerCase()} ${element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 24)}`,
+        region: region?.getAttribute('aria-label') ?? region?.className ?? 'page',
+        box: box(element),
+        regionBox: box(region ?? document.body),
+      };
+    });
+    if (!stop || (stops.length > 0 && stop.name === stops[0]?.name)) break;
+    stops.push(stop);
+  }
+  return stops;
+}
+
+/** Whether `b` comes after `a` in reading order: on a later line, or on the same line and further right. */
+const follows = (a: Box, b: Box, tolerance = 1) =>
+  b.top >= a.bottom - tolerance || (b.top < a.bottom && b.bottom > a.top && b.left >= a.left - tolerance);
+
+/** The pairs of consecutive Tab stops that go back against reading order, by region and within one. */
+function outOfOrder(stops: Stop[]): string[] {
+  const where = (stop: Stop) =>
+    `${stop.name} (${stop.region}) at ${Math.round(stop.box.top)},${Math.round(stop.box.left)}`;
+  const wrong: string[] = [];
+  stops.slice(1).forEach((stop, at) => {
+    const before = stops[at] as Stop;
+    const regionsInOrder =
+      stop.region === before.region
+        ? follows(before.box, stop.box)
+        : stop.regionBox.top > before.regionBox.top + 1 ||
+          (Math.abs(stop.regionBox.top - before.regionBox.top) <= 1 &&
+            stop.regionBox.left > before.regionBox.left);
+    if (!regionsInOrder) wrong.push(`${where(stop)} after ${where(before)}`);
+  });
+  return wrong;
+}
+
+for (const { layout, size, touch } of [
+  { layout: 'a tablet in portrait', size: { width: 820, height: 1180 }, touch: true },
+  { layout: 'a narrow window (tablet layout)', size: { width: 700, height: 1000 }, touch: false },
+  { layout: 'a desktop', size: { width: 1440, height: 900 }, touch: false },
+])
+  test.describe(`on ${layout} (${size.width}×${size.height})`, () => {
+    test.use({ viewport: size, hasTouch: touch, isMobile: touch });
+
+    test('Tab goes through the page in reading order: top to bottom, then left to right by region', async ({
+      page,
+    }) => {
+      await openDashboard(page);
+      const stops = await tabStops(page);
+      const regions = stops.map((stop) => stop.region).filter((region, at, all) => region !== all[at - 1]);
+      // Each region once, the board before the chart and the chart before the alerts.
+      expect(regions).toEqual(['topbar', 'Quote board', 'Chart AAPL', 'Alerts']);
+      expect(outOfOrder(stops)).toEqual([]);
+    });
+  });
