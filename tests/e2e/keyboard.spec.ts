@@ -97,21 +97,29 @@ function outOfOrder(stops: Stop[]): string[] {
   const wrong: string[] = [];
   stops.slice(1).forEach((stop, at) => {
     const before = stops[at] as Stop;
-    const regionsInOrder =
+    const inOrder =
       stop.region === before.region
         ? follows(before.box, stop.box)
         : stop.regionBox.top > before.regionBox.top + 1 ||
           (Math.abs(stop.regionBox.top - before.regionBox.top) <= 1 &&
             stop.regionBox.left > before.regionBox.left);
-    if (!regionsInOrder) wrong.push(`${where(stop)} after ${where(before)}`);
+    if (!inOrder) wrong.push(`${where(stop)} after ${where(before)}`);
   });
   return wrong;
 }
 
-for (const { layout, size, touch } of [
-  { layout: 'a tablet in portrait', size: { width: 820, height: 1180 }, touch: true },
-  { layout: 'a narrow window (tablet layout)', size: { width: 700, height: 1000 }, touch: false },
-  { layout: 'a desktop', size: { width: 1440, height: 900 }, touch: false },
+const regions = ['topbar', 'Quote board', 'Chart AAPL', 'Alerts'];
+for (const { layout, size, touch, expected } of [
+  { layout: 'a tablet in portrait', size: { width: 820, height: 1180 }, touch: true, expected: regions },
+  {
+    layout: 'a narrow window (tablet layout)',
+    size: { width: 700, height: 1000 },
+    touch: false,
+    expected: regions,
+  },
+  { layout: 'a desktop', size: { width: 1440, height: 900 }, touch: false, expected: regions },
+  // The phone's bar of links to the parts stays at the bottom of the screen, so it comes last.
+  { layout: 'a phone', size: { width: 390, height: 844 }, touch: true, expected: [...regions, 'Sections'] },
 ])
   test.describe(`on ${layout} (${size.width}×${size.height})`, () => {
     test.use({ viewport: size, hasTouch: touch, isMobile: touch });
@@ -121,9 +129,10 @@ for (const { layout, size, touch } of [
     }) => {
       await openDashboard(page);
       const stops = await tabStops(page);
-      const regions = stops.map((stop) => stop.region).filter((region, at, all) => region !== all[at - 1]);
       // Each region once, the board before the chart and the chart before the alerts.
-      expect(regions).toEqual(['topbar', 'Quote board', 'Chart AAPL', 'Alerts']);
+      expect(stops.map((stop) => stop.region).filter((region, at, all) => region !== all[at - 1])).toEqual(
+        expected,
+      );
       expect(outOfOrder(stops)).toEqual([]);
     });
   });
