@@ -190,6 +190,13 @@ export function loadIntraday(
       reconcile();
     } else if (state.watchlist !== previous.watchlist || state.instruments !== previous.instruments)
       reconcile();
+    // The server's hello says how far its clock is from this browser's: the days the rows saw before it were
+    // read at the browser's time, so they are read again at the server's, and the checks fall on its minutes.
+    if (state.serverOffsetMs !== previous.serverOffsetMs) {
+      check();
+      cancelCheck();
+      scheduleCheck();
+    }
   });
   reconcile();
   scheduleCheck();

@@ -212,6 +212,17 @@ describe("the intraday loader at a trading day's boundary", () => {
     stop();
   });
 
+  it("reads the rows' days again at the server's time once its hello says how far its clock is", async () => {
+    // Loaded before the hello, at the browser's time: a week after the server's (a simulated market), whose day
+    // ends before the browser's next whole minute.
+    const { clock, market, stop, dayShown } = await board(['BTC-USD'], '2026-12-01T12:00:30Z');
+    const serverNow = Date.parse('2026-11-24T23:59:59Z');
+    market.setState({ serverOffsetMs: serverNow - clock.now() });
+    clock.advance(MINUTE);
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    stop();
+  });
+
   it('does not start again a row whose first series the server gave already of the new day', async () => {
     // Asked a moment before midnight, answered by a server already past it.
     const { clock, api, stop, dayShown, closesShown } = await board(['BTC-USD'], '2026-11-24T23:59:58Z', 0, {
