@@ -146,8 +146,11 @@ export function loadIntraday(
     askDue();
   };
 
-  /** Starts the rows whose next trading day began, and asks for their new series. */
-  const check = () => {
+  /**
+   * Starts the rows whose next trading day began, and asks for their new series. `reread`: the page's estimate of
+   * the server's clock changed, so the days seen before were read at another time and are forgotten.
+   */
+  const check = (reread = false) => {
     const now = serverNow();
     const days = new Map<AssetClass, UnixSeconds | undefined>();
     const started: Record<string, IntradaySeries> = {};
@@ -157,6 +160,7 @@ export function loadIntraday(
       const day = days.get(row.assetClass);
       // Between days the last one stands; a day earlier than seen is the page's estimate of the server's clock
       // corrected (its hello), not a new day.
+      if (day === undefined && reread) row.seen = undefined;
       if (day === undefined || day === row.seen) continue;
       const begun = row.seen === undefined || day > row.seen;
       row.seen = day;
@@ -193,7 +197,7 @@ export function loadIntraday(
     // The server's hello says how far its clock is from this browser's: the days the rows saw before it were
     // read at the browser's time, so they are read again at the server's, and the checks fall on its minutes.
     if (state.serverOffsetMs !== previous.serverOffsetMs) {
-      check();
+      check(true);
       cancelCheck();
       scheduleCheck();
     }

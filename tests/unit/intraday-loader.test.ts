@@ -223,6 +223,17 @@ describe("the intraday loader at a trading day's boundary", () => {
     stop();
   });
 
+  it("starts an equity's next day for a page whose server was between days at its hello", async () => {
+    // Loaded at the browser's time, in a regular session; the server's (a simulated market) is in the night
+    // before Wednesday's open.
+    const { clock, market, stop, dayShown } = await board(['AAPL'], '2026-12-01T16:00:00Z');
+    const serverNow = Date.parse('2026-11-25T03:00:00Z');
+    market.setState({ serverOffsetMs: serverNow - clock.now() });
+    clock.advance(Date.parse('2026-11-25T14:31:00Z') - serverNow);
+    expect(dayShown('AAPL')).toBe(WEDNESDAY);
+    stop();
+  });
+
   it('does not start again a row whose first series the server gave already of the new day', async () => {
     // Asked a moment before midnight, answered by a server already past it.
     const { clock, api, stop, dayShown, closesShown } = await board(['BTC-USD'], '2026-11-24T23:59:58Z', 0, {
