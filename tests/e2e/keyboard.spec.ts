@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type JSHandle, type Page } from '@playwright/test';
 import { DEFAULT_SYMBOLS, openDashboard, row } from './board';
 
 test('the board is walked with the arrows, Home and End, with a visible focus ring', async ({ page }) => {
@@ -51,39 +51,46 @@ interface Box {
   right: number;
 }
 
-/** Presses Tab from the top of the page until the focus leaves the page or comes round again, noting each stop. */
+/**
+ * Presses Tab from the top of the page until the focus leaves the page or comes round again, then notes where each
+ * stop is, all in one look at the page: the live figures move the top bar's controls as they change width, and
+ * two looks apart could see one control on either side of its neighbour.
+ */
 async function tabStops(page: Page): Promise<Stop[]> {
   await page.locator('body').click({ position: { x: 1, y: 1 } });
-  const stops: Stop[] = [];
+  const focused: JSHandle<Element>[] = [];
   for (let press = 0; press < 200; press++) {
     await page.keyboard.press('Tab');
-    const stop = await page.evaluate((): Stop | undefined => {
-      const element = document.activeElement;
-      if (!element || element === document.body) return undefined;
-      const region =
-        element.closest('section[aria-label], aside[aria-label], nav[aria-label]') ??
-        element.closest('header');
-      // In page coordinates, since Tab scrolls the page.
-      const box = (of: Element): Box => {
-        const rect = of.getBoundingClientRect();
-        return {
-          top: rect.top + scrollY,
-          left: rect.left + scrollX,
-          bottom: rect.bottom + scrollY,
-          right: rect.right + scrollX,
-        };
-      };
-      return {
-        name: `${element.tagName.toLowerCase()} ${element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 24)}`,
-        region: region?.getAttribute('aria-label') ?? region?.className ?? 'page',
-        box: box(element),
-        regionBox: box(region ?? document.body),
-      };
-    });
-    if (!stop || (stops.length > 0 && stop.name === stops[0]?.name)) break;
-    stops.push(stop);
+    const element = await page.evaluateHandle(() => document.activeElement ?? document.body);
+    if (await element.evaluate((at) => at === document.body)) break;
+    if (focused[0] && (await element.evaluate((at, first) => at === first, focused[0]))) break;
+    focused.push(element);
   }
-  return stops;
+  return page.evaluate(
+    (elements) =>
+      elements.map((element): Stop => {
+        const region =
+          element.closest('section[aria-label], aside[aria-label], nav[aria-label]') ??
+          element.closest('header');
+        // In page coordinates, since Tab scrolled the page on the way.
+        const box = (of: Element): Box => {
+          const rect = of.getBoundingClientRect();
+          return {
+            top: rect.top + scrollY,
+            left: rect.left + scrollX,
+            bottom: rect.bottom + scrollY,
+            right: rect.right + scrollX,
+          };
+        };
+        return {
+          name: `${element.tagName.toLowerCase()} ${element.getAttribute('aria-label') ?? element.textContent?.trim().slice(0, 24)}`,
+          region: region?.getAttribute('aria-label') ?? region?.className ?? 'page',
+          box: box(element),
+          regionBox: box(region ?? document.body),
+        };
+      }),
+    focused,
+  );
 }
 
 /** Whether `b` comes after `a` in reading order: on a later line, or on the same line and further right. */
