@@ -1,6 +1,7 @@
 'use client';
 
 import { useLayoutEffect, useRef } from 'react';
+import { dayKeyOf } from '../lib/calendar/sessions';
 import type { Ticks } from '../lib/nominal';
 import { useMarket } from './StoreProvider';
 
@@ -15,11 +16,14 @@ const HEIGHT = 18;
 /**
  * A row's price over its trading day as an SVG line: the day's closes from the server (`intraday` in the market
  * store, from GET /api/sparklines), extended by the live last price, sampled once a second. Until the day's
- * series is in, the line starts from the prices seen since the page opened. The points are kept in refs and
- * written straight to the path in a layout effect, so a tick costs one attribute write, not a second render.
+ * series is in, the line starts from the prices seen since the page opened; when the next trading day begins,
+ * it starts again from nothing (see intraday-loader.ts). The points are kept in refs and written straight to
+ * the path in a layout effect, so a tick costs one attribute write, not a second render. `data-day` names the
+ * trading day drawn (YYYY-MM-DD).
  */
 export function Sparkline({ symbol, value }: { symbol: string; value: number | undefined }) {
-  const day = useMarket((s) => s.intraday[symbol]);
+  const series = useMarket((s) => s.intraday[symbol]);
+  const day = series?.closes;
   const line = useRef<SVGPathElement>(null);
   /** Live points after the day's series: the time each was sampled (ms) and the price. */
   const tail = useRef<{ at: number; value: number }[]>([]);
@@ -64,6 +68,7 @@ export function Sparkline({ symbol, value }: { symbol: string; value: number | u
       height={HEIGHT}
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       aria-hidden="true"
+      data-day={series?.day == null ? undefined : dayKeyOf(series.day)}
     >
       <path ref={line} fill="none" strokeWidth="1.2" />
     </svg>
@@ -75,7 +80,12 @@ export function Sparkline({ symbol, value }: { symbol: string; value: number | u
  * growing as lines are redrawn), a path's data as one string.
  */
 function draw(line: SVGPathElement | null, kept: readonly (number | Ticks)[]) {
-  if (!line || kept.length === 0) return;
+  if (!line) return;
+  if (kept.length === 0) {
+    // A new day with no price yet: yesterday's line goes.
+    line.removeAttribute('d');
+    return;
+  }
   const low = Math.min(...kept);
   const high = Math.max(...kept);
   const span = high - low || 1;

@@ -19,11 +19,13 @@ export interface HistoryPagerOptions {
 
 /**
  * Loads older bars as the view nears the first bar: one request at a time, put in front of the store's chart
- * (the chart view keeps the visible range in place). A stream whose history ran out is not asked again.
+ * (the chart view keeps the visible range in place). A stream whose history ran out is not asked again, unless
+ * its first bars were dropped since.
  * Returns the function that stops listening and cancels a request on its way.
  */
 export function watchHistory({ timeScale, store, shown, host, onError }: HistoryPagerOptions): () => void {
-  const exhausted = new Set<string>();
+  /** Per stream, the first bar when its history ran out: bars dropped since (a trim) can be loaded again. */
+  const exhausted = new Map<string, number>();
   let pending: AbortController | undefined;
   let quietUntil = 0;
 
@@ -33,7 +35,7 @@ export function watchHistory({ timeScale, store, shown, host, onError }: History
     if (!range || !current || !first || pending || range.from > EDGE_BARS || Date.now() < quietUntil) return;
     const { symbol, interval } = current.chart;
     const key = `${symbol} ${interval}`;
-    if (exhausted.has(key)) return;
+    if (first.time <= (exhausted.get(key) ?? -Infinity)) return;
 
     const request = new AbortController();
     pending = request;
@@ -45,7 +47,7 @@ export function watchHistory({ timeScale, store, shown, host, onError }: History
         // The answer is for the bars that were first when it was asked; anything else moved on meanwhile.
         if (chart?.bars[0]?.time !== first.time) return;
         state.prependChart(symbol, interval, bars);
-        if (chartOf(store.getState(), symbol, interval)?.bars === chart) exhausted.add(key);
+        if (chartOf(store.getState(), symbol, interval)?.bars === chart) exhausted.set(key, first.time);
       })
       .catch((error: unknown) => {
         if (request.signal.aborted) return;

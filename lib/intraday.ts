@@ -4,10 +4,10 @@
  * request (`GET /api/sparklines`), so a board of a hundred rows never opens a chart stream per row.
  */
 import type { Bar } from './candles';
-import { sessionSpans } from './calendar/sessions';
+import { dayBucket, sessionSpans } from './calendar/sessions';
 import type { AssetClass } from './instrument';
 import type { Interval } from './intervals';
-import type { UnixSeconds } from './nominal';
+import type { UnixMillis, UnixSeconds } from './nominal';
 
 /** The bars the series is made of. */
 export const INTRADAY_INTERVAL: Interval = '5m';
@@ -23,6 +23,16 @@ export function intradayStart(assetClass: AssetClass, day: UnixSeconds): UnixSec
   const spans = sessionSpans(assetClass, day);
   const span = spans.find((s) => s.phase === 'regular') ?? spans[0];
   return span ? (Math.floor(span.start / 1000) as UnixSeconds) : day;
+}
+
+/**
+ * The trading day whose series a board shows from `time` on: the day a trade at `time` belongs to as the server's
+ * 1d bars count it (an equity's regular session, FX's day from the 17:00 New York roll, crypto's UTC date), the
+ * `day` that GET /api/sparklines answers once that day's first trade is in. Undefined while the market is between
+ * days (an equity's extended hours, nights and holidays, FX's weekend): the last day's series stands meanwhile.
+ */
+export function intradayDayAt(assetClass: AssetClass, time: UnixMillis): UnixSeconds | undefined {
+  return dayBucket(assetClass, time);
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '../../lib/chart-bars';
 import type { Instrument } from '../../lib/instrument';
 import type { Interval } from '../../lib/intervals';
-import type { Ticks } from '../../lib/nominal';
+import type { Ticks, UnixSeconds } from '../../lib/nominal';
 import type { CandleStreamRef, StatusEntry, SymbolStatus } from '../../lib/protocol';
 import { removeSymbols, type BookEntry, type QuoteBook } from '../../lib/quote-book';
 import { DEFAULT_SYMBOLS } from './preferences-store';
@@ -52,10 +52,18 @@ export interface MarketState {
   /** The server's clock minus this browser's, from its hello: sessions are read at the server's time. */
   serverOffsetMs: number;
   /**
-   * Per board symbol, the closes of its trading day so far (GET /api/sparklines, in ticks), for the sparkline;
-   * the live quotes extend it from there.
+   * Per board symbol, its trading day's series so far (GET /api/sparklines), for the sparkline; the live quotes
+   * extend it from there, and it starts again empty when the symbol's next trading day begins.
    */
-  intraday: Readonly<Record<string, readonly Ticks[]>>;
+  intraday: Readonly<Record<string, IntradaySeries>>;
+}
+
+/** A symbol's intraday series as the board holds it. */
+export interface IntradaySeries {
+  /** The trading day, 00:00 UTC of its date (unix seconds); null before the symbol has one. */
+  day: UnixSeconds | null;
+  /** The closes of its 5m bars so far, in ticks, oldest first. */
+  closes: readonly Ticks[];
 }
 
 /** Where a symbol's prices come from and whether they are current (the server's `status` event). */
@@ -75,7 +83,7 @@ export interface MarketActions {
   removeSymbol(symbol: string): void;
   setServerTime(serverTime: number): void;
   /** Intraday series that arrived; symbols the board no longer shows are ignored, and dropped. */
-  putIntraday(series: Readonly<Record<string, readonly Ticks[]>>): void;
+  putIntraday(series: Readonly<Record<string, IntradaySeries>>): void;
   /** Quotes as the feed connection's subscriptions hold them; symbols no longer listed are ignored. */
   putQuotes(entries: Readonly<Record<string, BookEntry>>): void;
   /** Replaces a stream's bars wholesale (a new subscription, a resync), if a chart still wants the stream. */

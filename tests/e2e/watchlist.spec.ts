@@ -128,3 +128,39 @@ test("each row's sparkline draws its trading day right after load, not only what
   await expect.poll(() => points('AAPL'), { timeout: 5_000 }).toBeGreaterThanOrEqual(12);
   await expect.poll(() => points('EURUSD'), { timeout: 5_000 }).toBeGreaterThanOrEqual(60);
 });
+
+test("a row's sparkline starts again when its trading day ends, and only that row's is asked for", async ({
+  page,
+}) => {
+  // The page's clock is Playwright's, so it can jump as a laptop's does when its lid opens after hours.
+  await page.clock.install();
+  await openDashboard(page, '/?symbols=AAPL,BTC-USD', ['AAPL', 'BTC-USD']);
+  const spark = (symbol: string) => row(page, symbol).locator('.spark');
+  const points = (symbol: string) =>
+    spark(symbol)
+      .locator('path')
+      .evaluate((line) => (line.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0);
+  // 10:30 in New York, Tuesday 24 November 2026 at the server: Bitcoin's UTC day is 15 hours old.
+  await expect(spark('BTC-USD')).toHaveAttribute('data-day', '2026-11-24', { timeout: 5_000 });
+  await expect.poll(() => points('BTC-USD'), { timeout: 5_000 }).toBeGreaterThanOrEqual(60);
+  await expect(spark('AAPL')).toHaveAttribute('data-day', '2026-11-24');
+  const aaplPoints = await points('AAPL');
+
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/sparklines') asked.push(url.searchParams.get('symbols') ?? '');
+  });
+  // To just past midnight UTC at the server, as the page reckons it (its clock, which shows the server's).
+  const serverNow = Date.parse((await page.locator('time.clock').getAttribute('datetime')) ?? '');
+  const midnight = Date.parse('2026-11-25T00:00:00Z');
+  expect(serverNow).toBeLessThan(midnight);
+  await page.clock.fastForward(midnight - serverNow + 2_000);
+
+  // Bitcoin's new day starts from nothing but the prices since; AAPL's day goes on until the next regular open.
+  await expect(spark('BTC-USD')).toHaveAttribute('data-day', '2026-11-25', { timeout: 5_000 });
+  await expect.poll(() => points('BTC-USD')).toBeLessThan(3);
+  await expect.poll(() => asked).toContain('BTC-USD');
+  await expect(spark('AAPL')).toHaveAttribute('data-day', '2026-11-24');
+  expect(await points('AAPL')).toBeGreaterThanOrEqual(aaplPoints);
+});

@@ -1,20 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { INTRADAY_BATCH, loadIntraday } from '../../components/store/intraday-loader';
+import { INTRADAY_BATCH, loadIntraday, NEW_DAY_ASKS } from '../../components/store/intraday-loader';
 import { createMarketStore } from '../../components/store/market-store';
 import type { SparklinesResponse } from '../../lib/protocol';
 import { CATALOGUE, publicInstrument, syntheticCatalogue } from '../../server/source/catalogue';
+import { ManualClock } from '../support/manual-clock';
 
-/** A fake `GET /api/sparklines` that records each request and answers closes 1, 2, 3 (decimals) per symbol. */
+const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
+
+/**
+ * A fake `GET /api/sparklines` that records each request and answers closes 1, 2, 3 (decimals) per symbol, of
+ * the trading day `days[symbol]` (TUESDAY unless set).
+ */
 function fakeApi() {
   const requests: string[][] = [];
   const pending: (() => void)[] = [];
+  const days: Record<string, number | null> = {};
   const fetchSeries = (symbols: readonly string[]) => {
     requests.push([...symbols]);
     return new Promise<SparklinesResponse>((resolve) => {
       pending.push(() =>
         resolve({
           interval: '5m',
-          sparklines: symbols.map((symbol) => ({ symbol, day: 0, closes: [1, 2, 3] })),
+          sparklines: symbols.map((symbol) => {
+            const day = symbol in days ? (days[symbol] ?? null) : TUESDAY;
+            return { symbol, day, closes: day === null ? [] : [1, 2, 3] };
+          }),
         }),
       );
     });
@@ -23,7 +33,29 @@ function fakeApi() {
     for (const answer of pending.splice(0)) answer();
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { requests, fetchSeries, answerAll };
+  return { requests, days, fetchSeries, answerAll };
+}
+
+const TUESDAY = dayOf('2026-11-24');
+const WEDNESDAY = dayOf('2026-11-25');
+const MINUTE = 60_000;
+const instruments = CATALOGUE.map(publicInstrument);
+
+/**
+ * A board of `symbols` with the page's clock at `iso` and the server's `offsetMs` from it, its series loaded
+ * (of the trading day `days[symbol]`, TUESDAY unless set).
+ */
+async function board(symbols: string[], iso: string, offsetMs = 0, days: Record<string, number> = {}) {
+  const clock = new ManualClock(Date.parse(iso));
+  const market = createMarketStore({ watchlist: symbols, serverOffsetMs: offsetMs });
+  market.getState().setInstruments(instruments);
+  const api = fakeApi();
+  Object.assign(api.days, days);
+  const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError, clock });
+  await api.answerAll();
+  const dayShown = (symbol: string) => market.getState().intraday[symbol]?.day;
+  const closesShown = (symbol: string) => market.getState().intraday[symbol]?.closes;
+  return { clock, market, api, stop, dayShown, closesShown };
 }
 
 const errors: string[] = [];
@@ -43,7 +75,7 @@ describe('the intraday loader', () => {
     await api.answerAll();
     const aapl = market.getState().intraday.AAPL;
     const tick = market.getState().instruments.AAPL?.tickSize ?? NaN;
-    expect(aapl).toEqual([1, 2, 3].map((price) => Math.round(price / tick)));
+    expect(aapl).toEqual({ day: TUESDAY, closes: [1, 2, 3].map((price) => Math.round(price / tick)) });
     expect(Object.keys(market.getState().intraday)).toHaveLength(100);
     stop();
   });
@@ -101,6 +133,145 @@ describe('the intraday loader', () => {
       ['AAPL', 'MSFT'],
       ['AAPL', 'MSFT'],
     ]);
+    stop();
+  });
+});
+
+describe("the intraday loader at a trading day's boundary", () => {
+  it("starts a crypto row empty at 00:00 UTC and asks for that row's new day only", async () => {
+    // Tuesday 18:58 in New York: AAPL's day is over, Bitcoin's ends at midnight UTC.
+    const { clock, api, stop, dayShown, closesShown } = await board(
+      ['AAPL', 'BTC-USD'],
+      '2026-11-24T23:58:30Z',
+    );
+    expect(api.requests).toEqual([['AAPL', 'BTC-USD']]);
+
+    clock.advance(MINUTE);
+    expect(api.requests).toHaveLength(1);
+    expect(dayShown('BTC-USD')).toBe(TUESDAY);
+
+    clock.advance(MINUTE);
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(closesShown('BTC-USD')).toEqual([]);
+    expect(dayShown('AAPL')).toBe(TUESDAY);
+    expect(api.requests.at(-1)).toEqual(['BTC-USD']);
+
+    api.days['BTC-USD'] = WEDNESDAY;
+    await api.answerAll();
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(closesShown('BTC-USD')).toHaveLength(3);
+    clock.advance(30 * MINUTE);
+    expect(api.requests).toHaveLength(2);
+    stop();
+  });
+
+  it("starts an equity's day at the regular open, not in the pre-market, and skips the weekend", async () => {
+    // Friday 4 December 2026, 15:00 in New York.
+    const { clock, api, stop, dayShown } = await board(['AAPL'], '2026-12-04T20:00:00Z', 0, {
+      AAPL: dayOf('2026-12-04'),
+    });
+    // To Monday 09:29 in New York: the close, the night, the weekend and the pre-market ask for nothing.
+    clock.advance(Date.parse('2026-12-07T14:29:30Z') - clock.now());
+    expect(api.requests).toHaveLength(1);
+    expect(dayShown('AAPL')).toBe(dayOf('2026-12-04'));
+
+    clock.advance(MINUTE);
+    expect(dayShown('AAPL')).toBe(dayOf('2026-12-07'));
+    expect(api.requests).toEqual([['AAPL'], ['AAPL']]);
+    stop();
+  });
+
+  it(`keeps the new day empty while the server still answers the day before, asking ${NEW_DAY_ASKS} times at most`, async () => {
+    const { clock, api, stop, dayShown, closesShown } = await board(['BTC-USD'], '2026-11-24T23:59:30Z');
+    clock.advance(MINUTE);
+    for (let ask = 1; ask <= NEW_DAY_ASKS; ask++) {
+      expect(api.requests).toHaveLength(1 + ask);
+      await api.answerAll();
+      expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+      expect(closesShown('BTC-USD')).toEqual([]);
+      clock.advance(MINUTE);
+    }
+    clock.advance(10 * MINUTE);
+    expect(api.requests).toHaveLength(1 + NEW_DAY_ASKS);
+    stop();
+  });
+
+  it("reads the day at the server's time, not the browser's", async () => {
+    // The browser's clock says Tuesday noon UTC; the server's (a simulated market) is a minute before midnight.
+    const serverStart = Date.parse('2026-11-24T23:59:30Z');
+    const browserStart = Date.parse('2026-11-24T12:00:00Z');
+    const { clock, api, stop, dayShown } = await board(
+      ['BTC-USD'],
+      '2026-11-24T12:00:00Z',
+      serverStart - browserStart,
+    );
+    expect(clock.now()).toBe(browserStart);
+    clock.advance(MINUTE);
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(api.requests).toHaveLength(2);
+    stop();
+  });
+
+  it("reads the rows' days again at the server's time once its hello says how far its clock is", async () => {
+    // Loaded before the hello, at the browser's time: a week after the server's (a simulated market), whose day
+    // ends before the browser's next whole minute.
+    const { clock, market, stop, dayShown } = await board(['BTC-USD'], '2026-12-01T12:00:30Z');
+    const serverNow = Date.parse('2026-11-24T23:59:59Z');
+    market.setState({ serverOffsetMs: serverNow - clock.now() });
+    clock.advance(MINUTE);
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    stop();
+  });
+
+  it("starts an equity's next day for a page whose server was between days at its hello", async () => {
+    // Loaded at the browser's time, in a regular session; the server's (a simulated market) is in the night
+    // before Wednesday's open.
+    const { clock, market, stop, dayShown } = await board(['AAPL'], '2026-12-01T16:00:00Z');
+    const serverNow = Date.parse('2026-11-25T03:00:00Z');
+    market.setState({ serverOffsetMs: serverNow - clock.now() });
+    clock.advance(Date.parse('2026-11-25T14:31:00Z') - serverNow);
+    expect(dayShown('AAPL')).toBe(WEDNESDAY);
+    stop();
+  });
+
+  it('does not start again a row whose first series the server gave already of the new day', async () => {
+    // Asked a moment before midnight, answered by a server already past it.
+    const { clock, api, stop, dayShown, closesShown } = await board(['BTC-USD'], '2026-11-24T23:59:58Z', 0, {
+      'BTC-USD': WEDNESDAY,
+    });
+    clock.advance(MINUTE);
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(closesShown('BTC-USD')).toHaveLength(3);
+    expect(api.requests).toHaveLength(1);
+    stop();
+  });
+
+  it("keeps the last day's series of a symbol that has not traded today until the next day begins", async () => {
+    const { clock, api, stop, dayShown } = await board(['BTC-USD'], '2026-11-24T12:00:00Z', 0, {
+      'BTC-USD': dayOf('2026-11-23'),
+    });
+    clock.advance(60 * MINUTE);
+    expect(dayShown('BTC-USD')).toBe(dayOf('2026-11-23'));
+    expect(api.requests).toHaveLength(1);
+    clock.advance(Date.parse('2026-11-25T00:00:30Z') - clock.now());
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(api.requests).toHaveLength(2);
+    stop();
+  });
+
+  it('does not take the day before back from the asks after an outage while the new day is awaited', async () => {
+    const { clock, market, api, stop, dayShown, closesShown } = await board(
+      ['BTC-USD'],
+      '2026-11-24T23:59:30Z',
+    );
+    market.getState().setStatus('live');
+    clock.advance(MINUTE);
+    market.getState().setStatus('reconnecting');
+    market.getState().setStatus('live');
+    expect(api.requests).toHaveLength(3);
+    await api.answerAll();
+    expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(closesShown('BTC-USD')).toEqual([]);
     stop();
   });
 });

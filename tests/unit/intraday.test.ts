@@ -1,10 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../lib/candles';
-import { intradayCloses, intradayStart, thinned } from '../../lib/intraday';
-import type { Lots, Ticks, UnixSeconds } from '../../lib/nominal';
+import { intradayCloses, intradayDayAt, intradayStart, thinned } from '../../lib/intraday';
+import type { Lots, Ticks, UnixMillis, UnixSeconds } from '../../lib/nominal';
 
 const day = (iso: string) => (Date.parse(iso) / 1000) as UnixSeconds;
+const at = (iso: string) => Date.parse(iso) as UnixMillis;
 const TUESDAY = day('2026-11-24T00:00:00Z');
+const WEDNESDAY = day('2026-11-25T00:00:00Z');
+
+describe('intradayDayAt', () => {
+  it("begins an equity's day at the regular open: the pre-market still stands on the day before", () => {
+    expect(intradayDayAt('equity', at('2026-11-24T14:29:59Z'))).toBeUndefined();
+    expect(intradayDayAt('equity', at('2026-11-24T14:30:00Z'))).toBe(TUESDAY);
+    expect(intradayDayAt('equity', at('2026-11-24T20:59:59Z'))).toBe(TUESDAY);
+  });
+
+  it('has no day for an equity after the close, at night, on a weekend or a holiday', () => {
+    expect(intradayDayAt('equity', at('2026-11-24T21:00:00Z'))).toBeUndefined();
+    expect(intradayDayAt('equity', at('2026-11-25T03:00:00Z'))).toBeUndefined();
+    expect(intradayDayAt('equity', at('2026-11-28T16:00:00Z'))).toBeUndefined();
+    // Thanksgiving
+    expect(intradayDayAt('equity', at('2026-11-26T16:00:00Z'))).toBeUndefined();
+  });
+
+  it("turns FX's day at 17:00 New York and crypto's at 00:00 UTC", () => {
+    expect(intradayDayAt('fx', at('2026-11-24T21:59:59Z'))).toBe(TUESDAY);
+    expect(intradayDayAt('fx', at('2026-11-24T22:00:00Z'))).toBe(WEDNESDAY);
+    expect(intradayDayAt('crypto', at('2026-11-24T23:59:59Z'))).toBe(TUESDAY);
+    expect(intradayDayAt('crypto', at('2026-11-25T00:00:00Z'))).toBe(WEDNESDAY);
+  });
+
+  it('has no day for FX over its weekend', () => {
+    expect(intradayDayAt('fx', at('2026-11-28T12:00:00Z'))).toBeUndefined();
+  });
+});
 
 describe('intradayStart', () => {
   it("starts an equity's day at the regular open, after the pre-market", () => {
