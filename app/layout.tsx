@@ -34,7 +34,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <head>
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
-      <body>{children}</body>
+      <body>
+        <noscript>
+          <p className="no-script" role="status">
+            tickerboard needs JavaScript for live quotes and charts: this browser has it turned off.
+          </p>
+        </noscript>
+        {children}
+      </body>
     </html>
   );
 }

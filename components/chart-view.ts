@@ -118,6 +118,8 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   let lastPrice: IPriceLine | undefined;
   let hovering = false;
   let revisedAt = 0;
+  /** Takes the "revised bar" hint down when it has been shown long enough, on a stream quiet since. */
+  let revisedTimer: ReturnType<typeof setTimeout> | undefined;
   let zoneKey = '';
   /** Scrolling back to the newest bar, asked for and not yet there. */
   let jumping = false;
@@ -160,6 +162,26 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     if (host.dataset.quality !== hint) host.dataset.quality = hint;
     const element = options.quality();
     if (element && element.textContent !== hint) element.textContent = hint;
+  };
+
+  /** The stream this chart's slot asks for, as the store holds it. */
+  const heldChart = () => {
+    const wanted = slot();
+    return wanted ? chartOf(market.getState(), wanted.symbol, wanted.interval) : undefined;
+  };
+
+  /**
+   * A bar behind the newest changed: the hint says so at once (the update that revised it may be the stream's
+   * last for a while) and for REVISED_HINT_MS, whether or not more updates come.
+   */
+  const noteRevised = () => {
+    revisedAt = Date.now();
+    describeQuality(heldChart());
+    clearTimeout(revisedTimer);
+    revisedTimer = setTimeout(() => {
+      revisedTimer = undefined;
+      describeQuality(heldChart());
+    }, REVISED_HINT_MS);
   };
 
   const showBar = (at: number) => {
@@ -287,17 +309,19 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     const from = firstChanged(previous.bars, next.bars);
     recompute(next.bars, from, wanted.type);
     const newest = lastTime;
+    let revised = false;
     for (let i = from; i < next.bars.length; i++) {
       const bar = next.bars[i] as Bar;
       // A late trade can touch a bar behind the newest; lightweight-charts updates those only when told so.
       const historical = bar.time < newest;
-      if (historical) revisedAt = Date.now();
+      revised ||= historical;
       main.update(mainPoint(wanted.type, bar, heikin[i], instrument), historical);
       volume.update(volumeBar(bar, instrument, theme), historical);
       for (const [overlay, held] of overlays) {
         held.series.update(overlayPoint(overlay, bar.time, held.values[i] ?? NaN, instrument), historical);
       }
     }
+    if (revised) noteRevised();
     return true;
   };
 
@@ -468,6 +492,7 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
       toNewest();
     },
     remove: () => {
+      clearTimeout(revisedTimer);
       stopMarket();
       stopPreferences();
       stopHistory();

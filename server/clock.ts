@@ -1,19 +1,7 @@
+import type { Clock } from '../lib/clock';
 import type { UnixMillis } from '../lib/nominal';
 
-/** Time and timers, behind one seam so tests and replays can drive time instead of sleeping. */
-export interface Clock {
-  now(): UnixMillis;
-  /** Calls `callback` once after `ms`; returns the function that cancels it. */
-  setTimer(callback: () => void, ms: number): () => void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now() as UnixMillis,
-  setTimer(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    return () => clearTimeout(handle);
-  },
-};
+export { systemClock, type Clock } from '../lib/clock';
 
 /** Calls `callback` every `ms` on `clock`; returns the function that stops it. */
 export function every(clock: Clock, ms: number, callback: () => void): () => void {

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../lib/clock';
 import { toTicks, type AssetClass } from '../../lib/instrument';
 import { intradayDayAt } from '../../lib/intraday';
 import { unixMillis, type UnixSeconds } from '../../lib/nominal';
@@ -19,27 +20,12 @@ const MINUTE_MS = 60_000;
  */
 const CHECK_LAG_MS = 1_000;
 
-/** The browser's clock and timers (a test's manual clock instead). */
-export interface PageClock {
-  now(): number;
-  /** Calls `callback` once after `ms`; returns the function that cancels it. */
-  setTimer(callback: () => void, ms: number): () => void;
-}
-
-const browserClock: PageClock = {
-  now: () => Date.now(),
-  setTimer(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    return () => clearTimeout(handle);
-  },
-};
-
 export interface IntradayLoaderOptions {
   /** One request of `GET /api/sparklines` for at most INTRADAY_BATCH symbols. */
   fetchSeries: (symbols: readonly string[]) => Promise<SparklinesResponse>;
   onError: (message: string) => void;
   /** The browser's clock; the store's `serverOffsetMs` turns it into the server's. */
-  clock?: PageClock;
+  clock?: Clock;
 }
 
 /** What the loader knows of one board symbol's series. */
@@ -65,7 +51,7 @@ interface Row {
  */
 export function loadIntraday(
   market: MarketStore,
-  { fetchSeries, onError, clock = browserClock }: IntradayLoaderOptions,
+  { fetchSeries, onError, clock = systemClock }: IntradayLoaderOptions,
 ): () => void {
   const rows = new Map<string, Row>();
   let stopped = false;

@@ -1,8 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
+/** One line of the server's JSON log (pino's fields, and whatever the line carries besides). */
+export interface LogEntry {
+  msg?: string;
+  port?: number;
+  url?: string;
+  [field: string]: unknown;
+}
+
 export interface ServerProcess {
   /** `http://127.0.0.1:<port>`. */
   url: string;
+  /** Resolves once the server has logged an entry `matches` accepts (entries logged before the call count too). */
+  logged(matches: (entry: LogEntry) => boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,26 +30,47 @@ export function startServerProcess(entry: string, env: Record<string, string>): 
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
   };
+  const entries: LogEntry[] = [];
+  const waiters = new Set<{ matches: (entry: LogEntry) => boolean; resolve: () => void }>();
+  const logged = (matches: (entry: LogEntry) => boolean) =>
+    entries.some(matches)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiters.add({ matches, resolve }));
   return new Promise((resolve, reject) => {
     let output = '';
+    let partial = '';
+    let listening = false;
     const timer = setTimeout(() => {
       void stop();
       reject(new Error(`${entry} did not start:\n${output}`));
     }, 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const line of output.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const entryLog = JSON.parse(line) as { msg?: string; port?: number; url?: string };
-        const port = entryLog.port ?? (entryLog.url ? Number(new URL(entryLog.url).port) : undefined);
-        if (port && /listening/.test(entryLog.msg ?? '')) {
-          clearTimeout(timer);
-          resolve({ url: `http://127.0.0.1:${port}`, stop });
-          return;
-        }
+    const onLine = (line: string) => {
+      if (!line.startsWith('{')) return;
+      const logEntry = JSON.parse(line) as LogEntry;
+      entries.push(logEntry);
+      for (const waiter of waiters) {
+        if (!waiter.matches(logEntry)) continue;
+        waiters.delete(waiter);
+        waiter.resolve();
       }
+      const port = logEntry.port ?? (logEntry.url ? Number(new URL(logEntry.url).port) : undefined);
+      if (!listening && port && /listening/.test(logEntry.msg ?? '')) {
+        listening = true;
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${port}`, logged, stop });
+      }
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (!listening) output += text;
+      // A chunk may end inside a line: only whole lines are read.
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
     });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (!listening) output += chunk.toString();
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited with ${code}:\n${output}`));

@@ -70,10 +70,19 @@ describe('watchlists', () => {
     expect(parseSymbolsParam(many)).toHaveLength(MAX_LINK_SYMBOLS);
   });
 
+  it('reads the symbols a relay carries, with their venue and up to 24 characters', () => {
+    expect(parseSymbolsParam('binance:btcusdt,COINBASE:AVAX-USD,FINNHUB:BRK.B')).toEqual([
+      'BINANCE:BTCUSDT',
+      'COINBASE:AVAX-USD',
+      'FINNHUB:BRK.B',
+    ]);
+    expect(parseSymbolsParam(`${'A'.repeat(24)},${'B'.repeat(25)}`)).toEqual(['A'.repeat(24)]);
+  });
+
   it('writes the link that reads back as the same symbols', () => {
-    const symbols = ['AAPL', 'BTC-USD', 'EURUSD'];
+    const symbols = ['AAPL', 'BTC-USD', 'EURUSD', 'BINANCE:BTCUSDT'];
     const query = symbolsQuery(symbols);
-    expect(query).toBe('?symbols=AAPL,BTC-USD,EURUSD');
+    expect(query).toBe('?symbols=AAPL,BTC-USD,EURUSD,BINANCE%3ABTCUSDT');
     expect(parseSymbolsParam(new URLSearchParams(query).get('symbols'))).toEqual(symbols);
   });
 });
