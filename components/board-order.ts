@@ -1,11 +1,8 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import { sortSymbols, type BoardSort } from '../lib/board-columns';
+import { RESORT_MS, sortSymbols, type BoardSort } from '../lib/board-columns';
 import { useMarketStore } from './StoreProvider';
-
-/** A sorted board re-sorts this often at most, so rows do not jump on every tick. */
-export const RESORT_MS = 1000;
 
 /**
  * The board's rows in display order: the list's own order, or sorted by `sort` from the quotes as they are at

@@ -39,6 +39,9 @@ export function isColumn(value: unknown): value is ColumnId {
   return typeof value === 'string' && (COLUMNS as readonly string[]).includes(value);
 }
 
+/** A sorted board re-sorts this often at most, so rows do not jump on every tick. */
+export const RESORT_MS = 1000;
+
 export type SortKey = 'symbol' | Exclude<ColumnId, 'trend'>;
 export type SortDirection = 'ascending' | 'descending';
 export interface BoardSort {

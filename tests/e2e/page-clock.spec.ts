@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { RESORT_MS } from '../../lib/board-columns';
 import { FakeBinance } from '../support/fake-binance';
 import { chart, connection, openDashboard, watchlist } from './board';
 import { startServerProcess, type ServerProcess } from './server-process';
@@ -10,8 +11,6 @@ import { startServerProcess, type ServerProcess } from './server-process';
  * in real time, and nothing in the page that waits on a timer happens until the test moves the clock on.
  */
 
-/** The board re-sorts once a second at most (RESORT_MS, components/board-order.ts). */
-const RESORT_MS = 1000;
 /** How long the chart says "revised bar" after a late trade changed a bar behind the newest (chart-view.ts). */
 const REVISED_HINT_MS = 5000;
 
