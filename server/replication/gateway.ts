@@ -32,11 +32,18 @@ export async function startGateway(
     clock?: Clock;
     listen?: false;
     fallback?: (request: IncomingMessage, response: ServerResponse) => void;
+    /** Stream entries one read of the follower takes at most (`FollowerOptions.count`; 2000 unless given). */
+    readCount?: number;
   } = {},
 ): Promise<Gateway> {
   const clock = options.clock ?? systemClock;
   const stream = connectRedis(config.REDIS_URL, 'gateway-stream', logger);
-  const follower = await ChangeFollower.start({ redis: stream, clock, logger });
+  const follower = await ChangeFollower.start({
+    redis: stream,
+    clock,
+    logger,
+    ...(options.readCount === undefined ? {} : { count: options.readCount }),
+  });
   // The adapter's own connections. Its subscriber keeps ioredis' queue (it subscribes as it starts, and again on
   // every reconnect); its publisher has none (see adapterPublisher).
   const pub = adapterPublisher(connectRedis(config.REDIS_URL, 'gateway-adapter-pub', logger), logger);
