@@ -22,7 +22,8 @@ export interface FollowerOptions {
 export interface FollowerStatus extends ReplicationStatus {
   /**
    * Whether the last look found it holding all the ingest wrote: false from a lost connection, or a Redis back
-   * but empty, until it holds the ingest's next write.
+   * but empty, until it holds the ingest's next write; false too after a read that left it `lag` changes behind,
+   * until a read reaches the stream's end.
    */
   caughtUp: boolean;
   /** The last read that reached the end of the stream, clock ms (0 before any). */
@@ -115,6 +116,9 @@ export class ChangeFollower {
       }
       if (entries.length === count) {
         await this.measureLag();
+        // A full read found more to come: behind by what it measured, the replica is not caught up, however
+        // recently an earlier read reached the end.
+        if (this.status.lag > 0) this.status.caughtUp = false;
         continue;
       }
       // Nothing new may mean a quiet market, or a Redis that lost the stream (it restarted empty): only the former
