@@ -122,14 +122,16 @@ export class CandleRegistry {
       const stream = this.streams.get(keyOf(entry[0], entry[1]));
       if (!stream?.chart) continue;
       const update = applyCandleEntry(stream.chart, entry);
-      stream.chart = trimBars(update.chart, this.maxBars(stream));
       if (update.gap && !stream.gap && !stream.pending) {
         stream.gap = true;
         gaps = true;
         this.setStatus(stream, 'resyncing');
       }
-      if (update.since !== undefined) this.deliver(stream, stream.chart.bars, true, update.since);
-      else if (update.changed.length > 0) this.deliver(stream, update.changed, false);
+      // A reset is delivered whole (every bar from `since` on, however many) before the chart is trimmed.
+      stream.chart = update.chart;
+      if (update.since !== undefined) this.deliver(stream, update.chart.bars, true, update.since);
+      stream.chart = trimBars(update.chart, this.maxBars(stream));
+      if (update.since === undefined && update.changed.length > 0) this.deliver(stream, update.changed, false);
     }
     if (gaps) this.reconcile();
   }
@@ -231,7 +233,7 @@ export class CandleRegistry {
   private accepted(stream: Stream, ack: CandlesSubscribed): void {
     stream.held = true;
     stream.attempt = 0;
-    stream.chart = chartFromAck(ack);
+    stream.chart = trimBars(chartFromAck(ack), this.maxBars(stream));
     this.setStatus(stream, 'live');
     this.deliver(stream, stream.chart.bars, true);
   }

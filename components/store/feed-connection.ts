@@ -110,7 +110,7 @@ export function connectFeed(store: MarketStore, options: FeedConnectionOptions =
     const stream = client.candles(wanted.symbol, wanted.interval, {
       limit: CHART_BARS,
       throttleMs: CHART_THROTTLE_MS,
-      // The store holds the bars the chart shows; the client's copy only needs the newest for a reset.
+      // The store holds the bars the chart shows (and bounds them, see chart-view.ts); the client's copy need not.
       maxBars: CHART_BARS,
     });
     charts.set(key, stream);

@@ -15,7 +15,7 @@ import {
 import { ensureDefined } from '../../lib/assert';
 import { barFromDecimal } from '../../lib/decimals';
 import { barToTuple } from '../../lib/protocol';
-import { ticks, type UnixMillis } from '../../lib/nominal';
+import { ticks, unixSeconds, type UnixMillis } from '../../lib/nominal';
 import { mintToken } from '../../server/guard/token';
 import { toPrice, toQuantity } from '../../lib/instrument';
 import { closeTestFeeds, startTestFeed, type TestFeed } from '../support/test-feed';
@@ -188,6 +188,34 @@ describe('subscriptions across troubles', () => {
     expect(ensureDefined(candles.chart).bars).toEqual(expected);
     expect(updates[0]).toMatchObject({ replaced: true, since, changed: expected });
     expect(candles.state).toBe('live');
+  });
+
+  it('holds at most maxBars, yet hands a reset over whole, from its since on', async () => {
+    const own = await startTestFeed();
+    const client = open(own.url);
+    const candles = client.candles('BTC-USD', '1s', { limit: 20, maxBars: 10 });
+    await candles.ready();
+    own.stopSource();
+    await sleep(400);
+    const held = ensureDefined(candles.chart);
+    expect(held.bars).toHaveLength(10);
+    // The server replaces everything from the third bar on with 12 bars: more than the client holds.
+    const since = ensureDefined(held.bars[2]).time;
+    const replacement = Array.from({ length: 12 }, (_, i) => ({
+      ...ensureDefined(held.bars[2]),
+      time: unixSeconds(since + i),
+    }));
+    const updates: CandleUpdate[] = [];
+    candles.on('update', (update) => updates.push(update));
+    for (const socket of own.io.of('/').sockets.values())
+      socket.emit('frame', {
+        t: Date.now(),
+        c: [['BTC-USD', '1s', held.seq + 1, replacement.map(barToTuple), 1, since]],
+      });
+    await waitFor(() => updates.length > 0, 5000, 'the reset');
+    const whole = [...held.bars.slice(0, 2), ...replacement];
+    expect(updates[0]).toMatchObject({ replaced: true, since, changed: whole });
+    expect(ensureDefined(candles.chart).bars).toEqual(whole.slice(-10));
   });
 
   it('after a server restart, reconnects and resubscribes everything, and follows the new server', async () => {
