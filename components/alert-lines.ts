@@ -132,6 +132,9 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
   surface.addEventListener('pointermove', onMove);
   surface.addEventListener('pointerup', onUp);
   surface.addEventListener('pointercancel', onUp);
+  // Capture lost without an up or a cancel (the element went, say): the drag ends there, or it would hold the
+  // chart's scrolling off and every later grab.
+  surface.addEventListener('lostpointercapture', onUp);
   surface.addEventListener('touchmove', onTouchMove, { passive: false });
   const stopPreferences = preferences.subscribe((state, previous) => {
     if (state.alerts !== previous.alerts) refresh();
@@ -146,7 +149,11 @@ export function showAlertLines(options: AlertLinesOptions): AlertLines {
       surface.removeEventListener('pointermove', onMove);
       surface.removeEventListener('pointerup', onUp);
       surface.removeEventListener('pointercancel', onUp);
+      surface.removeEventListener('lostpointercapture', onUp);
       surface.removeEventListener('touchmove', onTouchMove);
+      // Stopped mid-drag (the chart's type changed under the finger): the chart scrolls again.
+      if (dragging) chart.applyOptions({ handleScroll: true, handleScale: true });
+      dragging = undefined;
       for (const held of lines.values()) series.removePriceLine(held.line);
       lines.clear();
     },

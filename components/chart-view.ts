@@ -13,7 +13,13 @@ import {
 } from 'lightweight-charts';
 import type { Bar } from '../lib/candles';
 import type { ChartBars } from '../lib/chart-bars';
-import { firstChanged, heikinAshi, indicatorValues, type HeikinAshiBar } from '../lib/indicators';
+import {
+  DAY_SECONDS,
+  firstChanged,
+  heikinAshi,
+  indicatorValues,
+  type HeikinAshiBar,
+} from '../lib/indicators';
 import { toPrice, toQuantity, type Instrument } from '../lib/instrument';
 import { isCalendarInterval } from '../lib/intervals';
 import { showAlertLines } from './alert-lines';
@@ -74,6 +80,16 @@ export interface ChartHandle {
   scrollToNewest(): void;
   /** Removes the chart and stops every listener. */
   remove(): void;
+}
+
+/** How many of `bars` (ascending) are in the UTC day of the last one. */
+function barsOfLastDay(bars: readonly Bar[]): number {
+  const last = bars.at(-1);
+  if (!last) return 0;
+  const dayStart = Math.floor(last.time / DAY_SECONDS) * DAY_SECONDS;
+  let count = 0;
+  while (count < bars.length && (bars[bars.length - 1 - count] as Bar).time >= dayStart) count++;
+  return count;
 }
 
 function volumeBar(bar: Bar, instrument: Instrument, theme: ChartTheme): HistogramData<UTCTimestamp> {
@@ -180,6 +196,8 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     clearTimeout(revisedTimer);
     revisedTimer = setTimeout(() => {
       revisedTimer = undefined;
+      // Over by the timer, whatever the wall clock reads now (it may have been set back).
+      revisedAt = 0;
       describeQuality(heldChart());
     }, REVISED_HINT_MS);
   };
@@ -261,6 +279,9 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
       priceFormat: { type: 'price', precision: instrument.precision, minMove: instrument.tickSize },
     });
     if (!sameStream) {
+      // Another stream: the hint of a bar revised in the one before does not carry over.
+      revisedAt = 0;
+      clearTimeout(revisedTimer);
       chart.applyOptions({
         timeScale: {
           timeVisible: !isCalendarInterval(next.interval),
@@ -413,15 +434,18 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   };
 
   /**
-   * Drops the stream's oldest bars when this chart follows the newest bar and holds more than it needs. Not
-   * while the trader looks back (scrolled, or on the way back) or another chart of the layout shows the
-   * same stream (it may be scrolled back over the bars that would go).
+   * Drops the stream's oldest bars when this chart follows the newest bar and holds more than it needs (with a
+   * VWAP, never its UTC day's). Not while the trader looks back (scrolled, or on the way back) or another chart
+   * of the layout shows the same stream (it may be scrolled back over the bars that would go).
    */
   const giveBackOldest = () => {
     const range = timeScale.getVisibleLogicalRange();
     if (!shown || !range || jumping || timeScale.scrollPosition() < -1) return;
     const { symbol, interval, bars } = shown.chart;
-    const keep = Math.max(LIVE_BARS, Math.ceil(range.to - range.from) + 2 * EDGE_BARS);
+    const needed = Math.max(LIVE_BARS, Math.ceil(range.to - range.from) + 2 * EDGE_BARS);
+    if (bars.length < needed + TRIM_SLACK) return;
+    // The VWAP adds up its UTC day from the day's first held bar: a trim inside the day would move the line.
+    const keep = shown.slot.overlays.includes('vwap') ? Math.max(needed, barsOfLastDay(bars)) : needed;
     if (bars.length < keep + TRIM_SLACK) return;
     const shared = visibleCharts(preferences.getState()).some(
       (other, at) => at !== index && other.symbol === symbol && other.interval === interval,

@@ -59,7 +59,7 @@ export function loadIntraday(
   const serverNow = () => unixMillis(clock.now() + market.getState().serverOffsetMs);
 
   const answered = (response: SparklinesResponse) => {
-    const { instruments } = market.getState();
+    const { instruments, intraday: held } = market.getState();
     const series: Record<string, IntradaySeries> = {};
     for (const { symbol, day, closes } of response.sparklines) {
       const row = rows.get(symbol);
@@ -76,12 +76,22 @@ export function loadIntraday(
         }
         continue;
       }
+      const shownDay = held[symbol]?.day;
       row.state = 'held';
       row.awaiting = undefined;
+      // An answer older than the series shown (answers of one boundary crossing each other) is not taken.
+      if (typeof shownDay === 'number' && (day === null || day < shownDay)) continue;
       series[symbol] = {
         day: day as UnixSeconds | null,
         closes: closes.map((close) => toTicks(close, instrument)),
       };
+      // A day before the one the calendar says (a row loaded before its first trade of the day): shown until
+      // the server has today's, asked for at the next checks.
+      if (row.seen !== undefined && (day === null || day < row.seen)) {
+        row.awaiting = row.seen;
+        row.asksLeft = NEW_DAY_ASKS;
+        row.state = 'due';
+      }
     }
     if (Object.keys(series).length > 0) market.getState().putIntraday(series);
   };

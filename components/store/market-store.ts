@@ -88,7 +88,10 @@ export interface MarketActions {
   putQuotes(entries: Readonly<Record<string, BookEntry>>): void;
   /** Replaces a stream's bars wholesale (a new subscription, a resync), if a chart still wants the stream. */
   showChart(chart: ChartBars): void;
-  /** Puts bars that changed into a stream's (keeping the history put in front of them). */
+  /**
+   * Puts bars that changed into a stream's (keeping the history put in front of them); one older than its first
+   * bar is left to the history pager.
+   */
   updateChart(symbol: string, interval: Interval, changed: readonly Bar[]): void;
   /**
    * A reset of a stream from `since` on: its bars from there are replaced by `bars` (the held ones the server no
@@ -192,9 +195,13 @@ export function createMarketStore(initial?: Partial<MarketState>) {
         const { charts } = get();
         const key = streamKey({ symbol, interval });
         const held = charts[key];
-        if (!held || changed.length === 0) return;
-        const bars = { ...held.bars, bars: mergeBars(held.bars.bars, changed), stale: false };
-        set({ charts: { ...charts, [key]: { ...held, bars, changed } } });
+        // A bar older than the first held (dropped, or never loaded) is the history pager's to bring: put in
+        // front it would stand next to bars it is not next to.
+        const first = held?.bars.bars[0];
+        const fresh = first ? changed.filter((bar) => bar.time >= first.time) : changed;
+        if (!held || fresh.length === 0) return;
+        const bars = { ...held.bars, bars: mergeBars(held.bars.bars, fresh), stale: false };
+        set({ charts: { ...charts, [key]: { ...held, bars, changed: fresh } } });
       },
       resetChart: (symbol, interval, since, replacement) =>
         replaceBars(symbol, interval, (held) => ({

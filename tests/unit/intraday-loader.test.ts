@@ -33,7 +33,12 @@ function fakeApi() {
     for (const answer of pending.splice(0)) answer();
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { requests, days, fetchSeries, answerAll };
+  /** Answers request `index` (in the order asked) alone. */
+  const answer = async (index: number) => {
+    pending[index]?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  return { requests, days, fetchSeries, answerAll, answer };
 }
 
 const TUESDAY = dayOf('2026-11-24');
@@ -58,6 +63,9 @@ async function board(symbols: string[], iso: string, offsetMs = 0, days: Record<
   return { clock, market, api, stop, dayShown, closesShown };
 }
 
+/** Tuesday 10:00 New York, in the day the fake API answers for. */
+const tuesdayClock = () => new ManualClock(Date.parse('2026-11-24T15:00:00Z'));
+
 const errors: string[] = [];
 const onError = (message: string) => errors.push(message);
 
@@ -68,7 +76,7 @@ describe('the intraday loader', () => {
     const market = createMarketStore({ watchlist: symbols });
     market.getState().setInstruments(catalogue);
     const api = fakeApi();
-    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError });
+    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError, clock: tuesdayClock() });
 
     expect(api.requests.map((r) => r.length)).toEqual([INTRADAY_BATCH, 100 - INTRADAY_BATCH]);
     expect(api.requests.flat()).toEqual(symbols);
@@ -83,7 +91,7 @@ describe('the intraday loader', () => {
   it('asks only for symbols that join the board, waits for their instruments, and drops those that leave', async () => {
     const market = createMarketStore({ watchlist: ['AAPL', 'MSFT'] });
     const api = fakeApi();
-    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError });
+    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError, clock: tuesdayClock() });
     expect(api.requests).toEqual([]);
 
     market.getState().setInstruments(CATALOGUE.map(publicInstrument));
@@ -110,6 +118,7 @@ describe('the intraday loader', () => {
         return Promise.reject(new Error('more than 10000 bars a second'));
       },
       onError: (message) => failures.push(message),
+      clock: tuesdayClock(),
     });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(failures).toEqual(['intraday history: more than 10000 bars a second']);
@@ -122,7 +131,7 @@ describe('the intraday loader', () => {
     const market = createMarketStore({ watchlist: ['AAPL', 'MSFT'] });
     market.getState().setInstruments(CATALOGUE.map(publicInstrument));
     const api = fakeApi();
-    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError });
+    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError, clock: tuesdayClock() });
     await api.answerAll();
     market.getState().setStatus('live');
     expect(api.requests).toEqual([['AAPL', 'MSFT']]);
@@ -250,12 +259,53 @@ describe("the intraday loader at a trading day's boundary", () => {
     const { clock, api, stop, dayShown } = await board(['BTC-USD'], '2026-11-24T12:00:00Z', 0, {
       'BTC-USD': dayOf('2026-11-23'),
     });
-    clock.advance(60 * MINUTE);
+    // Today's series is asked for at the next checks, NEW_DAY_ASKS times at most; the day before stays meanwhile.
+    for (let minute = 0; minute < 60; minute++) {
+      clock.advance(MINUTE);
+      await api.answerAll();
+    }
     expect(dayShown('BTC-USD')).toBe(dayOf('2026-11-23'));
-    expect(api.requests).toHaveLength(1);
+    expect(api.requests).toHaveLength(1 + NEW_DAY_ASKS);
     clock.advance(Date.parse('2026-11-25T00:00:30Z') - clock.now());
     expect(dayShown('BTC-USD')).toBe(WEDNESDAY);
+    expect(api.requests).toHaveLength(2 + NEW_DAY_ASKS);
+    stop();
+  });
+
+  it("takes the day's series once the server has it, for a row loaded before the day's first trade", async () => {
+    // 09:30:20 New York: AAPL's day has begun, but its first trade is not in yet.
+    const { clock, api, stop, dayShown, closesShown } = await board(['AAPL'], '2026-11-24T14:30:20Z', 0, {
+      AAPL: dayOf('2026-11-23'),
+    });
+    expect(dayShown('AAPL')).toBe(dayOf('2026-11-23'));
+    api.days.AAPL = TUESDAY;
+    clock.advance(MINUTE);
+    await api.answerAll();
     expect(api.requests).toHaveLength(2);
+    expect(dayShown('AAPL')).toBe(TUESDAY);
+    expect(closesShown('AAPL')).toHaveLength(3);
+    clock.advance(10 * MINUTE);
+    expect(api.requests).toHaveLength(2);
+    stop();
+  });
+
+  it('does not replace a series with an answer of an older day that arrives after it', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-24T23:59:58Z'));
+    const market = createMarketStore({ watchlist: ['BTC-USD'] });
+    market.getState().setInstruments(instruments);
+    const api = fakeApi();
+    const stop = loadIntraday(market, { fetchSeries: api.fetchSeries, onError, clock });
+    expect(api.requests).toHaveLength(1);
+    // Wednesday begins with Tuesday's request still out: the row starts the new day and asks again.
+    clock.advance(MINUTE);
+    expect(api.requests).toHaveLength(2);
+    api.days['BTC-USD'] = WEDNESDAY;
+    await api.answer(1);
+    expect(market.getState().intraday['BTC-USD']).toMatchObject({ day: WEDNESDAY, closes: [100, 200, 300] });
+    // Tuesday's answer comes last.
+    api.days['BTC-USD'] = TUESDAY;
+    await api.answer(0);
+    expect(market.getState().intraday['BTC-USD']).toMatchObject({ day: WEDNESDAY, closes: [100, 200, 300] });
     stop();
   });
 

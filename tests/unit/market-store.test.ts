@@ -81,6 +81,16 @@ describe('market store charts', () => {
     expect(chartOf(store.getState(), 'TSLA', '1m')).toBeUndefined();
   });
 
+  it('leaves a changed bar older than the first held one to the history pager', () => {
+    const store = withTwoCharts();
+    store.getState().updateChart('AAPL', '1m', [bar(0, 1), bar(60, 11)]);
+    expect(chartOf(store.getState(), 'AAPL', '1m')?.bars.bars).toEqual([bar(60, 11)]);
+    expect(chartOf(store.getState(), 'AAPL', '1m')?.changed).toEqual([bar(60, 11)]);
+    const held = chartOf(store.getState(), 'AAPL', '1m');
+    store.getState().updateChart('AAPL', '1m', [bar(0, 2)]);
+    expect(chartOf(store.getState(), 'AAPL', '1m')).toBe(held);
+  });
+
   it('keeps what the server says of each symbol', () => {
     const store = createMarketStore();
     store.getState().applyStatus([['BTC-USD', 'stale', 'binance', 1000]]);
