@@ -13,10 +13,10 @@ export interface Watchlist {
 /** At most this many symbols travel in a shared link (the server's per-request limit is higher). */
 export const MAX_LINK_SYMBOLS = 100;
 /**
- * A symbol a link may carry: the simulator's (`BTC-USD`, `BRK.B`) and a relayed venue's (`COINBASE:AVAX-USD`),
- * as long as the server takes (24 characters).
+ * A symbol a link may carry: the simulator's (`BTC-USD`, `BRK.B`) and a relayed venue's (`COINBASE:AVAX-USD`,
+ * Finnhub's `OANDA:EUR_USD`), as long as the server takes (24 characters).
  */
-const SYMBOL = /^[A-Z0-9][A-Z0-9.\-/:]{0,23}$/;
+const SYMBOL = /^[A-Z0-9][A-Z0-9._\-/:]{0,23}$/;
 
 /** The list with `symbol` at the end; unchanged when it is already there. */
 export function withSymbol(list: Watchlist, symbol: string): Watchlist {

@@ -71,10 +71,11 @@ describe('watchlists', () => {
   });
 
   it('reads the symbols a relay carries, with their venue and up to 24 characters', () => {
-    expect(parseSymbolsParam('binance:btcusdt,COINBASE:AVAX-USD,FINNHUB:BRK.B')).toEqual([
+    expect(parseSymbolsParam('binance:btcusdt,COINBASE:AVAX-USD,FINNHUB:BRK.B,OANDA:EUR_USD')).toEqual([
       'BINANCE:BTCUSDT',
       'COINBASE:AVAX-USD',
       'FINNHUB:BRK.B',
+      'OANDA:EUR_USD',
     ]);
     expect(parseSymbolsParam(`${'A'.repeat(24)},${'B'.repeat(25)}`)).toEqual(['A'.repeat(24)]);
   });
