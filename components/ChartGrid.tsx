@@ -2,13 +2,15 @@
 
 import { useEffect, useState } from 'react';
 import { ChartPanel } from './ChartPanel';
+import { createBarNeeds } from './bar-needs';
 import { createCrosshairBus } from './crosshair-bus';
 import { usePreferences } from './StoreProvider';
 
-/** The layout's 1, 2 or 4 charts, sharing one crosshair time. */
+/** The layout's 1, 2 or 4 charts, sharing one crosshair time and what each needs of a stream's bars. */
 export function ChartGrid({ ready, onError }: { ready: boolean; onError: (message: string) => void }) {
   const layout = usePreferences((s) => s.layout);
   const [crosshair] = useState(createCrosshairBus);
+  const [needs] = useState(createBarNeeds);
   // The charts read their colours from the stylesheet once: each change of the scheme shown (a theme chosen,
   // or the browser's under the system theme) is counted, and mounts them again.
   const [schemeChanges, setSchemeChanges] = useState(0);
@@ -25,6 +27,7 @@ export function ChartGrid({ ready, onError }: { ready: boolean; onError: (messag
           index={index}
           ready={ready}
           crosshair={crosshair}
+          needs={needs}
           onError={onError}
         />
       ))}

@@ -5,6 +5,7 @@ import { ChartBanner } from './ChartBanner';
 import { ChartHeader } from './ChartHeader';
 import { ChartTools } from './ChartTools';
 import { ExportCsvButton } from './ExportCsvButton';
+import type { BarNeeds } from './bar-needs';
 import type { CrosshairBus } from './crosshair-bus';
 import { IntervalSwitcher } from './IntervalSwitcher';
 import { PriceChart } from './PriceChart';
@@ -14,6 +15,7 @@ interface ChartPanelProps {
   index: number;
   ready: boolean;
   crosshair: CrosshairBus;
+  needs: BarNeeds;
   onError: (message: string) => void;
 }
 
@@ -21,7 +23,7 @@ interface ChartPanelProps {
  * Chart `index` of the layout with its header, tools and interval switcher. Using it (a click, focus inside)
  * makes it the active chart, the one a click on a board row changes.
  */
-export function ChartPanel({ index, ready, crosshair, onError }: ChartPanelProps) {
+export function ChartPanel({ index, ready, crosshair, needs, onError }: ChartPanelProps) {
   const preferences = usePreferencesStore();
   const selected = usePreferences((s) => s.charts[index]?.symbol);
   const active = usePreferences((s) => s.activeChart === index && s.layout > 1);
@@ -47,7 +49,7 @@ export function ChartPanel({ index, ready, crosshair, onError }: ChartPanelProps
           <ExportCsvButton index={index} />
         </div>
       </div>
-      <PriceChart index={index} crosshair={crosshair} onError={onError} />
+      <PriceChart index={index} crosshair={crosshair} needs={needs} onError={onError} />
       <ChartBanner index={index} />
       {ready && !selected && <p className="chart-empty">Add a symbol to chart it.</p>}
     </section>

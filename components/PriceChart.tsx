@@ -4,12 +4,14 @@ import { useEffect, useRef } from 'react';
 import { ensureDefined } from '../lib/assert';
 import { ChartLegend, type LegendHandle } from './ChartLegend';
 import { mountChart, type ChartHandle } from './chart-view';
+import type { BarNeeds } from './bar-needs';
 import type { CrosshairBus } from './crosshair-bus';
 import { useMarketStore, usePreferencesStore } from './StoreProvider';
 
 interface PriceChartProps {
   index: number;
   crosshair: CrosshairBus;
+  needs: BarNeeds;
   onError: (message: string) => void;
 }
 
@@ -17,7 +19,7 @@ interface PriceChartProps {
  * Chart `index` of the layout. It renders once; after that the chart follows the stores by itself (see
  * chart-view.ts), so ticks never re-render React.
  */
-export function PriceChart({ index, crosshair, onError }: PriceChartProps) {
+export function PriceChart({ index, crosshair, needs, onError }: PriceChartProps) {
   const market = useMarketStore();
   const preferences = usePreferencesStore();
   const host = useRef<HTMLDivElement>(null);
@@ -35,6 +37,7 @@ export function PriceChart({ index, crosshair, onError }: PriceChartProps) {
       preferences,
       index,
       crosshair,
+      needs,
       legend: () => legend.current,
       onError,
     });
@@ -43,7 +46,7 @@ export function PriceChart({ index, crosshair, onError }: PriceChartProps) {
       handle.current = null;
       mounted.remove();
     };
-  }, [market, preferences, index, crosshair, onError]);
+  }, [market, preferences, index, crosshair, needs, onError]);
 
   return (
     <div ref={host} className="chart" data-testid="price-chart">

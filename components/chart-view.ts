@@ -12,7 +12,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { Bar } from '../lib/candles';
-import type { ChartBars } from '../lib/chart-bars';
+import { streamKey, type ChartBars } from '../lib/chart-bars';
 import {
   DAY_SECONDS,
   firstChanged,
@@ -27,16 +27,11 @@ import { addMainSeries, mainPoint, ticksToPrice } from './chart-series';
 import { chartOptions, readTheme, type ChartTheme } from './chart-theme';
 import { crosshairTimeFormatter, tickFormatter, zoneOf } from './chart-time';
 import type { LegendHandle } from './ChartLegend';
+import type { BarNeeds } from './bar-needs';
 import type { CrosshairBus } from './crosshair-bus';
 import { EDGE_BARS, watchHistory } from './history-pager';
 import { chartOf, type ChartState, type MarketStore } from './store/market-store';
-import {
-  visibleCharts,
-  type ChartSlot,
-  type ChartType,
-  type Overlay,
-  type PreferencesStore,
-} from './store/preferences-store';
+import type { ChartSlot, ChartType, Overlay, PreferencesStore } from './store/preferences-store';
 
 /** Periods of the moving averages. */
 const MA_PERIOD = 20;
@@ -63,6 +58,8 @@ export interface ChartViewOptions {
   /** Which chart of the layout this is. */
   index: number;
   crosshair: CrosshairBus;
+  /** What the layout's charts need of their streams' bars, so a trim leaves each what it shows. */
+  needs: BarNeeds;
   legend: () => LegendHandle | null;
   onError: (message: string) => void;
 }
@@ -113,7 +110,7 @@ const SCALE_MODES = {
  * with the overlays computed again from the first changed bar only.
  */
 export function mountChart(options: ChartViewOptions): ChartHandle {
-  const { host, canvas, market, preferences, index, crosshair, legend, onError } = options;
+  const { host, canvas, market, preferences, index, crosshair, needs, legend, onError } = options;
   const theme = readTheme(host);
   const chart = createChart(canvas, chartOptions(theme));
   const timeScale = chart.timeScale();
@@ -434,24 +431,24 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
   };
 
   /**
-   * Drops the stream's oldest bars when this chart follows the newest bar and holds more than it needs (with a
-   * VWAP, never its UTC day's). Not while the trader looks back (scrolled, or on the way back) or another chart
-   * of the layout shows the same stream (it may be scrolled back over the bars that would go).
+   * Says what this chart needs of its stream's bars (all of them while the trader looks back: scrolled, or on
+   * the way back; otherwise what is in view and the pager's edge, with a VWAP its UTC day) and drops the
+   * stream's oldest bars once it holds TRIM_SLACK more than every chart of the stream needs.
    */
   const giveBackOldest = () => {
     const range = timeScale.getVisibleLogicalRange();
-    if (!shown || !range || jumping || timeScale.scrollPosition() < -1) return;
+    if (!shown || !range) return needs.remove(index);
     const { symbol, interval, bars } = shown.chart;
-    const needed = Math.max(LIVE_BARS, Math.ceil(range.to - range.from) + 2 * EDGE_BARS);
-    if (bars.length < needed + TRIM_SLACK) return;
+    const key = streamKey(shown.chart);
+    const lookingBack = jumping || timeScale.scrollPosition() < -1;
+    const inView = Math.max(LIVE_BARS, Math.ceil(range.to - range.from) + 2 * EDGE_BARS);
     // The VWAP adds up its UTC day from the day's first held bar: a trim inside the day would move the line.
-    const keep = shown.slot.overlays.includes('vwap') ? Math.max(needed, barsOfLastDay(bars)) : needed;
-    if (bars.length < keep + TRIM_SLACK) return;
-    const shared = visibleCharts(preferences.getState()).some(
-      (other, at) => at !== index && other.symbol === symbol && other.interval === interval,
-    );
+    const need = shown.slot.overlays.includes('vwap') ? Math.max(inView, barsOfLastDay(bars)) : inView;
+    needs.set(index, key, lookingBack ? undefined : need);
+    const keep = needs.keepOf(key);
+    if (keep === undefined || bars.length < keep + TRIM_SLACK) return;
     // After this update is drawn: the trim replaces the data, which calls this view again.
-    if (!shared) queueMicrotask(() => market.getState().trimChart(symbol, interval, keep));
+    queueMicrotask(() => market.getState().trimChart(symbol, interval, keep));
   };
 
   /** Whether a crosshair event is ours, being set from another chart's. */
@@ -517,6 +514,7 @@ export function mountChart(options: ChartViewOptions): ChartHandle {
     },
     remove: () => {
       clearTimeout(revisedTimer);
+      needs.remove(index);
       stopMarket();
       stopPreferences();
       stopHistory();

@@ -154,6 +154,11 @@ export function loadIntraday(
     for (const [symbol, row] of rows) {
       if (!days.has(row.assetClass)) days.set(row.assetClass, intradayDayAt(row.assetClass, now));
       const day = days.get(row.assetClass);
+      // A day awaited that the server's clock has not reached (read at the browser's, before its hello): none is.
+      if (row.awaiting !== undefined && day !== undefined && day < row.awaiting) {
+        row.awaiting = undefined;
+        if (row.state === 'due') row.state = 'held';
+      }
       // Between days the last one stands; a day earlier than seen is the page's estimate of the server's clock
       // corrected (its hello), not a new day.
       if (day === undefined && reread) row.seen = undefined;

@@ -289,6 +289,19 @@ describe("the intraday loader at a trading day's boundary", () => {
     stop();
   });
 
+  it("awaits no day the server's clock has not reached, once its hello says how far it is", async () => {
+    // Loaded at the browser's time, a week after the server's (a simulated market): the server's answer, of its
+    // own day, looks a week old until the hello.
+    const { clock, market, api, stop, dayShown } = await board(['AAPL'], '2026-12-01T16:00:00Z');
+    expect(dayShown('AAPL')).toBe(TUESDAY);
+    market.setState({ serverOffsetMs: Date.parse('2026-11-24T16:00:30Z') - clock.now() });
+    clock.advance(10 * MINUTE);
+    await api.answerAll();
+    expect(api.requests).toHaveLength(1);
+    expect(dayShown('AAPL')).toBe(TUESDAY);
+    stop();
+  });
+
   it('does not replace a series with an answer of an older day that arrives after it', async () => {
     const clock = new ManualClock(Date.parse('2026-11-24T23:59:58Z'));
     const market = createMarketStore({ watchlist: ['BTC-USD'] });
