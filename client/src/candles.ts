@@ -131,7 +131,8 @@ export class CandleRegistry {
       stream.chart = update.chart;
       if (update.since !== undefined) this.deliver(stream, update.chart.bars, true, update.since);
       stream.chart = trimBars(update.chart, this.maxBars(stream));
-      if (update.since === undefined && update.changed.length > 0) this.deliver(stream, update.changed, false);
+      if (update.since === undefined && update.changed.length > 0)
+        this.deliver(stream, update.changed, false);
     }
     if (gaps) this.reconcile();
   }
