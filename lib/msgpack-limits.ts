@@ -20,6 +20,11 @@ export interface MessagePackLimits {
   readonly maxStrLength: number;
   /** Bytes of one binary or extension value. */
   readonly maxBinLength: number;
+  /**
+   * Strings must be UTF-8. A sequence cut off at a string's end makes `@msgpack/msgpack` read the next value's
+   * first byte into the string, so a packet could decode as keys and values its bytes do not hold.
+   */
+  readonly utf8?: boolean;
 }
 
 /** A value over one of its limits, or not MessagePack at all. */
@@ -97,7 +102,7 @@ export function checkMessagePack(bytes: Uint8Array, limits: MessagePackLimits): 
     } else if (head < 0xa0) {
       count = head & 0x0f;
     } else if (head < 0xc0) {
-      pos = payload(bytes, pos, head & 0x1f, limits.maxStrLength, 'string');
+      pos = text(bytes, pos, head & 0x1f, limits);
     } else {
       const [kind, size] = HEADS[head - 0xc0] as readonly [number, number];
       if (kind === FIXED) pos = payload(bytes, pos, size, Infinity, 'value');
@@ -107,7 +112,7 @@ export function checkMessagePack(bytes: Uint8Array, limits: MessagePackLimits): 
         let length = 0;
         for (let i = 0; i < size; i++) length = length * 256 + (bytes[pos + i] as number);
         pos += size;
-        if (kind === STR) pos = payload(bytes, pos, length, limits.maxStrLength, 'string');
+        if (kind === STR) pos = text(bytes, pos, length, limits);
         else if (kind === BIN) pos = payload(bytes, pos, length, limits.maxBinLength, 'binary');
         else if (kind === EXT)
           pos = payload(
@@ -146,6 +151,27 @@ function payload(bytes: Uint8Array, pos: number, length: number, limit: number, 
   if (length > limit) fail(`${what} of ${length} bytes; the limit is ${limit}`);
   if (pos + length > bytes.length) fail(`${what} of ${length} bytes with ${bytes.length - pos} left`);
   return pos + length;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A string's payload; with `utf8`, refused unless UTF-8 (`dat` + 0xc1 before the value 0xa1 0x5e decoded as the
+ * key `data`: the cut-off sequence took the value's header in).
+ */
+function text(bytes: Uint8Array, pos: number, length: number, limits: MessagePackLimits): number {
+  const end = payload(bytes, pos, length, limits.maxStrLength, 'string');
+  if (!limits.utf8) return end;
+  for (let i = pos; i < end; i++) {
+    if ((bytes[i] as number) < 0x80) continue;
+    try {
+      strictUtf8.decode(bytes.subarray(i, end));
+    } catch {
+      fail(`string at byte ${pos} is not UTF-8`);
+    }
+    break;
+  }
+  return end;
 }
 
 function fail(message: string): never {

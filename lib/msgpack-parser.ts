@@ -164,6 +164,7 @@ export const CLIENT_PACKET_LIMITS: MessagePackLimits = {
   maxMapLength: 256,
   maxStrLength: 1024 * 1024,
   maxBinLength: 1024 * 1024,
+  utf8: true,
 };
 
 /** The parser a client of the feed uses: `io(url, { parser: clientParser })`. */

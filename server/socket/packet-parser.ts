@@ -18,6 +18,7 @@ export const SERVER_PACKET_LIMITS: MessagePackLimits = {
   maxMapLength: 1024,
   maxStrLength: MAX_PACKET_BYTES,
   maxBinLength: MAX_PACKET_BYTES,
+  utf8: true,
 };
 
 /**

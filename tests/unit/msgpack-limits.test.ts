@@ -30,8 +30,9 @@ describe('a MessagePack value within its limits', () => {
     ['undefined, a date and binary (notepack.io extensions)', [undefined, new Date(5), Buffer.from([1, 2])]],
     ['empty containers at the depth limit', [[[{}, []]]]],
     ['a string and a binary of exactly the limit', ['x'.repeat(100), Buffer.alloc(100)]],
+    ['text beyond ASCII', ['Société Générale', '日本', '€ 5', '🚀']],
   ])('passes: %s', (_, value) => {
-    expect(() => checkMessagePack(encode(value), LIMITS)).not.toThrow();
+    expect(() => checkMessagePack(encode(value), { ...LIMITS, utf8: true })).not.toThrow();
   });
 });
 
@@ -77,9 +78,23 @@ describe('a MessagePack value is refused', () => {
     ['nothing at all', new Uint8Array(0), /truncated/],
     ['the unused type byte 0xc1', hex('c1'), /no MessagePack type/],
     ['bytes after the value', hex('01 02'), /1 bytes after the value/],
+    // A 2-byte sequence cut off at the key's end: decoded, it took the value's header in and read as `data`.
+    [
+      'a key whose UTF-8 is cut off at its end',
+      hex('83 a474797065 04 a36e7370 a12f a4646174c1 a15e'),
+      /string at byte 14 is not UTF-8/,
+    ],
+    ['a string with a lone continuation byte', hex('a3 61 80 62'), /not UTF-8/],
+    ['a string with a UTF-16 surrogate', hex('a3 eda080'), /not UTF-8/],
   ])('%s', (_, bytes, message) => {
     expect(
-      refusal(bytes, { ...LIMITS, maxArrayLength: 2 ** 32, maxBinLength: 2 ** 32, maxStrLength: 2 ** 32 }),
+      refusal(bytes, {
+        ...LIMITS,
+        maxArrayLength: 2 ** 32,
+        maxBinLength: 2 ** 32,
+        maxStrLength: 2 ** 32,
+        utf8: true,
+      }),
     ).toMatch(message);
   });
 
