@@ -1,18 +1,17 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configWith } from '../../server/config';
-import { buildMarket, clockFor } from '../../server/feed-server';
+import { clockFor } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
-import { ChangePublisher } from '../../server/replication/change-publisher';
 import { startGateway, type Gateway } from '../../server/replication/gateway';
 import { connectRedis, KEYS, parseStreamId } from '../../server/replication/redis';
 import { CATALOGUE } from '../../server/source/catalogue';
-import { MarketSimulator } from '../../server/source/market-simulator';
 import { parsePrometheusText, sampleValue } from '../support/prometheus';
+import { startInProcessIngest, type InProcessIngest } from '../support/in-process-ingest';
 import { TestRedis } from '../support/redis-server';
 import { TcpFront } from '../support/tcp-front';
-import { StoppableSource, TEST_MARKET_START } from '../support/test-feed';
-import { sleep } from '../support/wait';
+import { TEST_MARKET_START } from '../support/test-feed';
+import { waitFor } from '../support/wait';
 
 /**
  * The ingest's publisher in this process, over a redis-server of the test's own, and a gateway reading the stream
@@ -33,35 +32,24 @@ const READ_COUNT = 5;
 
 let redis: TestRedis;
 let admin: Redis;
-let ingestRedis: Redis;
 let front: TcpFront;
-let source: StoppableSource;
-let market: ReturnType<typeof buildMarket>['market'];
-let publisher: ChangePublisher;
-let stopSources: () => void = () => {};
+let ingest: InProcessIngest;
 let gateway: Gateway;
 
 beforeAll(async () => {
   redis = await TestRedis.start();
   admin = connectRedis(redis.url, 'test-admin', logger);
-  source = new StoppableSource(
-    new MarketSimulator({ seed: config.SIM_SEED, instruments, clock, historyBars: config.HISTORY_BARS }),
-  );
-  const built = buildMarket(config, clock, source);
-  market = built.market;
-  ingestRedis = connectRedis(redis.url, 'ingest', logger);
   // A stream long enough never to be trimmed past the gateway, and no checkpoint after the first.
-  publisher = new ChangePublisher({
-    redis: ingestRedis,
-    market,
+  ingest = await startInProcessIngest({
+    config,
     clock,
     logger,
+    redisUrl: redis.url,
+    instruments,
+    seed: config.SIM_SEED,
     maxLen: 10_000,
     checkpointMs: 600_000,
   });
-  publisher.start();
-  stopSources = built.start();
-  await publisher.published();
   front = new TcpFront([redis.port]);
   await front.listen();
   gateway = await startGateway({ ...config, REDIS_URL: `redis://127.0.0.1:${front.port}` }, logger, {
@@ -72,9 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   front?.releaseRequests();
-  stopSources();
-  publisher?.stop();
-  ingestRedis?.disconnect();
+  ingest?.stop();
   await gateway?.close();
   await front?.close();
   admin?.disconnect();
@@ -82,19 +68,6 @@ afterAll(async () => {
 });
 
 const urlOf = (gateway: Gateway) => `http://127.0.0.1:${gateway.feed.port}`;
-
-/** Polls `probe` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
-async function until(
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The stream entries holding changes after `position`. */
 async function entriesAfter(position: number): Promise<number> {
@@ -115,25 +88,25 @@ async function lagMetric(): Promise<number | undefined> {
 
 describe("a gateway's replication lag", { timeout: 30_000 }, () => {
   it('counts the changes it is behind while it is held more than a read behind, in /readyz and /metrics, and is 0 and ready once caught up', async () => {
-    await until(async () => (await readiness()).status === 200, 10_000, 'the gateway to be caught up');
+    await waitFor(async () => (await readiness()).status === 200, 10_000, 'the gateway to be caught up');
     expect(gateway.follower.status.lag).toBe(0);
     expect(await lagMetric()).toBe(0);
 
     // The gateway's requests to Redis held: it stands still, while the market goes on for several reads' worth.
     front.holdRequests();
     const heldAt = gateway.follower.replica.position;
-    await until(
+    await waitFor(
       async () => (await entriesAfter(gateway.follower.replica.position)) >= 6 * READ_COUNT,
       10_000,
       'six reads of entries after what the gateway holds',
     );
-    source.stop();
-    await until(
-      () => publisher.status.published === market.position,
+    ingest.source.stop();
+    await waitFor(
+      () => ingest.publisher.status.published === ingest.market.position,
       5000,
       "the ingest's last changes to be in the stream",
     );
-    const written = market.position - heldAt;
+    const written = ingest.market.position - heldAt;
 
     // One request at a time, until a full read has made it measure how far behind it is: it then stands there.
     for (let step = 0; gateway.follower.status.lag === 0; step++) {
@@ -141,7 +114,7 @@ describe("a gateway's replication lag", { timeout: 30_000 }, () => {
       await front.passRequests();
     }
     const lag = gateway.follower.status.lag;
-    expect(lag).toBe(market.position - gateway.follower.replica.position);
+    expect(lag).toBe(ingest.market.position - gateway.follower.replica.position);
     expect(lag).toBeGreaterThan(0);
     expect(lag).toBeLessThan(written);
     const behind = await readiness();
@@ -163,15 +136,19 @@ describe("a gateway's replication lag", { timeout: 30_000 }, () => {
       await front.passRequests();
     }
     const closer = gateway.follower.status.lag;
-    expect(closer).toBe(market.position - gateway.follower.replica.position);
+    expect(closer).toBe(ingest.market.position - gateway.follower.replica.position);
     expect(closer).toBeGreaterThan(0);
     expect(closer).toBeLessThan(lag);
     expect(await lagMetric()).toBe(closer);
 
     front.releaseRequests();
-    await until(async () => (await readiness()).status === 200, 10_000, 'the gateway to be caught up again');
+    await waitFor(
+      async () => (await readiness()).status === 200,
+      10_000,
+      'the gateway to be caught up again',
+    );
     expect(gateway.follower.status.lag).toBe(0);
     expect(await lagMetric()).toBe(0);
-    expect(gateway.follower.replica.checkpoint()).toEqual(market.checkpoint());
+    expect(gateway.follower.replica.checkpoint()).toEqual(ingest.market.checkpoint());
   });
 });

@@ -4,20 +4,19 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Bar } from '../../lib/candles';
 import type { ServerNotice } from '../../lib/protocol';
 import { configWith } from '../../server/config';
-import { buildMarket, clockFor } from '../../server/feed-server';
+import { clockFor } from '../../server/feed-server';
 import { createLogger } from '../../server/logger';
-import { ChangePublisher } from '../../server/replication/change-publisher';
 import { startGateway, type Gateway } from '../../server/replication/gateway';
 import { connectRedis, KEYS, parseStreamId, redisReady } from '../../server/replication/redis';
 import { broadcastNotice, reconnectEveryone } from '../../server/socket/notices';
 import { CATALOGUE } from '../../server/source/catalogue';
-import { MarketSimulator } from '../../server/source/market-simulator';
 import { closeClients, connectClient, type FeedClient } from '../support/feed-client';
 import { parsePrometheusText, sampleValue } from '../support/prometheus';
+import { startInProcessIngest, type InProcessIngest } from '../support/in-process-ingest';
 import { TestRedis } from '../support/redis-server';
 import { TcpFront } from '../support/tcp-front';
-import { StoppableSource, TEST_MARKET_START } from '../support/test-feed';
-import { sleep } from '../support/wait';
+import { TEST_MARKET_START } from '../support/test-feed';
+import { sleep, waitFor } from '../support/wait';
 
 /**
  * The ingest's publisher and gateways in this process, over a redis-server of the test's own: one gateway reaches
@@ -38,43 +37,17 @@ const symbols = instruments.map((instrument) => instrument.symbol);
 let redis: TestRedis;
 let admin: Redis;
 let front: TcpFront;
-/** The ingest role's parts, in this process: a market of the simulator's, and its publisher. */
-interface InProcessIngest {
-  source: StoppableSource;
-  market: ReturnType<typeof buildMarket>['market'];
-  publisher: ChangePublisher;
-  /** Stops the market and the publisher (as the process ending would). */
-  stop(): void;
-}
-
-async function startIngestHere(seed: number): Promise<InProcessIngest> {
-  const source = new StoppableSource(
-    new MarketSimulator({ seed, instruments, clock, historyBars: config.HISTORY_BARS }),
-  );
-  const built = buildMarket(config, clock, source);
-  const connection = connectRedis(redis.url, 'ingest', logger);
-  const publisher = new ChangePublisher({
-    redis: connection,
-    market: built.market,
+const startIngestHere = (seed: number) =>
+  startInProcessIngest({
+    config,
     clock,
     logger,
+    redisUrl: redis.url,
+    instruments,
+    seed,
     maxLen: 20,
     checkpointMs: 1000,
   });
-  publisher.start();
-  const stopSources = built.start();
-  await publisher.published();
-  return {
-    source,
-    market: built.market,
-    publisher,
-    stop() {
-      stopSources();
-      publisher.stop();
-      connection.disconnect();
-    },
-  };
-}
 
 let ingest: InProcessIngest;
 let behind: Gateway;
@@ -117,19 +90,6 @@ async function oldestEntry(): Promise<string | undefined> {
   return entries[0]?.[0];
 }
 
-/** Polls `probe` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
-async function until(
-  probe: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 const positionOf = (id: string | undefined) => (id === undefined ? 0 : parseStreamId(id).position);
 
 async function metricsOf(gateway: Gateway) {
@@ -165,7 +125,7 @@ async function expectIdenticalOnceFrozen(
   const { board, chart } = watching;
   ingest.source.stop();
   // The last changes go out within a batch (10 ms), and the gateway applies them.
-  await until(
+  await waitFor(
     () => behind.follower.replica.position === ingest.market.position,
     10_000,
     "the gateway to reach the ingest's position",
@@ -218,7 +178,7 @@ describe('a gateway', { timeout: 60_000 }, () => {
     // Three entries written after it, and then the stream trimmed past all three: whatever the held reply
     // carries, the entry after it is gone by the time the gateway reads again.
     let third = '';
-    await until(
+    await waitFor(
       async () => {
         third = (await entriesAfter(heldUpTo, 3))[2] ?? '';
         return third !== '';
@@ -226,15 +186,15 @@ describe('a gateway', { timeout: 60_000 }, () => {
       10_000,
       'three more entries',
     );
-    await until(
+    await waitFor(
       async () => positionOf(await oldestEntry()) > positionOf(third),
       20_000,
       'the stream to be trimmed past what the gateway holds',
     );
     front.release();
 
-    await until(() => behind.follower.status.reloads > 0, 10_000, 'the gateway to reload');
-    await until(
+    await waitFor(() => behind.follower.status.reloads > 0, 10_000, 'the gateway to reload');
+    await waitFor(
       async () => (await fetch(`${urlOf(behind)}/readyz`)).status === 200,
       10_000,
       'the gateway to be caught up again',
@@ -257,8 +217,8 @@ describe('a gateway', { timeout: 60_000 }, () => {
     ingest.stop();
     // Another seed: other prices, so the reload changes what clients hold.
     ingest = await startIngestHere(config.SIM_SEED + 1);
-    await until(() => behind.follower.status.reloads > reloads, 10_000, 'the gateway to reload');
-    await until(
+    await waitFor(() => behind.follower.status.reloads > reloads, 10_000, 'the gateway to reload');
+    await waitFor(
       async () => (await fetch(`${urlOf(behind)}/readyz`)).status === 200,
       10_000,
       'the gateway to be caught up with the new ingest',
@@ -324,7 +284,7 @@ describe('the Socket.IO Redis adapter', { timeout: 30_000 }, () => {
 
     await redis.restart();
     // Once the adapter is subscribed again, a notice crosses over; none of those sent meanwhile ever does.
-    await until(
+    await waitFor(
       () => {
         broadcastNotice(behind.feed.io, { type: 'message', text: 'back' });
         return seenThere.some((notice) => notice.type === 'message' && notice.text === 'back');
