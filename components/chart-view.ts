@@ -84,9 +84,15 @@ function barsOfLastDay(bars: readonly Bar[]): number {
   const last = bars.at(-1);
   if (!last) return 0;
   const dayStart = Math.floor(last.time / DAY_SECONDS) * DAY_SECONDS;
-  let count = 0;
-  while (count < bars.length && (bars[bars.length - 1 - count] as Bar).time >= dayStart) count++;
-  return count;
+  // Asked on every update: a binary search for the day's first bar, not a walk back over up to a day of bars.
+  let low = 0;
+  let high = bars.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((bars[middle] as Bar).time >= dayStart) high = middle;
+    else low = middle + 1;
+  }
+  return bars.length - low;
 }
 
 function volumeBar(bar: Bar, instrument: Instrument, theme: ChartTheme): HistogramData<UTCTimestamp> {
